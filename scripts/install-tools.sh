@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Installs every tool the build and tests need, pinned, and skips what is already there at the
+# right version, so a second run costs seconds. This machine reaches crates.io, npm, Debian and
+# rustup only: nothing here downloads binaries from GitHub.
+#
+# Usage: scripts/install-tools.sh [rust|wasm|worker|node|browser|all]...
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Pinned versions. WASM_BINDGEN must equal the wasm-bindgen version in Cargo.lock (the CLI and
+# the library must match exactly); `make check-pins` verifies it.
+WASM_BINDGEN_VERSION=0.2.130
+WORKER_BUILD_VERSION=0.8.7
+
+log() { printf '[install] %s\n' "$*" >&2; }
+
+have_cargo_bin() { # name version
+  command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -q " $2\$\| $2 \| $2$"
+}
+
+install_rust() {
+  # rust-toolchain.toml names the target and components; rustup installs them on first use.
+  if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
+    log "adding rust target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+install_wasm() {
+  install_rust
+  if ! have_cargo_bin wasm-bindgen "$WASM_BINDGEN_VERSION"; then
+    log "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
+    # --locked fails here (a locked dependency is missing from the index), so leave it off.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+}
+
+install_worker() {
+  install_wasm
+  if ! have_cargo_bin worker-build "$WORKER_BUILD_VERSION"; then
+    log "cargo install worker-build $WORKER_BUILD_VERSION (a few minutes, once)"
+    cargo install worker-build --version "$WORKER_BUILD_VERSION" --force
+  fi
+}
+
+install_node() {
+  # package-lock.json pins every npm package; `npm ci` is skipped when node_modules matches it.
+  if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json .tools-stamp-npm 2>/dev/null; then
+    log "npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
+    cp package-lock.json .tools-stamp-npm
+  fi
+}
+
+install_browser() {
+  if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+    log "apt-get install chromium chromium-driver"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}
+
+[ $# -eq 0 ] && set -- all
+for part in "$@"; do
+  case "$part" in
+    rust) install_rust ;;
+    wasm) install_wasm ;;
+    worker) install_worker ;;
+    node) install_node ;;
+    browser) install_browser ;;
+    all) install_worker; install_node; install_browser ;;
+    *) echo "unknown part: $part" >&2; exit 2 ;;
+  esac
+done

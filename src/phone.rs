@@ -1,0 +1,577 @@
+//! Phone numbers: what people type, turned into E.164.
+//!
+//! A full numbering-plan library (libphonenumber and its ports) costs over a megabyte of wasm and
+//! hundreds of milliseconds of first-call CPU, more than a Worker request may spend. Instead this
+//! module applies the general E.164 rule (a country code, 8 to 15 digits in all) everywhere, and
+//! small per-country rules for the countries it knows, India first.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A phone number in E.164 form (`+919876543210`): a `+`, a country code and the national
+/// number, digits only.
+///
+/// The only way to make one is [`PhoneNumber::parse`] (or [`FromStr`], which assumes India for
+/// numbers typed without a country code), so a `PhoneNumber` is always valid.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PhoneNumber(String);
+
+/// A country whose numbering rules this module knows, used as the default for numbers typed
+/// without a country code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Country {
+    iso: &'static str,
+    name: &'static str,
+    calling_code: &'static str,
+    /// The national trunk prefix people type before national numbers (`0` in India).
+    trunk_prefix: Option<char>,
+    rule: NationalRule,
+}
+
+/// The rule a national significant number (the digits after the country code) must follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum NationalRule {
+    /// India: 10 digits not starting with 0 (mobiles start 6-9, landlines are STD code plus
+    /// subscriber number), or toll-free 1800/1860 numbers of 10 or 11 digits.
+    India,
+    /// The North American Numbering Plan: 10 digits, area code and exchange starting 2-9.
+    Nanp,
+    /// A fixed range of lengths and the digits a number may start with.
+    Lengths {
+        min: usize,
+        max: usize,
+        first_digits: &'static str,
+    },
+}
+
+impl Country {
+    /// India (+91), the default everywhere in this crate.
+    pub const INDIA: Country = Country {
+        iso: "IN",
+        name: "India",
+        calling_code: "91",
+        trunk_prefix: Some('0'),
+        rule: NationalRule::India,
+    };
+    /// The United States (+1).
+    pub const UNITED_STATES: Country = Country {
+        iso: "US",
+        name: "the United States",
+        calling_code: "1",
+        trunk_prefix: Some('1'),
+        rule: NationalRule::Nanp,
+    };
+    /// Canada (+1).
+    pub const CANADA: Country = Country {
+        iso: "CA",
+        name: "Canada",
+        calling_code: "1",
+        trunk_prefix: Some('1'),
+        rule: NationalRule::Nanp,
+    };
+    /// The United Kingdom (+44).
+    pub const UNITED_KINGDOM: Country = Country {
+        iso: "GB",
+        name: "the United Kingdom",
+        calling_code: "44",
+        trunk_prefix: Some('0'),
+        rule: NationalRule::Lengths {
+            min: 9,
+            max: 10,
+            first_digits: "12357",
+        },
+    };
+    /// Singapore (+65).
+    pub const SINGAPORE: Country = Country {
+        iso: "SG",
+        name: "Singapore",
+        calling_code: "65",
+        trunk_prefix: None,
+        rule: NationalRule::Lengths {
+            min: 8,
+            max: 8,
+            first_digits: "3689",
+        },
+    };
+    /// The United Arab Emirates (+971).
+    pub const UNITED_ARAB_EMIRATES: Country = Country {
+        iso: "AE",
+        name: "the United Arab Emirates",
+        calling_code: "971",
+        trunk_prefix: Some('0'),
+        rule: NationalRule::Lengths {
+            min: 8,
+            max: 9,
+            first_digits: "234679",
+        },
+    };
+
+    /// Every country with its own rules, in the order error messages list them.
+    pub const ALL: [Country; 6] = [
+        Country::INDIA,
+        Country::UNITED_STATES,
+        Country::CANADA,
+        Country::UNITED_KINGDOM,
+        Country::SINGAPORE,
+        Country::UNITED_ARAB_EMIRATES,
+    ];
+
+    /// Looks a country up by its ISO 3166-1 alpha-2 code (`"IN"`, any case; `"UK"` is taken
+    /// for `"GB"`).
+    pub fn from_iso(code: &str) -> Result<Country, PhoneError> {
+        let code = code.trim();
+        let wanted = if code.eq_ignore_ascii_case("UK") {
+            "GB"
+        } else {
+            code
+        };
+        Country::ALL
+            .into_iter()
+            .find(|country| country.iso.eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| PhoneError::UnsupportedCountry(code.to_owned()))
+    }
+
+    /// The ISO 3166-1 alpha-2 code, e.g. `"IN"`.
+    pub fn iso(&self) -> &'static str {
+        self.iso
+    }
+
+    /// The international calling code without the `+`, e.g. `"91"`.
+    pub fn calling_code(&self) -> &'static str {
+        self.calling_code
+    }
+
+    /// Checks a national significant number against this country's rule.
+    fn check_national(&self, national: &str) -> Result<(), PhoneError> {
+        let invalid = |expected: &'static str| PhoneError::InvalidForCountry {
+            country: self.name,
+            calling_code: self.calling_code,
+            expected,
+            got: national.to_owned(),
+        };
+        let first = national.as_bytes().first().copied().unwrap_or(b'0');
+        match self.rule {
+            NationalRule::India => {
+                let toll_free = (national.starts_with("1800") || national.starts_with("1860"))
+                    && (10..=11).contains(&national.len());
+                if toll_free || (national.len() == 10 && first != b'0') {
+                    Ok(())
+                } else {
+                    Err(invalid("10 digits not starting with 0"))
+                }
+            }
+            NationalRule::Nanp => {
+                let bytes = national.as_bytes();
+                if bytes.len() == 10 && bytes[0] >= b'2' && bytes[3] >= b'2' {
+                    Ok(())
+                } else {
+                    Err(invalid(
+                        "10 digits, the area code and exchange each starting with 2-9",
+                    ))
+                }
+            }
+            NationalRule::Lengths {
+                min,
+                max,
+                first_digits,
+            } => {
+                let length_ok = (min..=max).contains(&national.len());
+                if length_ok && first_digits.as_bytes().contains(&first) {
+                    Ok(())
+                } else if min == max {
+                    Err(invalid(match min {
+                        8 => "8 digits",
+                        _ => "a number of the country's length",
+                    }))
+                } else {
+                    Err(invalid(match (min, max) {
+                        (9, 10) => "9 or 10 digits",
+                        (8, 9) => "8 or 9 digits",
+                        _ => "a number of the country's length",
+                    }))
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Display for Country {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.iso)
+    }
+}
+
+impl Default for Country {
+    fn default() -> Self {
+        Country::INDIA
+    }
+}
+
+/// Why a typed phone number was refused. Messages name what was expected and what was got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PhoneError {
+    /// Nothing but whitespace was typed.
+    Empty,
+    /// A character that has no place in a phone number.
+    InvalidCharacter(char),
+    /// A digit from another script (full-width, Devanagari, Arabic-Indic...). Refused rather
+    /// than converted, so that no look-alike can slip past a check on the ASCII form.
+    NonAsciiDigit(char),
+    /// A `+` anywhere but at the very start, or more than one.
+    MisplacedPlus,
+    /// A country code starting with 0 after `+` or `00`.
+    InvalidCountryCode,
+    /// Too few or too many digits for any E.164 number.
+    WrongLength {
+        /// How many digits the E.164 form would have had.
+        digits: usize,
+    },
+    /// The number breaks the rules of the country its code names.
+    InvalidForCountry {
+        /// The country's name, e.g. `India`.
+        country: &'static str,
+        /// The country's calling code, e.g. `91`.
+        calling_code: &'static str,
+        /// What a national number there looks like.
+        expected: &'static str,
+        /// The national digits that were got.
+        got: String,
+    },
+    /// A default country this module has no rules for.
+    UnsupportedCountry(String),
+}
+
+impl fmt::Display for PhoneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PhoneError::Empty => f.write_str("expected a phone number, but got nothing"),
+            PhoneError::InvalidCharacter(c) => write!(
+                f,
+                "expected digits, spaces, dashes, dots or parentheses, but got `{}`",
+                c.escape_debug()
+            ),
+            PhoneError::NonAsciiDigit(c) => {
+                write!(
+                    f,
+                    "expected the digits 0-9, but got `{c}` (U+{:04X})",
+                    *c as u32
+                )
+            }
+            PhoneError::MisplacedPlus => {
+                f.write_str("expected `+` only once, at the start of the number")
+            }
+            PhoneError::InvalidCountryCode => {
+                f.write_str("expected a country code after `+` or `00`, but got a 0")
+            }
+            PhoneError::WrongLength { digits } => write!(
+                f,
+                "expected 8 to 15 digits including the country code, but got {digits}"
+            ),
+            PhoneError::InvalidForCountry {
+                country,
+                calling_code,
+                expected,
+                got,
+            } => write!(
+                f,
+                "expected {expected} after +{calling_code} for {country}, but got {} ({got})",
+                plural_digits(got.len())
+            ),
+            PhoneError::UnsupportedCountry(code) => {
+                let known: Vec<&str> = Country::ALL.iter().map(|c| c.iso).collect();
+                write!(
+                    f,
+                    "expected a default country among {}, but got `{}`",
+                    known.join(", "),
+                    code.escape_debug()
+                )
+            }
+        }
+    }
+}
+
+fn plural_digits(n: usize) -> String {
+    if n == 1 {
+        "1 digit".to_owned()
+    } else {
+        format!("{n} digits")
+    }
+}
+
+impl std::error::Error for PhoneError {}
+
+/// The digits of a typed number and whether it was written in international form.
+struct Typed {
+    digits: String,
+    international: bool,
+}
+
+/// Strips the formatting people type (spaces, dashes, dots, parentheses, a leading `+` or `00`)
+/// and refuses everything else.
+fn strip_formatting(input: &str) -> Result<Typed, PhoneError> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err(PhoneError::Empty);
+    }
+    let mut digits = String::with_capacity(trimmed.len());
+    let mut plus = false;
+    for (index, c) in trimmed.char_indices() {
+        match c {
+            '0'..='9' => digits.push(c),
+            '+' if index == 0 => plus = true,
+            '+' => return Err(PhoneError::MisplacedPlus),
+            ' ' | '-' | '.' | '(' | ')' | '/' => {}
+            c if c.is_whitespace() => {}
+            c if c.is_numeric() => return Err(PhoneError::NonAsciiDigit(c)),
+            c => return Err(PhoneError::InvalidCharacter(c)),
+        }
+    }
+    if digits.is_empty() {
+        return Err(PhoneError::Empty);
+    }
+    if !plus {
+        if let Some(rest) = digits.strip_prefix("00") {
+            return Ok(Typed {
+                digits: rest.to_owned(),
+                international: true,
+            });
+        }
+    }
+    Ok(Typed {
+        digits,
+        international: plus,
+    })
+}
+
+/// Splits international digits into a country this module knows and its national part.
+fn known_country(digits: &str) -> Option<(Country, &str)> {
+    // Calling codes are prefix-free, so at most one known code matches. +1 is shared by the US
+    // and Canada, whose rules are the same.
+    Country::ALL
+        .into_iter()
+        .find_map(|c| digits.strip_prefix(c.calling_code).map(|rest| (c, rest)))
+}
+
+impl PhoneNumber {
+    /// Parses what a person typed into E.164, taking `default_country` for numbers written
+    /// without a country code.
+    ///
+    /// Accepts spaces, dashes, dots, slashes and parentheses, a leading `+` or `00`, and the
+    /// national forms people use: for India a `0` trunk prefix (`09876543210`), a bare 10-digit
+    /// number, or `91` before it (`919876543210`).
+    ///
+    /// ```
+    /// use exotel_connect::{Country, PhoneNumber};
+    /// let number = PhoneNumber::parse("098765-43210", Country::INDIA)?;
+    /// assert_eq!(number.as_str(), "+919876543210");
+    /// # Ok::<(), exotel_connect::PhoneError>(())
+    /// ```
+    pub fn parse(input: &str, default_country: Country) -> Result<PhoneNumber, PhoneError> {
+        let typed = strip_formatting(input)?;
+        let digits = typed.digits.as_str();
+        if typed.international {
+            return Self::international(digits);
+        }
+        let country = default_country;
+        let national = match country.trunk_prefix {
+            // India: "919876543210" is the international form typed without the `+`.
+            _ if country.rule == NationalRule::India
+                && digits.len() == 12
+                && digits.starts_with(country.calling_code) =>
+            {
+                &digits[country.calling_code.len()..]
+            }
+            Some(prefix) if digits.starts_with(prefix) && digits.len() > 1 => {
+                let rest = &digits[1..];
+                // A NANP number typed as 1-NXX-NXX-XXXX; a lone leading 0 elsewhere.
+                if country.rule == NationalRule::Nanp && rest.len() != 10 {
+                    digits
+                } else {
+                    rest
+                }
+            }
+            _ => digits,
+        };
+        country.check_national(national)?;
+        Ok(PhoneNumber(format!("+{}{national}", country.calling_code)))
+    }
+
+    fn international(digits: &str) -> Result<PhoneNumber, PhoneError> {
+        if digits.starts_with('0') {
+            return Err(PhoneError::InvalidCountryCode);
+        }
+        if let Some((country, national)) = known_country(digits) {
+            // "+91 (0) 98765 43210": a trunk 0 kept after the country code is common.
+            let national = match country.trunk_prefix {
+                Some('0') => national.strip_prefix('0').unwrap_or(national),
+                _ => national,
+            };
+            country.check_national(national)?;
+            return Ok(PhoneNumber(format!("+{}{national}", country.calling_code)));
+        }
+        if !(8..=15).contains(&digits.len()) {
+            return Err(PhoneError::WrongLength {
+                digits: digits.len(),
+            });
+        }
+        Ok(PhoneNumber(format!("+{digits}")))
+    }
+
+    /// The E.164 form, e.g. `+919876543210`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The digits without the `+`.
+    pub fn digits(&self) -> &str {
+        &self.0[1..]
+    }
+
+    /// Whether the number starts with `prefix`, an E.164 prefix like `+91` or `+9180`. The
+    /// comparison is on the normalized form, so no formatting can get around it.
+    pub fn has_prefix(&self, prefix: &str) -> bool {
+        self.0.starts_with(prefix)
+    }
+}
+
+impl fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for PhoneNumber {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for PhoneNumber {
+    type Err = PhoneError;
+
+    /// Parses with India as the default country.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        PhoneNumber::parse(s, Country::INDIA)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn india(input: &str) -> Result<String, String> {
+        PhoneNumber::parse(input, Country::INDIA)
+            .map(|n| n.0)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn indian_forms_people_type() {
+        for input in [
+            "9876543210",
+            "98765 43210",
+            "98765-43210",
+            "(98765) 43210",
+            "98765.43210",
+            "09876543210",
+            "919876543210",
+            "+919876543210",
+            "+91 98765 43210",
+            "+91 (0) 98765 43210",
+            "0091 98765 43210",
+            "  +91-98765-43210  ",
+            "+91\u{a0}98765\u{a0}43210",
+        ] {
+            assert_eq!(india(input).as_deref(), Ok("+919876543210"), "{input}");
+        }
+    }
+
+    #[test]
+    fn indian_landline_and_toll_free() {
+        assert_eq!(india("080 4711 2400").as_deref(), Ok("+918047112400"));
+        assert_eq!(india("011-2345-6789").as_deref(), Ok("+911123456789"));
+        assert_eq!(india("1800 123 4567").as_deref(), Ok("+9118001234567"));
+    }
+
+    #[test]
+    fn refusals_name_the_problem() {
+        assert_eq!(
+            india("98765"),
+            Err("expected 10 digits not starting with 0 after +91 for India, but got 5 digits (98765)".into())
+        );
+        assert_eq!(
+            india("98765abcde"),
+            Err("expected digits, spaces, dashes, dots or parentheses, but got `a`".into())
+        );
+        assert_eq!(
+            india("９８７６５４３２１０"),
+            Err("expected the digits 0-9, but got `９` (U+FF19)".into())
+        );
+        assert_eq!(
+            india("++919876543210"),
+            Err("expected `+` only once, at the start of the number".into())
+        );
+        assert_eq!(
+            india("98765+43210"),
+            Err("expected `+` only once, at the start of the number".into())
+        );
+        assert_eq!(
+            india("   "),
+            Err("expected a phone number, but got nothing".into())
+        );
+        assert_eq!(
+            india("()-"),
+            Err("expected a phone number, but got nothing".into())
+        );
+        assert_eq!(
+            india("+0123456789"),
+            Err("expected a country code after `+` or `00`, but got a 0".into())
+        );
+        assert_eq!(
+            india("+4912"),
+            Err("expected 8 to 15 digits including the country code, but got 4".into())
+        );
+        assert_eq!(
+            india("+4912345678901234"),
+            Err("expected 8 to 15 digits including the country code, but got 16".into())
+        );
+    }
+
+    #[test]
+    fn other_countries() {
+        let us = Country::from_iso("us").unwrap();
+        assert_eq!(
+            PhoneNumber::parse("(415) 555-0100", us).unwrap().as_str(),
+            "+14155550100"
+        );
+        assert_eq!(
+            PhoneNumber::parse("1 415 555 0100", us).unwrap().as_str(),
+            "+14155550100"
+        );
+        let uk = Country::from_iso("UK").unwrap();
+        assert_eq!(
+            PhoneNumber::parse("07700 900123", uk).unwrap().as_str(),
+            "+447700900123"
+        );
+        assert_eq!(india("+65 6123 4567").as_deref(), Ok("+6561234567"));
+        assert_eq!(india("+49 30 1234567").as_deref(), Ok("+49301234567"));
+        assert_eq!(
+            india("+1 015 555 0100"),
+            Err("expected 10 digits, the area code and exchange each starting with 2-9 after +1 for the United States, but got 10 digits (0155550100)".into())
+        );
+        assert_eq!(
+            Country::from_iso("ZZ").unwrap_err().to_string(),
+            "expected a default country among IN, US, CA, GB, SG, AE, but got `ZZ`"
+        );
+    }
+
+    #[test]
+    fn prefix_checks_use_the_normalized_form() {
+        let n = PhoneNumber::parse("0091 98765 43210", Country::INDIA).unwrap();
+        assert!(n.has_prefix("+91"));
+        assert_eq!(n.digits(), "919876543210");
+        let foreign = PhoneNumber::parse("0044 7700 900123", Country::INDIA).unwrap();
+        assert!(!foreign.has_prefix("+91"));
+    }
+}

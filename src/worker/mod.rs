@@ -1,0 +1,1 @@
+//! The Cloudflare Worker (the `worker` feature): under construction.
