@@ -14,8 +14,10 @@ WORKER_BUILD_VERSION=0.8.7
 
 log() { printf '[install] %s\n' "$*" >&2; }
 
-have_cargo_bin() { # name version
-  command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -q " $2\$\| $2 \| $2$"
+have_cargo_bin() { # name version: true when `name --version` prints exactly that version
+  command -v "$1" >/dev/null 2>&1 || return 1
+  local escaped=${2//./\\.}
+  "$1" --version 2>/dev/null | grep -Eq "(^|[ v])${escaped}( |$)"
 }
 
 install_rust() {

@@ -71,3 +71,8 @@ pub use request::{
     Account, ApiBase, Credentials, Format, HttpRequest, Method, Region, RequestError,
 };
 pub use wire::{BodyFormat, ParseError};
+
+/// The README's Rust examples, compiled and run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -43,13 +43,19 @@ impl Value {
     pub(crate) fn items(&self) -> Vec<&Value> {
         match self {
             Value::Array(items) => items.iter().collect(),
-            Value::Object(map) => map
-                .values()
-                .flat_map(|child| match child {
-                    Value::Array(items) => items.iter().collect(),
-                    other => vec![other],
-                })
-                .collect(),
+            Value::Object(map) => {
+                let mut children: Vec<(&String, &Value)> = map.iter().collect();
+                // Form lists arrive as `Legs[0]`, `Legs[1]`... keep their numeric order
+                // (a BTreeMap alone would put "10" before "2").
+                children.sort_by_key(|(key, _)| key.parse::<u64>().unwrap_or(u64::MAX));
+                children
+                    .into_iter()
+                    .flat_map(|(_, child)| match child {
+                        Value::Array(items) => items.iter().collect(),
+                        other => vec![other],
+                    })
+                    .collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -91,7 +97,12 @@ pub enum ParseError {
     /// The content type names a format this parser does not take.
     UnsupportedContentType(String),
     /// No content type was given and the body looks like none of the formats.
-    UnrecognizedBody,
+    UnrecognizedBody {
+        /// The formats that were expected, e.g. "JSON or XML".
+        expected: &'static str,
+    },
+    /// An HTML page (a proxy's or load balancer's error page) where Exotel's body should be.
+    HtmlPage,
     /// The body is not valid JSON.
     Json(String),
     /// The body is not well-formed XML.
@@ -131,8 +142,11 @@ impl fmt::Display for ParseError {
                 "expected a JSON, XML or form content type, but got `{}`",
                 ct.escape_debug()
             ),
-            ParseError::UnrecognizedBody => f.write_str(
-                "expected a JSON, XML or form body, but got something else",
+            ParseError::UnrecognizedBody { expected } => {
+                write!(f, "expected a {expected} body, but got something else")
+            }
+            ParseError::HtmlPage => f.write_str(
+                "expected Exotel's JSON or XML, but got an HTML page (a proxy or gateway error?)",
             ),
             ParseError::Json(e) => write!(f, "expected valid JSON, but {e}"),
             ParseError::Xml(e) => write!(f, "expected well-formed XML, but {e}"),
@@ -207,8 +221,17 @@ fn format_of(
     Ok(Some((format, boundary)))
 }
 
+/// Names the accepted formats for error messages.
+fn describe(accepted: &[BodyFormat]) -> &'static str {
+    if accepted.contains(&BodyFormat::Xml) {
+        "JSON or XML"
+    } else {
+        "form or JSON"
+    }
+}
+
 /// Guesses the format from the first bytes of a body.
-fn sniff(text: &str) -> Result<(BodyFormat, Option<String>), ParseError> {
+fn sniff(text: &str, accepted: &[BodyFormat]) -> Result<(BodyFormat, Option<String>), ParseError> {
     let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     match start.as_bytes().first() {
         Some(b'{') | Some(b'[') => Ok((BodyFormat::Json, None)),
@@ -220,7 +243,9 @@ fn sniff(text: &str) -> Result<(BodyFormat, Option<String>), ParseError> {
         Some(_) if start.contains('=') && !start.contains(['\r', '\n', '<']) => {
             Ok((BodyFormat::UrlEncoded, None))
         }
-        _ => Err(ParseError::UnrecognizedBody),
+        _ => Err(ParseError::UnrecognizedBody {
+            expected: describe(accepted),
+        }),
     }
 }
 
@@ -237,7 +262,7 @@ pub(crate) fn read_body(
     }
     let (format, boundary) = match format_of(content_type)? {
         Some(found) => found,
-        None => sniff(text)?,
+        None => sniff(text, accepted)?,
     };
     if !accepted.contains(&format) {
         return Err(ParseError::UnsupportedContentType(
@@ -261,11 +286,14 @@ fn read_json(text: &str) -> Result<Value, ParseError> {
 
 fn json_message(error: &serde_json::Error) -> String {
     // serde_json says e.g. "EOF while parsing an object at line 1 column 9".
+    // Lowercased to read as one sentence, except acronyms such as "EOF".
     let message = error.to_string();
     let mut chars = message.chars();
-    match chars.next() {
-        Some(first) => format!("got {}{}", first.to_lowercase(), chars.as_str()),
-        None => "got invalid JSON".to_owned(),
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if !second.is_uppercase() => {
+            format!("got {}{second}{}", first.to_lowercase(), chars.as_str())
+        }
+        _ => format!("got {message}"),
     }
 }
 
@@ -361,7 +389,16 @@ fn read_xml(text: &str) -> Result<Value, ParseError> {
     let mut seen_root = false;
     loop {
         match reader.read_event().map_err(xml_err)? {
-            Event::DocType(_) => return Err(ParseError::XmlDtd),
+            Event::DocType(doctype) => {
+                let is_html = doctype
+                    .decode()
+                    .is_ok_and(|d| d.trim().to_ascii_lowercase().starts_with("html"));
+                return Err(if is_html {
+                    ParseError::HtmlPage
+                } else {
+                    ParseError::XmlDtd
+                });
+            }
             Event::Start(start) => {
                 if stack.len() == 1 && seen_root {
                     return Err(ParseError::Xml("got a second document element".to_owned()));
@@ -369,7 +406,11 @@ fn read_xml(text: &str) -> Result<Value, ParseError> {
                 if stack.len() > MAX_DEPTH {
                     return Err(ParseError::TooDeep);
                 }
-                stack.push(Element::new(element_name(start.local_name().as_ref())?));
+                let name = element_name(start.local_name().as_ref())?;
+                if stack.len() == 1 && name.eq_ignore_ascii_case("html") {
+                    return Err(ParseError::HtmlPage);
+                }
+                stack.push(Element::new(name));
             }
             Event::Empty(start) => {
                 if stack.len() == 1 && seen_root {
