@@ -725,7 +725,9 @@ mod tests {
         );
         assert_eq!(
             read_body(b"hello", None, &all),
-            Err(ParseError::UnrecognizedBody)
+            Err(ParseError::UnrecognizedBody {
+                expected: "JSON or XML"
+            })
         );
         assert_eq!(read_body(b"", None, &all), Err(ParseError::EmptyBody));
         assert_eq!(
