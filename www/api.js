@@ -1,0 +1,130 @@
+// The Worker's HTTP API (docs/http-api.md), for the page and the widget. Every failure is an
+// ApiError with a stable `code`: the contract's codes, plus `network` (the service could not be
+// reached), `origin_not_allowed` when a cross-origin page is refused by the CORS allow-list,
+// and `lost` (we stopped hearing about a call that was placed).
+
+import { isTerminal } from './call-state.js';
+
+export class ApiError extends Error {
+  constructor(code, message, { status = 0, retryAfter = 0 } = {}) {
+    super(message || code);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+    this.retryAfter = retryAfter;
+  }
+}
+
+const sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+
+const isAbort = (e) => e?.name === 'AbortError';
+
+/**
+ * A client for the API at `origin` ('' for the page's own origin). `retryMs` is the first
+ * back-off step after a failure (then doubled).
+ */
+export function createApi(origin = '', { retryMs = 1000 } = {}) {
+  const base = String(origin).replace(/\/+$/, '');
+  const crossOrigin = base !== '' && new URL(base, location.href).origin !== location.origin;
+
+  async function request(path, init = {}) {
+    let res;
+    try {
+      res = await fetch(base + path, { ...init, credentials: 'omit', cache: 'no-store' });
+    } catch (e) {
+      if (isAbort(e)) throw e;
+      throw await networkError();
+    }
+    let body = null;
+    try {
+      body = await res.json();
+    } catch {
+      // not JSON: described by the status below
+    }
+    if (res.ok && body) return body;
+    const err = body?.error || {};
+    const retryAfter = Number(err.retryAfter ?? res.headers.get('Retry-After')) || 0;
+    throw new ApiError(err.code || `http_${res.status}`, err.message, { status: res.status, retryAfter });
+  }
+
+  // A refused cross-origin request looks like a network failure to scripts. If the server
+  // answers an opaque (no-cors) request, it is up, and the CORS allow-list refused this page.
+  async function networkError() {
+    if (crossOrigin) {
+      try {
+        await fetch(`${base}/api/config`, { mode: 'no-cors', credentials: 'omit', cache: 'no-store' });
+        return new ApiError('origin_not_allowed', 'this site is not allowed to use the service');
+      } catch {
+        // unreachable: a network failure after all
+      }
+    }
+    return new ApiError('network', 'the service could not be reached');
+  }
+
+  /** `GET /api/config`. */
+  function getConfig({ signal } = {}) {
+    return request('/api/config', { signal });
+  }
+
+  /**
+   * `POST /api/calls`. The Idempotency-Key makes retries safe: a request that may have reached
+   * the Worker before the network failed is retried with the same key, and places one call.
+   */
+  async function postCall(payload, idempotencyKey, { signal, retries = 2 } = {}) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request('/api/calls', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey },
+          body: JSON.stringify(payload),
+          signal,
+        });
+      } catch (e) {
+        if (e.code !== 'network' || attempt >= retries) throw e;
+        await sleep(retryMs * 2 ** attempt, signal);
+      }
+    }
+  }
+
+  /** `GET /api/calls/{id}`. */
+  function getCall(id, { signal } = {}) {
+    return request(`/api/calls/${encodeURIComponent(id)}`, { signal });
+  }
+
+  /**
+   * Follows a call until its status is terminal, calling `onUpdate(call)` on each answer.
+   * Polls every second (every 5 s once a call has been connected for a minute); on network
+   * errors and 5xx answers backs off (2, 4, 8, 8, 8 s), then gives up with `lost`.
+   */
+  async function followCall(id, onUpdate, { signal, interval = 1000, maxFailures = 5 } = {}) {
+    let failures = 0;
+    let connectedAt = 0;
+    for (;;) {
+      try {
+        const call = await getCall(id, { signal });
+        failures = 0;
+        onUpdate(call);
+        if (isTerminal(call.status)) return call;
+        if (call.status === 'in-progress') connectedAt ||= Date.now();
+      } catch (e) {
+        if (isAbort(e)) throw e;
+        const transient = e.code === 'network' || e.status >= 500 || e.status === 429;
+        if (!transient || ++failures > maxFailures) {
+          throw new ApiError('lost', 'lost track of the call', { status: e.status });
+        }
+      }
+      const slow = connectedAt && Date.now() - connectedAt > 60_000;
+      await sleep(failures ? Math.min(retryMs * 2 ** failures, 8 * retryMs) : slow ? 5000 : interval, signal);
+    }
+  }
+
+  return { getConfig, postCall, getCall, followCall };
+}

@@ -1,0 +1,143 @@
+// What the visitor sees, as pure data: each call status and each API error becomes a view
+// {key, title, message, tone, icon, step, terminal, actions}. No DOM here; the page and the
+// widget both render these, so the wording lives once.
+//
+// tone: 'progress' | 'success' | 'warning' | 'error'   (the colours)
+// step: index into STEPS reached so far, or null when no call was placed
+// actions: [{id: 'retry' | 'edit' | 'new' | 'resume', label, primary}]: place the call again,
+// back to the form, a new call from the form, look at the same call again
+
+/** The progress steps shown under the status. */
+export const STEPS = ['Request sent', 'Calling you', 'Connected', 'Finished'];
+
+/** Statuses after which nothing more will happen (docs/http-api.md). */
+const TERMINAL = new Set(['completed', 'busy', 'no-answer', 'failed', 'canceled', 'unknown']);
+
+export function isTerminal(status) {
+  return TERMINAL.has(status);
+}
+
+const RETRY = { id: 'retry', label: 'Call me again', primary: true };
+const TRY_AGAIN = { id: 'retry', label: 'Try again', primary: true };
+const EDIT = { id: 'edit', label: 'Change number', primary: false };
+const FIX_NUMBER = { id: 'edit', label: 'Check the number', primary: true };
+const OTHER_NUMBER = { id: 'edit', label: 'Use another number', primary: true };
+const BACK = { id: 'edit', label: 'Back to the form', primary: false };
+const NEW_CALL = { id: 'new', label: 'Request another call', primary: false };
+const CHECK_AGAIN = { id: 'resume', label: 'Check again', primary: true };
+
+function view(key, tone, icon, step, terminal, title, message, actions = []) {
+  return { key, tone, icon, step, terminal, title, message, actions };
+}
+
+/** Before the API has answered the request. */
+export function sendingView() {
+  return view('sending', 'progress', 'spinner', 0, false,
+    'Sending your request', 'This takes a few seconds.');
+}
+
+/**
+ * The view for a call status from `GET /api/calls/{id}` (or the `POST` answer).
+ * Unknown statuses read as "calling", as the contract asks.
+ */
+export function statusView(status) {
+  switch (status) {
+    case 'queued':
+      return view('queued', 'progress', 'spinner', 1, false,
+        'Calling you now', 'Your phone should ring in a few seconds.');
+    case 'in-progress':
+      return view('connected', 'success', 'phone', 2, false,
+        'Connected', 'You are on the call. You can close this page; the call carries on.');
+    case 'completed':
+      return view('finished', 'success', 'check', 3, true,
+        'Call finished', 'Thank you for talking to us.', [NEW_CALL]);
+    case 'busy':
+      return view('busy', 'warning', 'alert', 1, true,
+        'Your line was busy', 'We called, but the line was busy. Try again when you are free.',
+        [RETRY, EDIT]);
+    case 'no-answer':
+      return view('no-answer', 'warning', 'alert', 1, true,
+        'No answer', 'We called, but nobody picked up. Keep your phone close and try again.',
+        [RETRY, EDIT]);
+    case 'failed':
+      return view('failed', 'error', 'alert', 1, true,
+        'We could not connect the call',
+        'The call did not go through. Check that the number is right, then try again.',
+        [FIX_NUMBER, TRY_AGAIN]);
+    case 'canceled':
+      return view('canceled', 'warning', 'alert', 1, true,
+        'The call was cancelled', 'The call ended before it was connected.', [RETRY, EDIT]);
+    case 'unknown':
+      return view('unknown', 'warning', 'alert', 1, true,
+        'We could not confirm the call',
+        'We could not find out how the call went. If your phone did not ring, try again.',
+        [RETRY, EDIT]);
+    default: // 'ringing' and anything new from Exotel
+      return view('ringing', 'progress', 'spinner', 1, false,
+        'Calling you now', 'Your phone is ringing. Answer it and we will connect you.');
+  }
+}
+
+/**
+ * The view for an API error (`{code, retryAfter}`), including the page's own codes:
+ * `network` (the service could not be reached) and `lost` (we stopped hearing about a call).
+ * `allowed` says where calls can go, e.g. "numbers in India (+91)". (`invalid_phone` has no view: the
+ * form shows it next to the number.)
+ */
+export function errorView({ code, retryAfter } = {}, { allowed = '' } = {}) {
+  switch (code) {
+    case 'destination_not_allowed':
+      return view('not-allowed', 'error', 'block', null, true,
+        'We cannot call this number',
+        allowed ? `We can only call ${allowed}.` : 'Calls to this number are not allowed.',
+        [OTHER_NUMBER]);
+    case 'rate_limited':
+      return view('rate-limited', 'warning', 'clock', null, true,
+        'Too many attempts',
+        `There have been too many call requests in a short time. ${retryText(retryAfter)}`,
+        [BACK]);
+    case 'captcha_failed':
+      return view('captcha', 'error', 'alert', null, true,
+        'We could not check that you are human',
+        'Please complete the check again, then press the button.', [TRY_AGAIN]);
+    case 'exotel_rejected':
+      return view('rejected', 'error', 'alert', 1, true,
+        'We could not connect the call',
+        'The phone network would not put the call through to this number. Check it, or use another number.',
+        [FIX_NUMBER, TRY_AGAIN]);
+    case 'origin_not_allowed':
+      return view('origin', 'error', 'block', null, true,
+        'Call back is not available here',
+        'This website is not set up to place calls yet. Please contact us another way.');
+    case 'lost': // the call was placed: offer to look again, not to place a second one
+      return view('lost', 'error', 'alert', null, true,
+        'Service unavailable',
+        'We lost contact with the service, so we cannot show how your call is going. If your phone rings, answer it.',
+        [CHECK_AGAIN]);
+    default: // upstream_busy, upstream_unavailable, not_configured, network, anything else
+      return view('unavailable', 'error', 'alert', null, true,
+        'Service unavailable',
+        `We cannot place calls right now. ${retryAfter > 0 ? retryText(retryAfter) : 'Please try again in a few minutes.'}`,
+        [TRY_AGAIN]);
+  }
+}
+
+/** "Try again in 12 minutes." from a Retry-After in seconds. */
+export function retryText(seconds) {
+  const s = Math.ceil(Number(seconds));
+  if (!(s > 0)) return 'Please try again later.';
+  return `Try again in ${duration(s)}.`;
+}
+
+/** 45 -> "45 seconds", 700 -> "12 minutes", 7200 -> "2 hours". Rounds up. */
+export function duration(seconds) {
+  const plural = (n, unit) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (seconds < 60) return plural(Math.max(1, Math.ceil(seconds)), 'second');
+  if (seconds < 90 * 60) return plural(Math.ceil(seconds / 60), 'minute');
+  return plural(Math.ceil(seconds / 3600), 'hour');
+}
+
+/** The sentence for the aria-live region: title and message together. */
+export function announcement(v) {
+  return `${v.title}. ${v.message}`;
+}

@@ -1,0 +1,129 @@
+// Checking the number as the visitor types. The rules are the core's: the npm package's wasm
+// build (copied to vendor/ by the build) is loaded lazily, on first use. When it is missing or
+// fails to load, a light local check catches the obvious slips and the API has the last word
+// (it answers `invalid_phone`).
+
+/**
+ * The country selector: the countries whose numbering rules the core knows (src/phone.rs), India
+ * first (the default). `dial` without "+"; `digits`: national number length(s) after any 0.
+ */
+export const COUNTRIES = [
+  { code: 'IN', name: 'India', dial: '91', digits: [10, 10] },
+  { code: 'CA', name: 'Canada', dial: '1', digits: [10, 10] },
+  { code: 'SG', name: 'Singapore', dial: '65', digits: [8, 8] },
+  { code: 'AE', name: 'United Arab Emirates', dial: '971', digits: [8, 9] },
+  { code: 'GB', name: 'United Kingdom', dial: '44', digits: [9, 10] },
+  { code: 'US', name: 'United States', dial: '1', digits: [10, 10] },
+];
+
+const byCode = (code) => COUNTRIES.find((c) => c.code === code) || COUNTRIES[0];
+
+let core; // Promise<((input, country) => string) | null>
+
+/** Loads the core's normalizer once; resolves to null when it is not available. */
+export function loadCore() {
+  core ||= import('./vendor/exotel-connect/exotel_connect.js')
+    .then(async (mod) => {
+      await mod.default();
+      return typeof mod.normalizePhone === 'function' ? mod.normalizePhone : null;
+    })
+    .catch(() => null);
+  return core;
+}
+
+/**
+ * Checks what the visitor typed. Resolves to
+ * `{ok: true, e164}`, `{ok: false, message}` (say why, in plain words) or `{ok: false, empty: true}`.
+ */
+export async function checkPhone(input, country) {
+  const text = String(input).trim();
+  if (!/\d/.test(text)) return { ok: false, empty: text === '', message: explain(text, country) };
+  const normalize = await loadCore();
+  let e164 = null;
+  try {
+    e164 = normalize ? normalize(text, country) : localNormalize(text, country);
+  } catch (e) {
+    // Only the core's verdict on the number counts; anything else, the light check decides.
+    if (e?.code !== 'invalid_phone') e164 = localNormalize(text, country);
+  }
+  return e164 ? { ok: true, e164 } : { ok: false, message: explain(text, country) };
+}
+
+const SEPARATORS = /[\s\-.()/\u00a0]/g;
+
+/**
+ * The light check used without the wasm core: the core's forms (a leading + or 00, a trunk 0,
+ * India's 91 without +, NANP's leading 1) and lengths, but none of its finer rules, so that it
+ * never refuses a number the core accepts. Returns E.164 or null.
+ */
+export function localNormalize(input, countryCode) {
+  let s = String(input).trim().replace(SEPARATORS, '');
+  let international = s.startsWith('+');
+  if (international) s = s.slice(1);
+  else if (s.startsWith('00')) [s, international] = [s.slice(2), true];
+  if (!/^\d+$/.test(s)) return null;
+  if (international) {
+    const country = COUNTRIES.find((c) => s.startsWith(c.dial));
+    if (!country) return /^[1-9]\d{7,14}$/.test(s) ? `+${s}` : null;
+    return national(country, s.slice(country.dial.length).replace(/^0/, ''));
+  }
+  const country = byCode(countryCode);
+  if (country.dial === '91' && /^91\d{10}$/.test(s)) s = s.slice(2);
+  else if (country.dial === '1' && /^1\d{10}$/.test(s)) s = s.slice(1);
+  else s = s.replace(/^0(?=\d)/, '');
+  return national(country, s);
+}
+
+function national(country, digits) {
+  const [min, max] = country.digits;
+  const tollFree = country.dial === '91' && /^18[06]0\d{6,7}$/.test(digits);
+  const ok = tollFree || (/^[1-9]/.test(digits) && digits.length >= min && digits.length <= max);
+  return ok ? `+${country.dial}${digits}` : null;
+}
+
+/** Why a number is not accepted, in words a visitor can act on. */
+export function explain(input, countryCode) {
+  const text = String(input).trim();
+  if (text === '') return 'Enter your phone number.';
+  if (/[^\d\s\-.()/+\u00a0]/.test(text)) return 'Use only digits, spaces and + in the number.';
+  const country = byCode(countryCode);
+  const digits = text.replace(/\D/g, '');
+  const international = /^\s*(\+|00)/.test(text);
+  if (!international && country.digits[0] === 10 && country.digits[1] === 10) {
+    const nat = digits.replace(country.dial === '91' ? /^0|^91(?=\d{10}$)/ : /^0|^1(?=\d{10}$)/, '');
+    const where = country.dial === '91' ? 'Indian numbers have' : 'Numbers in the US and Canada have';
+    if (nat.length < 10) return `This number is too short. ${where} 10 digits.`;
+    if (nat.length > 10) return `This number is too long. ${where} 10 digits.`;
+  }
+  if (digits.length < 7) return 'This number is too short.';
+  if (digits.length > 15) return 'This number is too long.';
+  return international
+    ? 'This does not look like a valid phone number. Check the country code.'
+    : `This does not look like a valid phone number in ${country.name}.`;
+}
+
+/** "+919876543210" -> "+91 98765 43210", for showing the number back to the visitor. */
+export function formatE164(e164) {
+  const digits = String(e164).replace(/^\+/, '');
+  const dials = [...new Set(COUNTRIES.map((c) => c.dial))].sort((a, b) => b.length - a.length);
+  const dial = dials.find((d) => digits.startsWith(d));
+  if (!dial) return e164;
+  const n = digits.slice(dial.length);
+  if (dial === '91' && n.length === 10) return `+91 ${n.slice(0, 5)} ${n.slice(5)}`;
+  if (dial === '1' && n.length === 10) return `+1 ${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`;
+  return `+${dial} ${n.replace(/(\d{4})(?=\d{3})/g, '$1 ')}`;
+}
+
+/**
+ * Where calls can go, for a sentence: ["+91"] -> "numbers in India (+91)",
+ * ["+91", "+65"] -> "numbers in India (+91) or Singapore (+65)", ["+1"] -> "numbers starting with +1".
+ */
+export function describePrefixes(prefixes = []) {
+  if (prefixes.length === 0) return '';
+  const names = prefixes.map((p) => {
+    const matches = COUNTRIES.filter((c) => `+${c.dial}` === p);
+    return matches.length === 1 ? `${matches[0].name} (${p})` : null;
+  });
+  const or = (items) => (items.length < 2 ? items[0] : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`);
+  return names.every(Boolean) ? `numbers in ${or(names)}` : `numbers starting with ${or(prefixes)}`;
+}

@@ -1,0 +1,134 @@
+/*
+ * The embeddable "Call me back" widget. One tag on any site:
+ *
+ *   <script src="https://callback.example.com/widget.js" data-api="https://callback.example.com"
+ *           data-country="IN" data-button-text="Call me back" async></script>
+ *
+ * Attributes (all optional):
+ *   data-api           API origin (default: where widget.js comes from)
+ *   data-country       default country, ISO code (default: the Worker's /api/config)
+ *   data-button-text   the button on the page ("Call me back")
+ *   data-title         the dialog's title ("Request a call back")
+ *   data-intro         the line under the title
+ *   data-submit-text, data-consent-text, data-privacy-text   the form's texts
+ *   data-position      "inline" (where the tag is; default), "bottom-right" or "bottom-left"
+ *
+ * The button and dialog live in a shadow root with the page's one stylesheet, so the host
+ * page's CSS cannot reach them. The form itself (callback-form.js and the modules it imports)
+ * is loaded from the same origin as this file when the visitor first shows interest.
+ * A classic script (not a module), so that document.currentScript finds its attributes.
+ */
+(() => {
+  'use strict';
+
+  const TAG = 'exotel-callback';
+  const script = document.currentScript;
+  const scriptBase = script?.src ? new URL('.', script.src).href : '';
+
+  const DEFAULTS = {
+    buttonText: 'Call me back',
+    title: 'Request a call back',
+    intro: 'Enter your number and we will call you straight away.',
+  };
+
+  const PHONE_ICON = '<svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2"/></svg>';
+  const CLOSE_ICON = '<svg viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18"/></svg>';
+
+  const SHADOW = `
+<link rel="stylesheet" href="">
+<div class="cbw-root" hidden>
+  <button type="button" class="cb-btn cb-btn-primary cbw-launcher" aria-haspopup="dialog">${PHONE_ICON}<span class="cbw-launcher-text"></span></button>
+</div>
+<dialog class="cbw-dialog" aria-labelledby="cbw-title">
+  <div class="cbw-head">
+    <h2 id="cbw-title" class="cbw-title"></h2>
+    <button type="button" class="cbw-close" aria-label="Close">${CLOSE_ICON}</button>
+  </div>
+  <div class="cbw-body">
+    <p class="cbw-intro"></p>
+    <div class="cbw-form"></div>
+  </div>
+</dialog>`;
+
+  class ExotelCallback extends HTMLElement {
+    connectedCallback() {
+      if (this.shadowRoot) return;
+      const d = this.dataset;
+      const base = d.base || scriptBase || new URL('.', location.href).href;
+      const root = this.attachShadow({ mode: 'open' });
+      root.innerHTML = SHADOW;
+      const $ = (s) => root.querySelector(s);
+
+      const wrapper = $('.cbw-root');
+      const reveal = () => (wrapper.hidden = false);
+      const link = $('link');
+      link.onload = reveal;
+      link.onerror = reveal; // unstyled beats invisible
+      setTimeout(reveal, 3000);
+      link.href = `${base}style.css`;
+
+      $('.cbw-launcher-text').textContent = d.buttonText || DEFAULTS.buttonText;
+      $('.cbw-title').textContent = d.title || DEFAULTS.title;
+      $('.cbw-intro').textContent = d.intro || DEFAULTS.intro;
+
+      const launcher = $('.cbw-launcher');
+      const dialog = $('.cbw-dialog');
+      let form = null;
+      let loading = null;
+
+      const load = () => {
+        loading ||= import(`${base}callback-form.js`).then((mod) => {
+          form = mod.mountCallback($('.cbw-form'), {
+            api: d.api || new URL(base).origin,
+            country: d.country,
+            headingLevel: 3,
+            texts: Object.fromEntries(Object.entries({
+              submit: d.submitText,
+              consent: d.consentText,
+              privacy: d.privacyText,
+            }).filter(([, v]) => v)),
+          });
+        });
+        return loading;
+      };
+
+      // Start loading when the visitor shows interest, so the dialog opens ready.
+      launcher.addEventListener('pointerenter', () => load().catch(() => {}), { once: true });
+      launcher.addEventListener('focus', () => load().catch(() => {}), { once: true });
+
+      launcher.addEventListener('click', async () => {
+        launcher.setAttribute('aria-busy', 'true');
+        try {
+          await load();
+        } catch {
+          loading = null; // allow a later retry
+          $('.cbw-form').textContent = 'Call back is not available right now. Please try again later.';
+        }
+        launcher.removeAttribute('aria-busy');
+        if (!dialog.open) dialog.showModal();
+        form?.focus();
+      });
+
+      $('.cbw-close').addEventListener('click', () => dialog.close());
+      // A click on the backdrop lands on the dialog itself: close, like Escape does.
+      dialog.addEventListener('click', (e) => e.target === dialog && dialog.close());
+      dialog.addEventListener('close', () => launcher.focus());
+    }
+  }
+
+  if (!customElements.get(TAG)) customElements.define(TAG, ExotelCallback);
+
+  if (!script) return; // imported some other way: <exotel-callback> elements work on their own
+  const el = document.createElement(TAG);
+  for (const [key, value] of Object.entries(script.dataset)) el.dataset[key] = value;
+  el.dataset.base = scriptBase;
+  const floating = /^bottom-(left|right)$/.test(script.dataset.position || '');
+  if (floating || script.parentNode === document.head) {
+    if (!floating) el.dataset.position = 'bottom-right';
+    const append = () => document.body.append(el);
+    if (document.body) append();
+    else document.addEventListener('DOMContentLoaded', append, { once: true });
+  } else {
+    script.after(el);
+  }
+})();
