@@ -26,7 +26,7 @@ dev: ## run the Worker and page at http://127.0.0.1:8787 in sandbox mode
 	@echo "make dev: the Worker is not built yet (see the open issue for the Cloudflare Worker)" >&2
 	@exit 1
 
-test: test-native ## every test: native, wasm, npm package, Worker in workerd, browser
+test: test-native test-js ## every test: native, wasm, npm package, Worker in workerd, browser
 
 tools: ## install every tool the build and tests use
 	$(INSTALL) all
@@ -42,13 +42,17 @@ test-native: lint ## the Rust core: unit, fixture and doc tests, and the wasm32 
 	cargo build --target $(WASM_TARGET)
 	@echo "core builds for $(WASM_TARGET)"
 
-pkg: ## build the npm package into pkg/ and a tarball with npm pack
-	@echo "make pkg: the npm package is not built yet (see the open issue for the npm package)" >&2
-	@exit 1
+pkg: ## build the npm package into pkg/ and pkg/exotel-connect-<version>.tgz
+	$(INSTALL) wasm node
+	scripts/build-pkg.sh
 
-bench: ## benchmarks: sizes, speed, load
-	@echo "make bench: no benchmarks yet" >&2
-	@exit 1
+test-js: pkg ## npm package: wasm-bindgen-test (Node, Chromium); the tarball in Node, CJS, browser, esbuild, workerd
+	$(INSTALL) browser
+	scripts/test-js.sh
+
+bench: pkg ## benchmarks: sizes, speed, load (prints tables)
+	@echo; echo "## Sizes"; scripts/pkg-size.sh --header
+	@echo; echo "## Core speed"; cargo bench --bench core
 
 clean:
 	rm -rf target pkg build www/vendor .wrangler test-artifacts

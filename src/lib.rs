@@ -53,6 +53,8 @@ mod phone;
 mod request;
 mod wire;
 
+#[cfg(feature = "js")]
+mod js;
 #[cfg(feature = "worker")]
 mod worker;
 

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Builds the npm package `exotel-connect` into pkg/ and packs it into pkg/exotel-connect-<version>.tgz.
+#
+# One wasm build, two sets of JS glue around the same optimised .wasm:
+#   wasm-bindgen --target web     -> exotel_connect.js (ES module: browsers, Node ESM via node.mjs,
+#                                    bundlers, Workers via workerd.mjs) + exotel_connect.d.ts
+#   wasm-bindgen --target nodejs  -> exotel_connect.cjs (CommonJS `require`) + exotel_connect.d.cts
+# Both runs emit byte-identical wasm (checked below), so the package ships it once. The ES module
+# build is also copied to www/vendor/exotel-connect/ for the page.
+#
+# Offline: the wasm-bindgen CLI comes from `cargo install` (scripts/install-tools.sh, pinned to
+# Cargo.lock's wasm-bindgen) and wasm-opt from npm's binaryen (node_modules/.bin/wasm-opt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[build-pkg] %s\n' "$*" >&2; }
+started=$(date +%s)
+
+# A target dir of its own, so this build never waits on the Worker's cargo lock.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target/js}"
+WASM_TARGET=wasm32-unknown-unknown
+OUT=target/js/bindgen
+PKG=pkg
+
+scripts/install-tools.sh wasm
+if [ ! -x node_modules/.bin/wasm-opt ]; then
+  scripts/install-tools.sh node
+fi
+
+# The CLI and the library must be the very same version, or the glue does not match the wasm.
+lock_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+cli_version=$(wasm-bindgen --version | awk '{ print $2 }')
+if [ "$lock_version" != "$cli_version" ]; then
+  echo "wasm-bindgen CLI is $cli_version but Cargo.lock has $lock_version: run scripts/install-tools.sh wasm" >&2
+  exit 1
+fi
+
+log "cargo build --release --target $WASM_TARGET --features js --lib"
+cargo build --release --target "$WASM_TARGET" --features js --lib
+wasm="$CARGO_TARGET_DIR/$WASM_TARGET/release/exotel_connect.wasm"
+
+rm -rf "$OUT" && mkdir -p "$OUT"
+log "wasm-bindgen $cli_version (web, nodejs)"
+wasm-bindgen --target web --out-dir "$OUT/web" "$wasm"
+wasm-bindgen --target nodejs --out-dir "$OUT/node" "$wasm"
+if ! cmp -s "$OUT/web/exotel_connect_bg.wasm" "$OUT/node/exotel_connect_bg.wasm"; then
+  echo "the web and nodejs builds emitted different wasm: the package cannot share one file" >&2
+  exit 1
+fi
+
+rm -rf "$PKG" && mkdir -p "$PKG"
+log "wasm-opt -Oz"
+# binaryen 132 needs the features rustc's wasm32 target enables spelled out; names, producers
+# and target_features are only for tools, not for running, so they are stripped.
+node_modules/.bin/wasm-opt -Oz \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  --strip-debug --strip-producers --strip-target-features \
+  "$OUT/web/exotel_connect_bg.wasm" -o "$PKG/exotel_connect_bg.wasm"
+
+cp "$OUT/web/exotel_connect.js" "$OUT/web/exotel_connect.d.ts" "$PKG/"
+cp "$OUT/node/exotel_connect.js" "$PKG/exotel_connect.cjs"
+cp "$OUT/node/exotel_connect.d.ts" "$PKG/exotel_connect.d.cts"
+cp js/node.mjs js/workerd.mjs "$PKG/"
+cp docs/js.md "$PKG/README.md"
+
+version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
+node -e '
+  const fs = require("fs");
+  const pkg = JSON.parse(fs.readFileSync("js/package.json", "utf8"));
+  pkg.version = process.argv[1];
+  fs.writeFileSync(process.argv[2], JSON.stringify(pkg, null, 2) + "\n");
+' "$version" "$PKG/package.json"
+
+# Every file the package.json lists must exist, and nothing else is shipped.
+node -e '
+  const fs = require("fs");
+  const pkg = JSON.parse(fs.readFileSync(process.argv[1] + "/package.json", "utf8"));
+  for (const f of pkg.files) if (!fs.existsSync(process.argv[1] + "/" + f)) { console.error("missing " + f); process.exit(1); }
+' "$PKG"
+
+log "npm pack"
+tarball=$(cd "$PKG" && npm pack --silent --pack-destination . 2>/dev/null | tail -n 1)
+log "packed $PKG/$tarball"
+
+# The page loads the ES module build without a bundler:
+#   const m = await import('./vendor/exotel-connect/exotel_connect.js'); await m.default();
+vendor=www/vendor/exotel-connect
+rm -rf "$vendor" && mkdir -p "$vendor"
+cp "$PKG/exotel_connect.js" "$PKG/exotel_connect_bg.wasm" "$PKG/exotel_connect.d.ts" "$vendor/"
+
+log "done in $(( $(date +%s) - started )) s"
+scripts/pkg-size.sh
