@@ -22,11 +22,13 @@ WASM_TARGET := wasm32-unknown-unknown
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
 
-dev: ## run the Worker and page at http://127.0.0.1:8787 in sandbox mode
-	@echo "make dev: the Worker is not built yet (see the open issue for the Cloudflare Worker)" >&2
-	@exit 1
+dev: ## run the Worker and page at http://127.0.0.1:8787 (sandbox mode unless .dev.vars configures Exotel)
+	$(INSTALL) worker node
+	@# The page checks numbers with the npm package's wasm (www/vendor/), built by `make pkg`.
+	@[ -f www/vendor/exotel-connect/exotel_connect.js ] || $(MAKE) --no-print-directory pkg
+	scripts/dev.sh
 
-test: test-native test-js ## every test: native, wasm, npm package, Worker in workerd, browser
+test: test-native test-js test-worker ## every test: native, wasm, npm package, Worker in workerd, browser
 
 tools: ## install every tool the build and tests use
 	$(INSTALL) all
@@ -35,12 +37,22 @@ lint:
 	$(INSTALL) rust
 	cargo fmt --all -- --check
 	cargo clippy --all-targets -- -D warnings
+	cargo clippy --features worker --target $(WASM_TARGET) -- -D warnings
+	cargo clippy --features worker --lib --tests -- -D warnings
 
 test-native: lint ## the Rust core: unit, fixture and doc tests, and the wasm32 build of the core
 	cargo test --all-targets
 	cargo test --doc
 	cargo build --target $(WASM_TARGET)
 	@echo "core builds for $(WASM_TARGET)"
+
+build-worker: ## build the Worker into build/ (worker-build, offline)
+	$(INSTALL) worker node
+	scripts/build-worker.sh
+
+test-worker: build-worker ## the Worker in workerd (wrangler dev) against a mock Exotel on 127.0.0.1
+	cargo test --features worker --lib worker::
+	node --test --test-concurrency=1 tests/worker/
 
 pkg: ## build the npm package into pkg/ and pkg/exotel-connect-<version>.tgz
 	$(INSTALL) wasm node

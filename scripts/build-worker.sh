@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds the Cloudflare Worker (the crate with the `worker` feature) into build/:
+# build/index.js (the JS shim) and build/index_bg.wasm.
+#
+# Offline: worker-build would download wasm-bindgen and wasm-opt from GitHub and esbuild from
+# npm; it is handed local binaries instead (wasm-bindgen from `cargo install`, esbuild and
+# binaryen's wasm-opt from node_modules). wasm-opt runs here rather than inside worker-build,
+# because worker-build keeps the names section (--debuginfo), which is dead weight in production.
+#
+# Usage: scripts/build-worker.sh            release build, optimised (what deploy and tests use)
+#        WORKER_BUILD_FAST=1 scripts/...     skip wasm-opt (quicker edit-run loop, bigger wasm)
+# Needs: scripts/install-tools.sh worker node
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+log() { printf '[build-worker] %s\n' "$*" >&2; }
+need() { # path-or-command, what installs it
+  if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
+    log "missing $1: run scripts/install-tools.sh $2"
+    exit 1
+  fi
+}
+
+export PATH="$HOME/.cargo/bin:$PATH"
+export WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-$(command -v wasm-bindgen || true)}"
+export ESBUILD_BIN="${ESBUILD_BIN:-$root/node_modules/esbuild/bin/esbuild}"
+wasm_opt="${WASM_OPT_BIN:-$root/node_modules/.bin/wasm-opt}"
+# worker-build looks for WASM_OPT_BIN only when it runs wasm-opt; --no-opt below means never, but
+# set it anyway so no code path can reach for a download.
+export WASM_OPT_BIN="$wasm_opt"
+
+need worker-build worker
+need "${WASM_BINDGEN_BIN:-wasm-bindgen}" worker
+need "$ESBUILD_BIN" node
+
+start=$(date +%s)
+log "cargo build (release, --features worker) + wasm-bindgen + esbuild"
+worker-build --release --no-opt --features worker
+
+wasm=build/index_bg.wasm
+if [ -z "${WORKER_BUILD_FAST:-}" ]; then
+  need "$wasm_opt" node
+  log "wasm-opt -Oz"
+  # The feature list is the one worker-build passes (what workerd accepts), minus --debuginfo.
+  "$wasm_opt" "$wasm" -o "$wasm.opt" -Oz --strip-debug \
+    --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int \
+    --enable-bulk-memory --enable-multivalue --enable-reference-types --enable-exception-handling
+  mv "$wasm.opt" "$wasm"
+fi
+
+raw=$(wc -c <"$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+log "built $wasm: $raw bytes, $gz gzipped, in $(( $(date +%s) - start ))s"

@@ -1,0 +1,170 @@
+//! The API's errors and JSON responses: `{"error": {"code", "message"}}` with a fitting status,
+//! exactly as docs/http-api.md lists them. Messages are written for the visitor: they never
+//! carry a phone number, an Exotel Sid, Exotel's own wording, or anything from configuration
+//! beyond a setting's name.
+
+use serde::Serialize;
+use worker::{console_error, Response};
+
+/// An error answered to the client.
+#[derive(Debug)]
+pub struct ApiError {
+    status: u16,
+    code: &'static str,
+    message: String,
+    retry_after: Option<u32>,
+    allow: Option<&'static str>,
+}
+
+impl ApiError {
+    fn new(status: u16, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+            allow: None,
+        }
+    }
+
+    /// 400: the body is not the JSON object the endpoint expects.
+    pub fn invalid_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(400, "invalid_request", message)
+    }
+
+    /// 400: the number cannot be normalized.
+    pub fn invalid_phone(message: impl Into<String>) -> ApiError {
+        ApiError::new(400, "invalid_phone", message)
+    }
+
+    /// 404: no such call (or no such API route).
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError::new(404, "not_found", message)
+    }
+
+    /// 405: the route exists but not for this method; `allow` lists the methods it takes.
+    pub fn method_not_allowed(allow: &'static str) -> ApiError {
+        ApiError {
+            allow: Some(allow),
+            ..ApiError::new(
+                405,
+                "method_not_allowed",
+                format!("expected {allow} on this path"),
+            )
+        }
+    }
+
+    /// 502: Exotel refused the call.
+    pub fn exotel_rejected(message: impl Into<String>) -> ApiError {
+        ApiError::new(502, "exotel_rejected", message)
+    }
+
+    /// 502: Exotel is down, slow or answered something that is not Exotel's.
+    pub fn upstream_unavailable() -> ApiError {
+        ApiError::new(
+            502,
+            "upstream_unavailable",
+            "the calling service is not responding; please try again in a minute",
+        )
+    }
+
+    /// 503: Exotel rate-limited us; retry after `seconds`.
+    pub fn upstream_busy(seconds: u32) -> ApiError {
+        ApiError {
+            retry_after: Some(seconds),
+            ..ApiError::new(
+                503,
+                "upstream_busy",
+                "the calling service is busy; please try again shortly",
+            )
+        }
+    }
+
+    /// 503: live mode with a required setting missing or invalid (names only, never values).
+    pub fn not_configured(message: impl Into<String>) -> ApiError {
+        ApiError::new(503, "not_configured", message)
+    }
+
+    /// 403: a status callback whose token does not check out, or that names another call.
+    pub fn forbidden(message: impl Into<String>) -> ApiError {
+        ApiError::new(403, "forbidden", message)
+    }
+
+    /// 400: a status callback body that is not one.
+    pub fn invalid_callback(message: impl Into<String>) -> ApiError {
+        ApiError::new(400, "invalid_callback", message)
+    }
+
+    /// 500: something on our side failed (storage, the runtime). The cause goes to the log,
+    /// not to the client.
+    pub fn internal(cause: &dyn std::fmt::Display) -> ApiError {
+        console_error!("internal error: {cause}");
+        ApiError::new(
+            500,
+            "internal_error",
+            "something went wrong on our side; please try again",
+        )
+    }
+
+    /// The stable code, e.g. `invalid_phone`.
+    #[cfg(test)]
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// The response: the JSON body, the status, and `Retry-After` when there is one.
+    pub fn into_response(self) -> worker::Result<Response> {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            error: Inner<'a>,
+        }
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Inner<'a> {
+            code: &'a str,
+            message: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            retry_after: Option<u32>,
+        }
+        let body = Body {
+            error: Inner {
+                code: self.code,
+                message: &self.message,
+                retry_after: self.retry_after,
+            },
+        };
+        let mut response = json(self.status, &body)?;
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .set("Retry-After", &seconds.to_string())?;
+        }
+        if let Some(allow) = self.allow {
+            response.headers_mut().set("Allow", allow)?;
+        }
+        Ok(response)
+    }
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(e: worker::Error) -> ApiError {
+        ApiError::internal(&e)
+    }
+}
+
+impl From<super::crypto::CryptoError> for ApiError {
+    fn from(e: super::crypto::CryptoError) -> ApiError {
+        ApiError::internal(&e)
+    }
+}
+
+/// A JSON response that is never cached (statuses change from one poll to the next).
+pub fn json<T: Serialize>(status: u16, body: &T) -> worker::Result<Response> {
+    let bytes = serde_json::to_vec(body).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let mut response = Response::from_bytes(bytes)?.with_status(status);
+    let headers = response.headers_mut();
+    headers.set("Content-Type", "application/json; charset=utf-8")?;
+    headers.set("Cache-Control", "no-store")?;
+    headers.set("X-Content-Type-Options", "nosniff")?;
+    Ok(response)
+}

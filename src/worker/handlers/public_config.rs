@@ -1,0 +1,33 @@
+//! `GET /api/config`: what the page and widget need to render.
+
+use serde::Serialize;
+use worker::Response;
+
+use crate::worker::app::App;
+use crate::worker::config::Mode;
+use crate::worker::error::{json, ApiError};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PublicConfig<'a> {
+    default_country: &'a str,
+    allowed_prefixes: &'a [String],
+    /// Turnstile is not wired yet (abuse guards, next issue): always null.
+    turnstile_site_key: Option<&'a str>,
+    sandbox: bool,
+}
+
+/// Answers the public part of the configuration. Never a secret, never a setting's value
+/// beyond these.
+pub fn show(app: &App) -> Result<Response, ApiError> {
+    let config = &app.config;
+    Ok(json(
+        200,
+        &PublicConfig {
+            default_country: config.default_country.iso(),
+            allowed_prefixes: &config.allowed_prefixes,
+            turnstile_site_key: None,
+            sandbox: config.mode == Mode::Sandbox,
+        },
+    )?)
+}

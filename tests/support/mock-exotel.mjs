@@ -1,0 +1,319 @@
+// A mock of Exotel's voice API on 127.0.0.1, for the Worker's tests (and `make dev` pointed at
+// it by .dev.vars). It checks requests the way the real API does, records them, answers with
+// Exotel's bodies, can be told to fail, and sends status callbacks like Exotel's.
+//
+//   const exotel = await startMockExotel();
+//   exotel.url            // http://127.0.0.1:<port>, for EXOTEL_BASE_URL
+//   exotel.requests       // every request: { method, path, headers, form, body }
+//   exotel.failNext({ status: 403, format: 'xml' })   // or { kind: 'hang' | 'garbage' | 'html' }
+//   await exotel.sendCallback(sid, { Status: 'completed' }, { as: 'multipart' })
+//
+// Run alone: `node tests/support/mock-exotel.mjs [port]` prints the .dev.vars lines to use.
+
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+
+const MAX_TIME_LIMIT = 14400;
+
+/** Exotel's `YYYY-MM-DD HH:mm:ss`, in IST. */
+export function exotelTime(ms = Date.now()) {
+  return new Date(ms + 330 * 60 * 1000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function restException(status, message, format) {
+  if (format === 'xml') {
+    return {
+      type: 'application/xml',
+      body: `<?xml version="1.0" encoding="UTF-8"?>\n<TwilioResponse><RestException><Status>${status}</Status><Message>${message}</Message></RestException></TwilioResponse>\n`,
+    };
+  }
+  return {
+    type: 'application/json',
+    body: JSON.stringify({ RestException: { Status: status, Message: message } }),
+  };
+}
+
+function callBody(call, format) {
+  const fields = {
+    Sid: call.sid,
+    ParentCallSid: null,
+    DateCreated: call.dateCreated,
+    DateUpdated: call.dateUpdated,
+    AccountSid: call.accountSid,
+    To: call.callerId,
+    From: call.from,
+    PhoneNumberSid: call.callerId,
+    Status: call.status,
+    StartTime: call.dateCreated,
+    EndTime: call.endTime ?? null,
+    Duration: call.duration ?? null,
+    Price: call.price ?? null,
+    Direction: 'outbound-api',
+    AnsweredBy: null,
+    ForwardedFrom: null,
+    CallerName: null,
+    Uri: `/v1/Accounts/${call.accountSid}/Calls.json/${call.sid}`,
+    RecordingUrl: call.recordingUrl ?? null,
+  };
+  if (format === 'xml') {
+    const inner = Object.entries(fields)
+      .map(([k, v]) => (v === null ? `  <${k}/>` : `  <${k}>${v}</${k}>`))
+      .join('\n');
+    return {
+      type: 'application/xml',
+      body: `<?xml version="1.0" encoding="UTF-8"?>\n<TwilioResponse>\n <Call>\n${inner}\n </Call>\n</TwilioResponse>\n`,
+    };
+  }
+  return { type: 'application/json', body: JSON.stringify({ Call: fields }) };
+}
+
+/** Checks a connect request's form as Exotel does; returns an error message or null. */
+function checkConnectForm(form, accountSid) {
+  for (const name of ['From', 'CallerId', 'Url']) {
+    if (!form.get(name)) return `Missing parameter: ${name}`;
+  }
+  const phone = /^(\+[1-9]\d{7,14}|0\d{9,11})$/;
+  if (!phone.test(form.get('From'))) return 'From is not a valid phone number';
+  if (!phone.test(form.get('CallerId'))) return 'CallerId is not a valid phone number';
+  const flow = new RegExp(`^https?://my\\.exotel\\.com/${accountSid}/exoml/start_voice/[A-Za-z0-9]+$`);
+  if (!flow.test(form.get('Url'))) {
+    return `Url must be http://my.exotel.com/${accountSid}/exoml/start_voice/<app_id>`;
+  }
+  for (const name of ['TimeLimit', 'TimeOut']) {
+    const value = form.get(name);
+    if (value === null) continue;
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_TIME_LIMIT) {
+      return `${name} must be a whole number of seconds up to ${MAX_TIME_LIMIT}`;
+    }
+  }
+  const callback = form.get('StatusCallback');
+  if (callback !== null && !/^https?:\/\/[^\s]+$/.test(callback)) {
+    return 'StatusCallback must be an http(s) URL';
+  }
+  const callType = form.get('CallType');
+  if (callType !== null && callType !== 'trans') return 'CallType must be trans';
+  return null;
+}
+
+async function readBody(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Starts the mock. Options: accountSid, apiKey, apiToken, port (0 = any free port),
+ * connectStatus (the status a new call starts in, default `queued`), autoCallbackMs (when set,
+ * every placed call completes that long after it was placed, with a status callback).
+ */
+export async function startMockExotel({
+  accountSid = 'mockaccount1',
+  apiKey = `mock-key-${randomBytes(8).toString('hex')}`,
+  apiToken = `mock-token-${randomBytes(12).toString('hex')}`,
+  port = 0,
+  connectStatus = 'queued',
+  autoCallbackMs = null,
+} = {}) {
+  const requests = [];
+  const calls = new Map();
+  const failures = [];
+  const hanging = new Set();
+  const expectedAuth = `Basic ${Buffer.from(`${apiKey}:${apiToken}`).toString('base64')}`;
+
+  const server = http.createServer(async (req, res) => {
+    const body = await readBody(req);
+    const url = new URL(req.url, 'http://mock');
+    const form = new URLSearchParams(body);
+    const record = {
+      method: req.method,
+      path: url.pathname,
+      query: url.search,
+      headers: req.headers,
+      body,
+      form: Object.fromEntries(form),
+      time: Date.now(),
+    };
+    requests.push(record);
+    let delayMs = 0;
+    const send = (status, { type, body: text }, headers = {}) => {
+      const answer = () => {
+        if (res.destroyed) return;
+        res.writeHead(status, { 'Content-Type': type, ...headers });
+        res.end(text);
+      };
+      if (delayMs > 0) {
+        hanging.add(res);
+        setTimeout(answer, delayMs).unref();
+      } else {
+        answer();
+      }
+    };
+
+    const match = url.pathname.match(/^\/v1\/Accounts\/([^/]+)\/Calls\/([^/]+?)(\.json)?$/);
+    const format = match?.[3] ? 'json' : 'xml';
+    if (!match) return send(404, restException(404, 'Not found', format));
+
+    const failure = failures.shift();
+    if (failure?.kind === 'slow') {
+      // Does the work (places the call), but answers too late.
+      record.failedWith = failure;
+      delayMs = failure.delayMs ?? 5000;
+    } else if (failure) {
+      record.failedWith = failure;
+      if (failure.kind === 'hang') {
+        hanging.add(res);
+        return undefined; // never answers; closed by stop()
+      }
+      if (failure.kind === 'garbage') return send(200, { type: 'application/json', body: '{"Call": [1, 2' });
+      if (failure.kind === 'html') {
+        return send(failure.status ?? 502, { type: 'text/html', body: '<html><body>Bad gateway</body></html>' });
+      }
+      const headers = failure.retryAfter ? { 'Retry-After': String(failure.retryAfter) } : {};
+      return send(
+        failure.status,
+        restException(failure.status, failure.message ?? `Mock failure ${failure.status}`, failure.format ?? format),
+        headers,
+      );
+    }
+
+    if (req.headers.authorization !== expectedAuth) {
+      return send(401, restException(401, 'Authentication failed', format));
+    }
+    if (match[1] !== accountSid) return send(401, restException(401, 'Account mismatch', format));
+
+    if (req.method === 'POST' && match[2] === 'connect') {
+      if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+        return send(400, restException(400, 'Expected a form body', format));
+      }
+      const problem = checkConnectForm(form, accountSid);
+      if (problem) return send(400, restException(400, problem, format));
+      const now = exotelTime();
+      const call = {
+        sid: randomBytes(16).toString('hex'),
+        accountSid,
+        from: form.get('From'),
+        callerId: form.get('CallerId'),
+        flowUrl: form.get('Url'),
+        statusCallback: form.get('StatusCallback'),
+        timeLimit: form.get('TimeLimit'),
+        timeOut: form.get('TimeOut'),
+        status: connectStatus,
+        dateCreated: now,
+        dateUpdated: now,
+      };
+      calls.set(call.sid, call);
+      record.sid = call.sid;
+      if (autoCallbackMs !== null && call.statusCallback) {
+        setTimeout(() => {
+          Object.assign(call, { status: 'completed', dateUpdated: exotelTime(), endTime: exotelTime(), duration: 42 });
+          mock.sendCallback(call.sid, { Status: 'completed' }).catch(() => {});
+        }, autoCallbackMs);
+      }
+      return send(200, callBody(call, format));
+    }
+    if (req.method === 'GET') {
+      const call = calls.get(match[2]);
+      if (!call) return send(404, restException(404, 'Call not found', format));
+      return send(200, callBody(call, format));
+    }
+    return send(405, restException(405, 'Method not allowed', format));
+  });
+
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${server.address().port}`;
+
+  const mock = {
+    url: baseUrl,
+    accountSid,
+    apiKey,
+    apiToken,
+    requests,
+    calls,
+    /** Requests to the connect endpoint. */
+    connects() {
+      return requests.filter((r) => r.path.endsWith('/connect') || r.path.endsWith('/connect.json'));
+    },
+    /**
+     * The next request fails: { status, format, message, retryAfter }, or { kind: 'hang' }
+     * (never answers), 'garbage' (a broken 200), 'html' (a proxy's error page), or 'slow'
+     * (does the work, e.g. places the call, then answers after `delayMs`).
+     */
+    failNext(failure) {
+      failures.push(failure);
+    },
+    /** What Call Details reports for `sid` from now on. */
+    setCall(sid, changes) {
+      const call = calls.get(sid);
+      if (!call) throw new Error(`no mock call ${sid}`);
+      Object.assign(call, { dateUpdated: exotelTime() }, changes);
+    },
+    /**
+     * POSTs a status callback for `sid` to the URL it was placed with, as Exotel does.
+     * `fields` override the defaults; `as` is 'urlencoded' (Exotel's default), 'multipart' or
+     * 'json'; `url` overrides the target, and then the post is not Exotel's (a forgery, a
+     * replay): the mock's own record of the call is left alone. Resolves to
+     * { status, body, headers }.
+     */
+    async sendCallback(sid, fields = {}, { as = 'urlencoded', url } = {}) {
+      const call = calls.get(sid);
+      const target = url ?? call?.statusCallback;
+      if (!target) throw new Error(`no StatusCallback for ${sid}`);
+      const values = {
+        CallSid: sid,
+        Status: 'completed',
+        RecordingUrl: '',
+        DateUpdated: exotelTime(),
+        ...fields,
+      };
+      // Exotel's own record says what its callback said (Call Details agrees with it).
+      const terminal = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
+      if (!url && call && terminal.includes(values.Status) && !terminal.includes(call.status)) {
+        Object.assign(call, { status: values.Status, dateUpdated: values.DateUpdated });
+      }
+      let body;
+      const headers = {};
+      if (as === 'json') {
+        body = JSON.stringify(values);
+        headers['Content-Type'] = 'application/json';
+      } else if (as === 'multipart') {
+        body = new FormData();
+        for (const [k, v] of Object.entries(values)) body.append(k, String(v));
+      } else {
+        body = new URLSearchParams(values).toString();
+        headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      }
+      const response = await fetch(target, { method: 'POST', body, headers });
+      return { status: response.status, body: await response.text(), headers: response.headers };
+    },
+    reset() {
+      requests.length = 0;
+      failures.length = 0;
+    },
+    async stop() {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections?.();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+  return mock;
+}
+
+// `node tests/support/mock-exotel.mjs [port]`: run the mock for `make dev`.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const mock = await startMockExotel({ port: Number(process.argv[2] ?? 9000), autoCallbackMs: 5000 });
+  console.log(`mock Exotel on ${mock.url}: calls complete 5 s after they are placed, with a status callback.`);
+  console.log('Put this in .dev.vars and run `make dev`:\n');
+  console.log(`EXOTEL_MODE=live
+EXOTEL_BASE_URL=${mock.url}
+EXOTEL_ACCOUNT_SID=${mock.accountSid}
+EXOTEL_API_KEY=${mock.apiKey}
+EXOTEL_API_TOKEN=${mock.apiToken}
+EXOTEL_CALLER_ID=08047112400
+EXOTEL_APP_ID=926
+CALLBACK_SECRET=${randomBytes(24).toString('hex')}`);
+  setInterval(() => {
+    for (const r of mock.requests.splice(0)) {
+      console.log(`${new Date(r.time).toISOString()} ${r.method} ${r.path}${r.query} ${r.body}`);
+    }
+  }, 500);
+}

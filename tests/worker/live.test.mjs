@@ -1,0 +1,407 @@
+// The Worker in live mode against a mock Exotel: the connect request it sends, every error it
+// answers, status callbacks (forged, replayed, duplicate, out of order), Call Details refreshes,
+// state surviving a restart, and no secret in any response.
+
+import assert from 'node:assert/strict';
+import { createHmac, randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+
+import { createClient, pollCall } from '../support/client.mjs';
+import { startMockExotel } from '../support/mock-exotel.mjs';
+import { startWorker } from '../support/worker.mjs';
+
+const CALLBACK_SECRET = randomBytes(32).toString('hex');
+const TOKEN_CONTEXT = 'exotel-connect/status-callback/v1\n';
+const ID = /^[A-Za-z0-9_-]{22}$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
+
+/** The callback token the Worker mints for `id` (docs: `<id>.<base64url(HMAC)>`). */
+function tokenFor(id, secret = CALLBACK_SECRET) {
+  const mac = createHmac('sha256', secret).update(TOKEN_CONTEXT + id).digest('base64url');
+  return `${id}.${mac}`;
+}
+
+let exotel;
+let worker;
+let client;
+
+before(async () => {
+  exotel = await startMockExotel();
+  worker = await startWorker({
+    vars: {
+      EXOTEL_BASE_URL: exotel.url,
+      EXOTEL_ACCOUNT_SID: exotel.accountSid,
+      EXOTEL_API_KEY: exotel.apiKey,
+      EXOTEL_API_TOKEN: exotel.apiToken,
+      EXOTEL_CALLER_ID: '080 4711 2400',
+      EXOTEL_APP_ID: '926',
+      EXOTEL_TIME_LIMIT: '600',
+      EXOTEL_TIME_OUT: '30',
+      EXOTEL_HTTP_TIMEOUT_MS: '1500',
+      STATUS_REFRESH_MS: '1000',
+      CALLBACK_SECRET,
+      // Issue 5's settings and anything else unknown are accepted and ignored.
+      ALLOWED_ORIGINS: 'http://127.0.0.1:9123',
+      RATE_LIMIT_PER_NUMBER: '3',
+      SOMETHING_ELSE: 'x',
+    },
+  });
+  client = createClient(worker.url);
+});
+
+after(async () => {
+  await worker?.stop();
+  await exotel?.stop();
+});
+
+/** Places a call and returns { id, sid, connect } (the mock's record of the request). */
+async function placeCall(phone = '98765 43210') {
+  const before = exotel.connects().length;
+  const res = await client.createCall(phone);
+  assert.equal(res.status, 201, res.text);
+  const connect = exotel.connects().at(before);
+  return { id: res.body.id, sid: connect.sid, connect, res };
+}
+
+describe('placing a call', () => {
+  test('GET /api/config describes live mode', async () => {
+    const res = await client.get('/api/config');
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, {
+      defaultCountry: 'IN',
+      allowedPrefixes: ['+91'],
+      turnstileSiteKey: null,
+      sandbox: false,
+    });
+  });
+
+  test('sends Exotel a correct connect-to-flow request and answers 201', async () => {
+    const { id, connect, res } = await placeCall('098765-43210');
+    assert.match(id, ID);
+    assert.deepEqual(res.body, { id, status: 'queued' });
+    assert.match(res.headers['content-type'], /^application\/json/);
+    assert.equal(res.headers['cache-control'], 'no-store');
+
+    assert.equal(connect.method, 'POST');
+    assert.equal(connect.path, `/v1/Accounts/${exotel.accountSid}/Calls/connect.json`);
+    const basic = Buffer.from(`${exotel.apiKey}:${exotel.apiToken}`).toString('base64');
+    assert.equal(connect.headers.authorization, `Basic ${basic}`);
+    assert.match(connect.headers['content-type'], /^application\/x-www-form-urlencoded/);
+    assert.deepEqual(connect.form, {
+      From: '+919876543210',
+      CallerId: '+918047112400',
+      Url: `http://my.exotel.com/${exotel.accountSid}/exoml/start_voice/926`,
+      TimeLimit: '600',
+      TimeOut: '30',
+      StatusCallback: `${worker.url}/exotel/status/${tokenFor(id)}`,
+    });
+  });
+
+  test('the id is not the Sid, and GET shows no number or Sid', async () => {
+    const { id, sid } = await placeCall();
+    assert.notEqual(id, sid);
+    const res = await client.get(`/api/calls/${id}`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(Object.keys(res.body).sort(), ['createdAt', 'id', 'status', 'updatedAt']);
+    assert.equal(res.body.id, id);
+    assert.equal(res.body.status, 'queued');
+    assert.match(res.body.createdAt, RFC3339);
+    assert.match(res.body.updatedAt, RFC3339);
+    assert.ok(!res.text.includes(sid));
+    assert.ok(!/\d{10}/.test(res.text), res.text);
+  });
+
+  test('400 invalid_request for bodies that are not {"phone": "..."}', async () => {
+    const cases = [
+      ['not json', { body: 'phone=98765', headers: { 'Content-Type': 'application/json' } }],
+      ['empty', { body: '', headers: { 'Content-Type': 'application/json' } }],
+      ['array', { json: ['98765 43210'] }],
+      ['missing phone', { json: { number: '98765 43210' } }],
+      ['phone is a number', { json: { phone: 9876543210 } }],
+      ['country is a number', { json: { phone: '98765 43210', country: 91 } }],
+      ['unknown country', { json: { phone: '98765 43210', country: 'ZZ' } }],
+    ];
+    for (const [name, init] of cases) {
+      const res = await client.request('/api/calls', { method: 'POST', ...init });
+      assert.equal(res.status, 400, name);
+      assert.equal(res.body.error.code, 'invalid_request', name);
+      assert.equal(typeof res.body.error.message, 'string', name);
+    }
+  });
+
+  test('400 invalid_phone says why, without quoting the digits', async () => {
+    const before = exotel.connects().length;
+    for (const phone of ['12345', '98765 4321', '+91 98765 4321', 'call me', '+91 98765 4321x', '']) {
+      const res = await client.createCall(phone);
+      assert.equal(res.status, 400, phone);
+      assert.equal(res.body.error.code, 'invalid_phone', phone);
+      assert.ok(res.body.error.message.length > 10, res.body.error.message);
+      assert.ok(!res.text.includes('987654321'), res.text);
+    }
+    assert.equal(exotel.connects().length, before, 'nothing was sent to Exotel');
+  });
+
+  test('a country code picks the rules for numbers typed without +', async () => {
+    const { connect } = await placeCall('+1 415 555 2671');
+    assert.equal(connect.form.From, '+14155552671');
+    const res = await client.createCall('415 555 2671', { country: 'US' });
+    assert.equal(res.status, 201, res.text);
+    assert.equal(exotel.connects().at(-1).form.From, '+14155552671');
+  });
+});
+
+describe('when Exotel refuses or fails', () => {
+  const NUMBER_DIGITS = '9876543210';
+
+  test('403 (NDNC), JSON or XML: 502 exotel_rejected with a safe message', async () => {
+    for (const format of ['json', 'xml']) {
+      exotel.failNext({
+        status: 403,
+        format,
+        message: `Call to 0${NUMBER_DIGITS} cannot be made because of TRAI NDNC regulations`,
+      });
+      const res = await client.createCall('98765 43210');
+      assert.equal(res.status, 502, format);
+      assert.equal(res.body.error.code, 'exotel_rejected');
+      assert.match(res.body.error.message, /Do-Not-Disturb/);
+      assert.ok(!res.text.includes(NUMBER_DIGITS), res.text);
+      assert.ok(!res.text.includes('NDNC'), 'not Exotel\'s own wording');
+    }
+  });
+
+  test('other 4xx (401, 402, 400): 502 exotel_rejected', async () => {
+    for (const status of [400, 401, 402, 404, 409]) {
+      exotel.failNext({ status });
+      const res = await client.createCall('98765 43210');
+      assert.equal(res.status, 502, String(status));
+      assert.equal(res.body.error.code, 'exotel_rejected', String(status));
+    }
+  });
+
+  test('500, an HTML error page, garbage or a hang: 502 upstream_unavailable', async () => {
+    const failures = [{ status: 500 }, { status: 503, format: 'xml' }, { kind: 'html' }, { kind: 'garbage' }, { kind: 'hang' }];
+    for (const failure of failures) {
+      exotel.failNext(failure);
+      const started = Date.now();
+      const res = await client.createCall('98765 43210');
+      assert.equal(res.status, 502, JSON.stringify(failure));
+      assert.equal(res.body.error.code, 'upstream_unavailable', JSON.stringify(failure));
+      assert.ok(Date.now() - started < 5000, 'the timeout (1.5 s) applies');
+    }
+  });
+
+  test('a connect answer lost to the timeout: the call\'s own callback still settles it', async () => {
+    exotel.failNext({ kind: 'slow', delayMs: 3000 });
+    const res = await client.createCall('98765 43210');
+    assert.equal(res.status, 502);
+    assert.equal(res.body.error.code, 'upstream_unavailable');
+    // Exotel did place it; its callback carries the token minted for this call.
+    const connect = exotel.connects().at(-1);
+    const id = decodeURIComponent(connect.form.StatusCallback.split('/').pop()).split('.')[0];
+    assert.equal((await client.get(`/api/calls/${id}`)).body.status, 'unknown');
+    const callback = await exotel.sendCallback(connect.sid, { Status: 'completed' });
+    assert.equal(callback.status, 200, callback.body);
+    assert.equal((await client.get(`/api/calls/${id}`)).body.status, 'completed');
+  });
+
+  test('429: 503 upstream_busy with Retry-After', async () => {
+    exotel.failNext({ status: 429, retryAfter: 7 });
+    const res = await client.createCall('98765 43210');
+    assert.equal(res.status, 503);
+    assert.equal(res.body.error.code, 'upstream_busy');
+    assert.equal(res.body.error.retryAfter, 7);
+    assert.equal(res.headers['retry-after'], '7');
+  });
+});
+
+describe('status callbacks', () => {
+  test('a urlencoded callback completes the call; a repeat changes nothing', async () => {
+    const { id, sid } = await placeCall();
+    const first = await exotel.sendCallback(sid, { Status: 'completed', DateUpdated: '2026-11-26 19:10:00' });
+    assert.equal(first.status, 200, first.body);
+    assert.deepEqual(JSON.parse(first.body), { ok: true, applied: true });
+    const done = await client.get(`/api/calls/${id}`);
+    assert.equal(done.body.status, 'completed');
+
+    const repeat = await exotel.sendCallback(sid, { Status: 'completed', DateUpdated: '2026-11-26 19:10:00' });
+    assert.equal(repeat.status, 200);
+    assert.deepEqual(JSON.parse(repeat.body), { ok: true, applied: false });
+    const after = await client.get(`/api/calls/${id}`);
+    assert.deepEqual(after.body, done.body, 'not even updatedAt moved');
+
+    const events = await worker.query(
+      `SELECT source, status, applied FROM call_events WHERE call_id = '${id}' ORDER BY id`,
+    );
+    assert.deepEqual(events, [
+      { source: 'connect', status: 'queued', applied: 0 },
+      { source: 'callback', status: 'completed', applied: 1 },
+    ]);
+  });
+
+  test('multipart and JSON callbacks are read too', async () => {
+    for (const [as, status] of [['multipart', 'busy'], ['json', 'no-answer']]) {
+      const { id, sid } = await placeCall();
+      const res = await exotel.sendCallback(sid, { Status: status }, { as });
+      assert.equal(res.status, 200, `${as}: ${res.body}`);
+      assert.equal((await client.get(`/api/calls/${id}`)).body.status, status, as);
+    }
+  });
+
+  test('out of order: a late non-terminal or second outcome never overwrites the first', async () => {
+    const { id, sid } = await placeCall();
+    assert.equal((await exotel.sendCallback(sid, { Status: 'in-progress' }, { as: 'json' })).status, 200);
+    assert.equal((await client.get(`/api/calls/${id}`)).body.status, 'in-progress');
+    assert.equal((await exotel.sendCallback(sid, { Status: 'failed' })).status, 200);
+    const settled = await client.get(`/api/calls/${id}`);
+    assert.equal(settled.body.status, 'failed');
+    for (const late of ['ringing', 'in-progress', 'queued', 'completed', 'something-new']) {
+      const res = await exotel.sendCallback(sid, { Status: late });
+      assert.equal(res.status, 200, late);
+      assert.equal(JSON.parse(res.body).applied, false, late);
+    }
+    assert.deepEqual((await client.get(`/api/calls/${id}`)).body, settled.body);
+  });
+
+  test('forged, malformed and foreign tokens: 403, nothing changes', async () => {
+    const { id, sid } = await placeCall();
+    const other = await placeCall();
+    const url = (token) => `${worker.url}/exotel/status/${token}`;
+    const forgeries = [
+      tokenFor(id, 'not-the-secret-but-just-as-long-as-the-real-one-xx'),
+      `${id}.${'A'.repeat(43)}`,
+      id,
+      `${id}.`,
+      'garbage',
+      `${tokenFor(id)}x`,
+      tokenFor(id).slice(0, -1),
+      encodeURIComponent(tokenFor(id)).replace('.', '%2E') + '%00',
+    ];
+    for (const token of forgeries) {
+      const res = await exotel.sendCallback(sid, { Status: 'busy' }, { url: url(token) });
+      assert.equal(res.status, 403, token);
+      assert.equal(JSON.parse(res.body).error.code, 'forbidden', token);
+    }
+    // A genuine token of another call, replayed with this call's Sid.
+    const foreign = await exotel.sendCallback(sid, { Status: 'busy' }, { url: url(tokenFor(other.id)) });
+    assert.equal(foreign.status, 403);
+    assert.equal((await client.get(`/api/calls/${id}`)).body.status, 'queued');
+    assert.equal((await client.get(`/api/calls/${other.id}`)).body.status, 'queued');
+  });
+
+  test('a valid token for a call that does not exist: 404', async () => {
+    const res = await exotel.sendCallback('0'.repeat(32), {}, { url: `${worker.url}/exotel/status/${tokenFor('A'.repeat(22))}` });
+    assert.equal(res.status, 404);
+    assert.equal(JSON.parse(res.body).error.code, 'not_found');
+  });
+
+  test('a body that is not a callback: 400 invalid_callback, nothing changes', async () => {
+    const { id } = await placeCall();
+    const target = `${worker.url}/exotel/status/${tokenFor(id)}`;
+    const bodies = [
+      ['', 'application/x-www-form-urlencoded'],
+      ['Status=completed', 'application/x-www-form-urlencoded'],
+      ['{"CallSid": "abc"', 'application/json'],
+      ['<html>hi</html>', 'text/html'],
+    ];
+    for (const [body, type] of bodies) {
+      const res = await client.post(target, { body, headers: { 'Content-Type': type } });
+      assert.equal(res.status, 400, body);
+      assert.equal(res.body.error.code, 'invalid_callback', body);
+    }
+    assert.equal((await client.get(`/api/calls/${id}`)).body.status, 'queued');
+  });
+});
+
+describe('reading a call', () => {
+  test('a call in flight is refreshed from Call Details, at most once a second', async () => {
+    const { id, sid } = await placeCall();
+    exotel.setCall(sid, { status: 'in-progress' });
+    const detailsRequests = () => exotel.requests.filter((r) => r.method === 'GET' && r.path.includes(sid)).length;
+
+    const first = await client.get(`/api/calls/${id}`);
+    assert.equal(first.body.status, 'in-progress');
+    assert.equal(detailsRequests(), 1);
+    const detailsRequest = exotel.requests.find((r) => r.method === 'GET' && r.path.includes(sid));
+    assert.equal(detailsRequest.path, `/v1/Accounts/${exotel.accountSid}/Calls/${sid}.json`);
+    assert.equal(detailsRequest.query, '?details=true');
+
+    exotel.setCall(sid, { status: 'completed', duration: 17 });
+    await client.get(`/api/calls/${id}`);
+    assert.equal(detailsRequests(), 1, 'throttled');
+    await new Promise((r) => setTimeout(r, 1100));
+    const done = await client.get(`/api/calls/${id}`);
+    assert.equal(done.body.status, 'completed');
+    assert.equal(done.body.duration, 17);
+    const count = detailsRequests();
+    await new Promise((r) => setTimeout(r, 1100));
+    await client.get(`/api/calls/${id}`);
+    assert.equal(detailsRequests(), count, 'settled calls with a duration are not refreshed');
+  });
+
+  test('404 not_found for unknown and malformed ids', async () => {
+    for (const id of ['A'.repeat(22), 'nope', 'A'.repeat(23), '..%2F..%2Fetc']) {
+      const res = await client.get(`/api/calls/${id}`);
+      assert.equal(res.status, 404, id);
+      assert.equal(res.body.error.code, 'not_found', id);
+    }
+  });
+});
+
+describe('routing', () => {
+  test('wrong methods: 405 with Allow; unknown API paths: 404', async () => {
+    const cases = [
+      ['GET', '/api/calls', 'POST'],
+      ['DELETE', `/api/calls/${'A'.repeat(22)}`, 'GET'],
+      ['POST', '/api/config', 'GET'],
+      ['GET', `/exotel/status/${'A'.repeat(22)}`, 'POST'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const res = await client.request(path, { method });
+      assert.equal(res.status, 405, `${method} ${path}`);
+      assert.equal(res.body.error.code, 'method_not_allowed');
+      assert.equal(res.headers.allow, allow);
+    }
+    for (const path of ['/api', '/api/', '/api/nope', '/api/calls/a/b', '/exotel/other']) {
+      const res = await client.get(path);
+      assert.equal(res.status, 404, path);
+      assert.equal(res.body.error.code, 'not_found', path);
+    }
+  });
+
+  test('everything else is the static page', async () => {
+    const res = await client.get('/');
+    assert.equal(res.status, 200);
+    assert.match(res.headers['content-type'], /text\/html/);
+    assert.match(res.text, /<html|<!doctype/i);
+  });
+});
+
+describe('restart', () => {
+  test('accepted state survives a restart, and callbacks still verify', async () => {
+    const done = await placeCall();
+    await exotel.sendCallback(done.sid, { Status: 'completed' });
+    const pending = await placeCall();
+    const before = (await client.get(`/api/calls/${done.id}`)).body;
+
+    await worker.restart();
+
+    assert.deepEqual((await client.get(`/api/calls/${done.id}`)).body, before);
+    const res = await exotel.sendCallback(pending.sid, { Status: 'busy' });
+    assert.equal(res.status, 200, res.body);
+    const { body } = await pollCall(client, pending.id, (b) => b.status === 'busy', { timeoutMs: 3000 });
+    assert.equal(body.status, 'busy');
+  });
+});
+
+describe('secrets', () => {
+  test('no response and no log line carries the API key, token or callback secret', async () => {
+    const transcript = client.transcript();
+    const logs = worker.logs();
+    const basic = Buffer.from(`${exotel.apiKey}:${exotel.apiToken}`).toString('base64');
+    for (const secret of [exotel.apiKey, exotel.apiToken, CALLBACK_SECRET, basic]) {
+      assert.ok(!transcript.includes(secret), 'a response leaked a secret');
+      assert.ok(!logs.includes(secret), 'a log line leaked a secret');
+    }
+    assert.ok(client.seen.length > 50, `scanned ${client.seen.length} responses`);
+  });
+});
