@@ -16,7 +16,7 @@ INSTALL := scripts/install-tools.sh
 WASM_TARGET := wasm32-unknown-unknown
 
 .PHONY: help dev test pkg bench \
-        test-native test-wasm test-js test-worker test-browser \
+        test-native test-js test-worker test-browser \
         lint build-worker tools clean
 
 help: ## list the targets
@@ -54,6 +54,10 @@ test-worker: build-worker ## the Worker in workerd (wrangler dev) against a mock
 	cargo test --features worker --lib worker::
 	node --test --test-concurrency=1 tests/worker/
 
+test-browser: pkg build-worker ## the page and widget in headless Chromium against the Worker (sandbox)
+	$(INSTALL) browser
+	node --test --test-concurrency=1 tests/browser/
+
 pkg: ## build the npm package into pkg/ and pkg/exotel-connect-<version>.tgz
 	$(INSTALL) wasm node
 	scripts/build-pkg.sh
@@ -62,9 +66,8 @@ test-js: pkg ## npm package: wasm-bindgen-test (Node, Chromium); the tarball in 
 	$(INSTALL) browser
 	scripts/test-js.sh
 
-bench: pkg ## benchmarks: sizes, speed, load (prints tables)
-	@echo; echo "## Sizes"; scripts/pkg-size.sh --header
-	@echo; echo "## Core speed"; cargo bench --bench core
+bench: pkg build-worker ## benchmarks: sizes, core speed, Worker load (prints tables)
+	scripts/bench.sh
 
 clean:
 	rm -rf target pkg build www/vendor .wrangler test-artifacts
