@@ -531,13 +531,41 @@ impl Call {
     }
 }
 
-/// A JSON string literal. serde_json cannot fail to serialize a `str`.
+/// A JSON string literal: quotes, backslashes and control characters escaped.
 fn json_string(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| String::from("\"\""))
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
+/// Text with XML's five special characters escaped.
 fn xml_escape(text: &str) -> String {
-    quick_xml::escape::escape(text).into_owned()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -567,6 +595,16 @@ mod tests {
         assert!(!CallStatus::InProgress.is_terminal());
         assert!(!CallStatus::Unknown("x".into()).is_terminal());
         assert_eq!(Direction::parse("outbound-api"), Direction::OutboundApi);
+    }
+
+    /// `json_string` and `xml_escape` are hand-written for the npm package's size; they must
+    /// write what serde_json and quick-xml wrote.
+    #[test]
+    fn escaping_matches_the_crates_it_replaced() {
+        let mut text: String = (0u32..0x80).filter_map(char::from_u32).collect();
+        text.push_str("é€😀\u{2028}\u{feff}");
+        assert_eq!(json_string(&text), serde_json::to_string(&text).unwrap());
+        assert_eq!(xml_escape(&text), quick_xml::escape::escape(text.as_str()));
     }
 
     #[test]

@@ -6,9 +6,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use quick_xml::events::Event;
-use serde_json::value::RawValue;
-
 /// How deeply bodies may nest. Exotel's go three levels deep; the limit keeps hostile input
 /// from exhausting the stack.
 const MAX_DEPTH: usize = 16;
@@ -44,20 +41,89 @@ impl Value {
         match self {
             Value::Array(items) => items.iter().collect(),
             Value::Object(map) => {
-                let mut children: Vec<(&String, &Value)> = map.iter().collect();
+                let children: Vec<&Value> = map.values().collect();
                 // Form lists arrive as `Legs[0]`, `Legs[1]`... keep their numeric order
-                // (a BTreeMap alone would put "10" before "2").
-                children.sort_by_key(|(key, _)| key.parse::<u64>().unwrap_or(u64::MAX));
-                children
-                    .into_iter()
-                    .flat_map(|(_, child)| match child {
-                        Value::Array(items) => items.iter().collect(),
-                        other => vec![other],
-                    })
-                    .collect()
+                // (a BTreeMap alone would put "10" before "2"); names that are not numbers
+                // follow, in the map's order. The index makes every key distinct, so the order
+                // is the one a stable sort by number gives.
+                let mut order: Vec<(u64, usize)> = map
+                    .keys()
+                    .enumerate()
+                    .map(|(index, key)| (key.parse::<u64>().unwrap_or(u64::MAX), index))
+                    .collect();
+                heap_sort(&mut order);
+                let mut out = Vec::new();
+                for (_, index) in order {
+                    match children.get(index) {
+                        Some(Value::Array(items)) => out.extend(items.iter()),
+                        Some(other) => out.push(*other),
+                        None => {}
+                    }
+                }
+                out
             }
             _ => Vec::new(),
         }
+    }
+}
+
+/// Where `needle` first occurs in `text`. Hand-written for size (std's two-way searcher is about
+/// 3 KB of wasm); the needles here are short. A needle that starts with an ASCII byte only
+/// matches at character boundaries, so the index can slice `text`.
+fn find_str(text: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    text.as_bytes()
+        .windows(needle.len())
+        .position(|window| window == needle.as_bytes())
+}
+
+/// `text` split at the first `delimiter`, like `str::split_once`.
+fn split_once_str<'a>(text: &'a str, delimiter: &str) -> Option<(&'a str, &'a str)> {
+    let at = find_str(text, delimiter)?;
+    Some((text.get(..at)?, text.get(at + delimiter.len()..)?))
+}
+
+/// `text` split at every `delimiter`, like `str::split`.
+fn split_str<'a>(text: &'a str, delimiter: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some((before, after)) =
+        split_once_str(rest, delimiter).filter(|_| !delimiter.is_empty())
+    {
+        out.push(before);
+        rest = after;
+    }
+    out.push(rest);
+    out
+}
+
+/// Sorts in place, in O(n log n) whatever the input. Hand-written for size: std's sorts are
+/// about 4 KB of wasm, and this sorts only the few keys of a list.
+fn heap_sort(items: &mut [(u64, usize)]) {
+    fn sift_down(items: &mut [(u64, usize)], mut root: usize) {
+        loop {
+            let mut child = 2 * root + 1;
+            if child >= items.len() {
+                return;
+            }
+            if child + 1 < items.len() && items[child] < items[child + 1] {
+                child += 1;
+            }
+            if items[root] >= items[child] {
+                return;
+            }
+            items.swap(root, child);
+            root = child;
+        }
+    }
+    for root in (0..items.len() / 2).rev() {
+        sift_down(items, root);
+    }
+    for end in (1..items.len()).rev() {
+        items.swap(0, end);
+        sift_down(&mut items[..end], 0);
     }
 }
 
@@ -279,54 +345,299 @@ pub(crate) fn read_body(
 }
 
 fn read_json(text: &str) -> Result<Value, ParseError> {
-    let raw: &RawValue =
-        serde_json::from_str(text).map_err(|e| ParseError::Json(json_message(&e)))?;
-    json_value(raw, 0)
+    let mut reader = JsonReader {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    reader.skip_whitespace();
+    let value = reader.value(0)?;
+    reader.skip_whitespace();
+    if reader.pos < reader.bytes.len() {
+        return Err(reader.error_here("trailing characters"));
+    }
+    Ok(value)
 }
 
-fn json_message(error: &serde_json::Error) -> String {
-    // serde_json says e.g. "EOF while parsing an object at line 1 column 9".
-    // Lowercased to read as one sentence, except acronyms such as "EOF".
-    let message = error.to_string();
-    let mut chars = message.chars();
-    match (chars.next(), chars.next()) {
-        (Some(first), Some(second)) if !second.is_uppercase() => {
-            format!("got {}{second}{}", first.to_lowercase(), chars.as_str())
-        }
-        _ => format!("got {message}"),
-    }
+/// A JSON reader written for this crate: it builds [`Value`] directly, keeps each number's
+/// exact text, and stops at [`MAX_DEPTH`]. (serde_json with `raw_value` did the same for about
+/// 40 KB of wasm, most of it float formatting for error messages this crate never shows.)
+/// Messages follow serde_json's wording and its 1-based line and column.
+struct JsonReader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
 }
 
-fn json_value(raw: &RawValue, depth: usize) -> Result<Value, ParseError> {
-    if depth > MAX_DEPTH {
-        return Err(ParseError::TooDeep);
+impl JsonReader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
     }
-    let text = raw.get().trim();
-    let parse_err = |e: serde_json::Error| ParseError::Json(json_message(&e));
-    Ok(match text.as_bytes().first() {
-        Some(b'{') => {
-            let map: BTreeMap<String, &RawValue> = serde_json::from_str(text).map_err(parse_err)?;
-            let mut out = BTreeMap::new();
-            for (key, child) in map {
-                out.insert(key, json_value(child, depth + 1)?);
-            }
-            Value::Object(out)
+
+    fn skip_whitespace(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
         }
-        Some(b'[') => {
-            let items: Vec<&RawValue> = serde_json::from_str(text).map_err(parse_err)?;
-            let mut out = Vec::with_capacity(items.len());
-            for child in items {
-                out.push(json_value(child, depth + 1)?);
-            }
-            Value::Array(out)
+    }
+
+    /// An error at byte `at` (the column counts that byte).
+    fn error_at(&self, at: usize, problem: &str) -> ParseError {
+        // Counted on bytes, as serde_json counts: `at` may fall inside a multi-byte character.
+        let before = &self.bytes[..at.min(self.bytes.len())];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = before.len()
+            - before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+        ParseError::Json(format!("got {problem} at line {line} column {column}"))
+    }
+
+    /// An error at the byte being looked at, or at the end.
+    fn error_here(&self, problem: &str) -> ParseError {
+        self.error_at((self.pos + 1).min(self.bytes.len()), problem)
+    }
+
+    fn eof(&self, what: &str) -> ParseError {
+        self.error_at(self.bytes.len(), &format!("EOF while parsing {what}"))
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(ParseError::TooDeep);
         }
-        Some(b'"') => Value::Text(serde_json::from_str(text).map_err(parse_err)?),
-        Some(b'n') => Value::Null,
-        Some(b't') => Value::Bool(true),
-        Some(b'f') => Value::Bool(false),
-        // serde_json has already checked the number's syntax; keep its exact text.
-        _ => Value::Number(text.to_owned()),
-    })
+        match self.peek() {
+            None => Err(self.eof("a value")),
+            Some(b'{') => self.object(depth),
+            Some(b'[') => self.array(depth),
+            Some(b'"') => Ok(Value::Text(self.string()?)),
+            Some(b'n') => self.literal("null", Value::Null),
+            Some(b't') => self.literal("true", Value::Bool(true)),
+            Some(b'f') => self.literal("false", Value::Bool(false)),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.error_here("expected value")),
+        }
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> Result<Value, ParseError> {
+        for expected in word.bytes() {
+            match self.peek() {
+                None => return Err(self.eof("a value")),
+                Some(b) if b == expected => self.pos += 1,
+                Some(_) => return Err(self.error_here("expected ident")),
+            }
+        }
+        Ok(value)
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, kept as its text.
+    fn number(&mut self) -> Result<Value, ParseError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        let first = self.peek();
+        let whole = self.digits();
+        if whole == 0 {
+            return Err(match self.peek() {
+                None => self.eof("a value"),
+                Some(_) => self.error_here("invalid number"),
+            });
+        }
+        if first == Some(b'0') && whole > 1 {
+            return Err(self.error_at(start + 2, "invalid number"));
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(match self.peek() {
+                    None => self.eof("a value"),
+                    Some(_) => self.error_here("invalid number"),
+                });
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(match self.peek() {
+                    None => self.eof("a value"),
+                    Some(_) => self.error_here("invalid number"),
+                });
+            }
+        }
+        Ok(Value::Number(self.text[start..self.pos].to_owned()))
+    }
+
+    /// Four hex digits of a `\u` escape.
+    fn hex4(&mut self) -> Result<u32, ParseError> {
+        let mut n = 0;
+        for _ in 0..4 {
+            let digit = match self.peek() {
+                None => return Err(self.eof("a string")),
+                Some(b) => char::from(b)
+                    .to_digit(16)
+                    .ok_or_else(|| self.error_here("invalid escape"))?,
+            };
+            self.pos += 1;
+            n = n * 16 + digit;
+        }
+        Ok(n)
+    }
+
+    fn string(&mut self) -> Result<String, ParseError> {
+        self.pos += 1; // the opening quote
+        let mut out = String::new();
+        loop {
+            // Copy the plain run up to the next quote, backslash or control character.
+            let start = self.pos;
+            while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
+                self.pos += 1;
+            }
+            // The run ends at an ASCII byte or the end, so it is a whole UTF-8 slice.
+            out.push_str(&self.text[start..self.pos]);
+            match self.peek() {
+                None => return Err(self.eof("a string")),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let escaped = match self.peek() {
+                        None => return Err(self.eof("a string")),
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            self.pos += 1;
+                            let c = self.unicode_escape()?;
+                            out.push(c);
+                            continue;
+                        }
+                        Some(_) => return Err(self.error_here("invalid escape")),
+                    };
+                    self.pos += 1;
+                    out.push(escaped);
+                }
+                Some(_) => {
+                    return Err(self.error_here(
+                        "control character (\\u0000-\\u001F) found while parsing a string",
+                    ))
+                }
+            }
+        }
+    }
+
+    /// The character of a `\uXXXX` escape (the `\u` read), joining a surrogate pair.
+    fn unicode_escape(&mut self) -> Result<char, ParseError> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xD800..=0xDBFF => {
+                if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                    return Err(self.error_here("lone leading surrogate in hex escape"));
+                }
+                self.pos += 2;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(self.error_here("lone leading surrogate in hex escape"));
+                }
+                0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(self.error_here("lone trailing surrogate in hex escape")),
+            other => other,
+        };
+        char::from_u32(code).ok_or_else(|| self.error_here("invalid unicode code point"))
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, ParseError> {
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_whitespace();
+            items.push(self.value(depth + 1)?);
+            self.skip_whitespace();
+            match self.peek() {
+                None => return Err(self.eof("a list")),
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_whitespace();
+                    if self.peek() == Some(b']') {
+                        return Err(self.error_here("trailing comma"));
+                    }
+                }
+                Some(_) => return Err(self.error_here("expected `,` or `]`")),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
+        self.pos += 1;
+        let mut map = BTreeMap::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(map));
+        }
+        loop {
+            self.skip_whitespace();
+            let key = match self.peek() {
+                None => return Err(self.eof("an object")),
+                Some(b'"') => self.string()?,
+                Some(_) => return Err(self.error_here("key must be a string")),
+            };
+            self.skip_whitespace();
+            match self.peek() {
+                None => return Err(self.eof("an object")),
+                Some(b':') => self.pos += 1,
+                Some(_) => return Err(self.error_here("expected `:`")),
+            }
+            self.skip_whitespace();
+            // A repeated key keeps its last value, as serde_json's map did.
+            let value = self.value(depth + 1)?;
+            map.insert(key, value);
+            self.skip_whitespace();
+            match self.peek() {
+                None => return Err(self.eof("an object")),
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(map));
+                }
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_whitespace();
+                    if self.peek() == Some(b'}') {
+                        return Err(self.error_here("trailing comma"));
+                    }
+                }
+                Some(_) => return Err(self.error_here("expected `,` or `}`")),
+            }
+        }
+    }
 }
 
 /// One XML element while its children are read.
@@ -373,110 +684,128 @@ impl Element {
     }
 }
 
+/// An XML reader written for this crate, for the npm package's size budget: quick-xml cost about
+/// 10 KB of the package's 40 KB gzipped. It reads only what Exotel's bodies use (elements, text,
+/// CDATA, comments, processing instructions) and keeps quick-xml's safety rules: any DTD is
+/// refused (`<!DOCTYPE html>` as an HTML page), only XML's five predefined entities and character
+/// references are resolved, end tags must match, nesting stops at [`MAX_DEPTH`]. The tests in
+/// `wire/differential.rs` keep comparing it with quick-xml 0.41 on cut and corrupted bodies.
 fn read_xml(text: &str) -> Result<Value, ParseError> {
-    let mut reader = quick_xml::Reader::from_str(text);
-    let config = reader.config_mut();
-    config.check_end_names = true;
-    config.check_comments = true;
-    let xml_err = |e: quick_xml::Error| ParseError::Xml(format!("got {e}"));
-    let element_name = |raw: &[u8]| -> Result<String, ParseError> {
-        std::str::from_utf8(raw)
-            .map(str::to_owned)
-            .map_err(|_| ParseError::NotUtf8)
-    };
-    // The document element is read into this root, so `<TwilioResponse>` is a key of it.
-    let mut stack = vec![Element::new(String::new())];
+    let syntax = |problem: &str| ParseError::Xml(format!("got syntax error: {problem}"));
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // The document element is read into this root, so `<TwilioResponse>` is a key of it. Each
+    // open element keeps its tag name as written, to match its end tag against.
+    let mut stack = vec![(String::new(), Element::new(String::new()))];
     let mut seen_root = false;
-    loop {
-        match reader.read_event().map_err(xml_err)? {
-            Event::DocType(doctype) => {
-                let is_html = doctype
-                    .decode()
-                    .is_ok_and(|d| d.trim().to_ascii_lowercase().starts_with("html"));
-                return Err(if is_html {
-                    ParseError::HtmlPage
-                } else {
-                    ParseError::XmlDtd
-                });
+    let mut rest = text;
+    while !rest.is_empty() {
+        let Some(open) = rest.find('<') else {
+            add_text(&mut stack, rest)?;
+            break;
+        };
+        add_text(&mut stack, &rest[..open])?;
+        rest = &rest[open..];
+        if let Some(after) = rest.strip_prefix("<!--") {
+            let end = find_str(after, "-->")
+                .ok_or_else(|| syntax("comment not closed: `-->` not found before end of input"))?;
+            // `--` may not appear inside a comment, nor `-` end it (`--->`).
+            if find_str(&after[..end], "--").is_some() || after[..end].ends_with('-') {
+                return Err(ParseError::Xml(
+                    "got ill-formed document: forbidden string `--` was found in a comment"
+                        .to_owned(),
+                ));
             }
-            Event::Start(start) => {
-                if stack.len() == 1 && seen_root {
-                    return Err(ParseError::Xml("got a second document element".to_owned()));
+            rest = &after[end + 3..];
+        } else if let Some(after) = rest.strip_prefix("<![CDATA[") {
+            let end = find_str(after, "]]>")
+                .ok_or_else(|| syntax("CDATA not closed: `]]>` not found before end of input"))?;
+            if let Some((_, open)) = stack.last_mut() {
+                open.text.push_str(&after[..end]);
+            }
+            rest = &after[end + 3..];
+        } else if starts_with_ignore_case(rest, "<!DOCTYPE") {
+            if !rest.contains('>') {
+                return Err(syntax(
+                    "DOCTYPE not closed: `>` not found before end of input",
+                ));
+            }
+            // `<!DOCTYPE html>` is a proxy's error page, not a hostile DTD.
+            let declared = rest[9..].trim_start();
+            let is_html = starts_with_ignore_case(declared, "html");
+            return Err(if is_html {
+                ParseError::HtmlPage
+            } else {
+                ParseError::XmlDtd
+            });
+        } else if rest.starts_with("<!") {
+            return Err(syntax("unknown or missed symbol in markup"));
+        } else if let Some(after) = rest.strip_prefix("<?") {
+            // The declaration and processing instructions carry nothing Exotel's bodies need.
+            // `<?>` does not close itself (quick-xml refuses it too).
+            let end = find_str(after, "?>").filter(|_| !after.starts_with('>'));
+            let end = end.ok_or_else(|| {
+                syntax("processing instruction not closed: `?>` not found before end of input")
+            })?;
+            rest = &after[end + 2..];
+        } else if let Some(after) = rest.strip_prefix("</") {
+            let end = after
+                .find('>')
+                .ok_or_else(|| syntax("tag not closed: `>` not found before end of input"))?;
+            let name = after[..end].trim_end();
+            rest = &after[end + 1..];
+            if stack.len() == 1 {
+                return Err(ParseError::Xml(format!(
+                    "got ill-formed document: close tag `</{name}>` does not match any open tag"
+                )));
+            }
+            let Some((tag, element)) = stack.pop() else {
+                return Err(ParseError::Xml("got an unmatched end tag".to_owned()));
+            };
+            if tag != name {
+                return Err(ParseError::Xml(format!(
+                    "got ill-formed document: expected `</{tag}>`, but `</{name}>` was found"
+                )));
+            }
+            let (name, value) = element.into_entry();
+            if let Some((_, parent)) = stack.last_mut() {
+                add_child(&mut parent.children, name, value);
+            }
+            seen_root |= stack.len() == 1;
+        } else {
+            let (tag, after) = start_tag(&rest[1..])
+                .ok_or_else(|| syntax("tag not closed: `>` not found before end of input"))?;
+            rest = after;
+            if stack.len() == 1 && seen_root {
+                return Err(ParseError::Xml("got a second document element".to_owned()));
+            }
+            let (tag, empty) = match tag.strip_suffix('/') {
+                Some(tag) => (tag, true),
+                None => (tag, false),
+            };
+            let name = tag
+                .split(|c: char| c.is_ascii_whitespace())
+                .next()
+                .unwrap_or_default();
+            // An empty name (`< a/>`) is read as quick-xml reads it: a child called "".
+            // The local name, after the first `:` as quick-xml reads it: `<ns:Call>` is `Call`.
+            let local = name
+                .split_once(':')
+                .map_or(name, |(_, local)| local)
+                .to_owned();
+            if empty {
+                if let Some((_, parent)) = stack.last_mut() {
+                    add_child(&mut parent.children, local, Value::Null);
                 }
+                seen_root |= stack.len() == 1;
+            } else {
                 if stack.len() > MAX_DEPTH {
                     return Err(ParseError::TooDeep);
                 }
-                let name = element_name(start.local_name().as_ref())?;
-                if stack.len() == 1 && name.eq_ignore_ascii_case("html") {
+                if stack.len() == 1 && local.eq_ignore_ascii_case("html") {
                     return Err(ParseError::HtmlPage);
                 }
-                stack.push(Element::new(name));
+                stack.push((name.to_owned(), Element::new(local)));
             }
-            Event::Empty(start) => {
-                if stack.len() == 1 && seen_root {
-                    return Err(ParseError::Xml("got a second document element".to_owned()));
-                }
-                let name = element_name(start.local_name().as_ref())?;
-                if let Some(parent) = stack.last_mut() {
-                    add_child(&mut parent.children, name, Value::Null);
-                }
-                seen_root |= stack.len() == 1;
-            }
-            Event::End(_) => {
-                // check_end_names has matched this end to the open element.
-                let Some(element) = stack.pop() else {
-                    return Err(ParseError::Xml("got an unmatched end tag".to_owned()));
-                };
-                let Some(parent) = stack.last_mut() else {
-                    return Err(ParseError::Xml("got an unmatched end tag".to_owned()));
-                };
-                let (name, value) = element.into_entry();
-                add_child(&mut parent.children, name, value);
-                seen_root |= stack.len() == 1;
-            }
-            Event::Text(content) => {
-                let decoded = content
-                    .decode()
-                    .map_err(|e| ParseError::Xml(format!("got {e}")))?;
-                if stack.len() == 1 {
-                    if !decoded.trim().is_empty() {
-                        return Err(ParseError::Xml(
-                            "got text outside the document element".to_owned(),
-                        ));
-                    }
-                } else if let Some(open) = stack.last_mut() {
-                    open.text.push_str(&decoded);
-                }
-            }
-            Event::CData(data) => {
-                let decoded = data
-                    .decode()
-                    .map_err(|e| ParseError::Xml(format!("got {e}")))?;
-                if let Some(open) = stack.last_mut() {
-                    open.text.push_str(&decoded);
-                }
-            }
-            Event::GeneralRef(reference) => {
-                let resolved = if reference.is_char_ref() {
-                    reference
-                        .resolve_char_ref()
-                        .map_err(xml_err)?
-                        .map(String::from)
-                } else {
-                    let name = reference
-                        .decode()
-                        .map_err(|e| ParseError::Xml(format!("got {e}")))?;
-                    match quick_xml::escape::resolve_predefined_entity(&name) {
-                        Some(text) => Some(text.to_owned()),
-                        None => return Err(ParseError::XmlEntity(name.into_owned())),
-                    }
-                };
-                if let (Some(text), Some(open)) = (resolved, stack.last_mut()) {
-                    open.text.push_str(&text);
-                }
-            }
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
-            Event::Eof => break,
         }
     }
     if stack.len() != 1 {
@@ -484,11 +813,99 @@ fn read_xml(text: &str) -> Result<Value, ParseError> {
             "got the end of the body inside an open element".to_owned(),
         ));
     }
-    let root = stack.pop().map(|root| root.children).unwrap_or_default();
+    let root = stack
+        .pop()
+        .map(|(_, root)| root.children)
+        .unwrap_or_default();
     if root.is_empty() {
         return Err(ParseError::Xml("got no document element".to_owned()));
     }
     Ok(Value::Object(root))
+}
+
+/// Whether `text` starts with the ASCII `prefix`, in any case. Compared as bytes: `text` may
+/// have a multi-byte character where the prefix ends.
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// The inside of a start tag (after `<`, up to the `>` that ends it, which may not be inside a
+/// quoted attribute value) and what follows it.
+fn start_tag(after_lt: &str) -> Option<(&str, &str)> {
+    let mut quote = None;
+    for (i, b) in after_lt.bytes().enumerate() {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), _) if q == b => quote = None,
+            (None, b'>') => return Some((&after_lt[..i], &after_lt[i + 1..])),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Adds character data, its references resolved, to the open element. Outside the document
+/// element only whitespace is allowed.
+fn add_text(stack: &mut [(String, Element)], raw: &str) -> Result<(), ParseError> {
+    let mut text = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(amp) = rest.find('&') {
+        text.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let end = after.find(';').ok_or_else(|| {
+            ParseError::Xml(
+                "got ill-formed document: entity or character reference not closed: `;` not found before end of input".to_owned(),
+            )
+        })?;
+        let name = &after[..end];
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '#' | '_' | '-' | '.' | ':'))
+        {
+            return Err(ParseError::Xml(
+                "got ill-formed document: entity or character reference not closed: `;` not found before end of input".to_owned(),
+            ));
+        }
+        let resolved = if let Some(number) = name.strip_prefix('#') {
+            let code = match number.strip_prefix('x') {
+                Some(hex) => u32::from_str_radix(hex, 16),
+                None => number.parse::<u32>(),
+            };
+            code.ok()
+                .filter(|&c| c != 0)
+                .and_then(char::from_u32)
+                .ok_or_else(|| {
+                    ParseError::Xml(format!("got invalid character reference {}", excerpt(name)))
+                })?
+        } else {
+            match name {
+                "lt" => '<',
+                "gt" => '>',
+                "amp" => '&',
+                "apos" => '\'',
+                "quot" => '"',
+                _ => return Err(ParseError::XmlEntity(name.to_owned())),
+            }
+        };
+        text.push(resolved);
+        rest = &after[end + 1..];
+    }
+    text.push_str(rest);
+    match stack {
+        [_root] => {
+            if !text.trim().is_empty() {
+                return Err(ParseError::Xml(
+                    "got text outside the document element".to_owned(),
+                ));
+            }
+        }
+        [.., (_, open)] => open.text.push_str(&text),
+        [] => {}
+    }
+    Ok(())
 }
 
 /// Reads `name=value` pairs into an object. Bracketed names (`Legs[0][Status]`) nest, the way
@@ -560,7 +977,7 @@ fn read_multipart(text: &str, boundary: Option<&str>) -> Result<Value, ParseErro
         .filter(|b| !b.is_empty() && b.len() <= 200)
         .ok_or_else(|| ParseError::Multipart("got no boundary".to_owned()))?;
     let delimiter = format!("--{boundary}");
-    let mut sections = text.split(delimiter.as_str());
+    let mut sections = split_str(text, &delimiter).into_iter();
     // Whatever precedes the first delimiter is preamble, ignored.
     sections.next();
     let mut pairs = Vec::new();
@@ -576,9 +993,8 @@ fn read_multipart(text: &str, boundary: Option<&str>) -> Result<Value, ParseErro
             .ok_or_else(|| {
                 ParseError::Multipart("got a boundary not followed by a line break".to_owned())
             })?;
-        let (head, body) = section
-            .split_once("\r\n\r\n")
-            .or_else(|| section.split_once("\n\n"))
+        let (head, body) = split_once_str(section, "\r\n\r\n")
+            .or_else(|| split_once_str(section, "\n\n"))
             .ok_or_else(|| ParseError::Multipart("got a part without headers".to_owned()))?;
         let name = head
             .lines()
@@ -622,6 +1038,9 @@ fn disposition_name(value: &str) -> Option<String> {
 }
 
 #[cfg(test)]
+mod differential;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -629,6 +1048,23 @@ mod tests {
         match v {
             Value::Text(t) | Value::Number(t) => t,
             _ => panic!("not text: {v:?}"),
+        }
+    }
+
+    #[test]
+    fn heap_sort_sorts() {
+        let mut seed = 7u64;
+        for len in 0..40 {
+            let mut items: Vec<(u64, usize)> = (0..len)
+                .map(|i| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    (seed >> 60, i)
+                })
+                .collect();
+            let mut expected = items.clone();
+            expected.sort();
+            heap_sort(&mut items);
+            assert_eq!(items, expected);
         }
     }
 
