@@ -28,7 +28,7 @@ dev: ## run the Worker and page at http://127.0.0.1:8787 (sandbox mode unless .d
 	@[ -f www/vendor/exotel-connect/exotel_connect.js ] || $(MAKE) --no-print-directory pkg
 	scripts/dev.sh
 
-test: test-native test-js test-worker ## every test: native, wasm, npm package, Worker in workerd, browser
+test: test-native test-js test-worker test-browser ## every test: native, wasm, npm package, Worker in workerd, browser
 
 tools: ## install every tool the build and tests use
 	$(INSTALL) all

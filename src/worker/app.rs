@@ -11,15 +11,15 @@ use super::upstream::Upstream;
 pub struct App {
     /// Bindings: vars, secrets, `DB`, `ASSETS`.
     pub env: Env,
-    /// For work that outlives the response (`waitUntil`).
-    pub ctx: Context,
+    /// For work that outlives the response (`waitUntil`); none in the cron.
+    pub ctx: Option<Context>,
     /// Settings, parsed from `env`.
     pub config: Config,
 }
 
 impl App {
     /// Reads the configuration from `env`.
-    pub fn new(env: Env, ctx: Context) -> App {
+    pub fn new(env: Env, ctx: Option<Context>) -> App {
         let config = Config::from_env(&env);
         App { env, ctx, config }
     }

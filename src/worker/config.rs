@@ -81,6 +81,85 @@ impl fmt::Debug for CallbackSecret {
     }
 }
 
+/// The operator's bearer token for `/api/admin/calls`. Prints as `<redacted>`.
+pub struct AdminToken(String);
+
+impl AdminToken {
+    /// The token bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AdminToken(<redacted>)")
+    }
+}
+
+/// Turnstile, on when `TURNSTILE_SECRET` is set.
+pub struct Turnstile {
+    /// The secret key for siteverify.
+    pub secret: String,
+    /// The site key the page renders the widget with (`TURNSTILE_SITE_KEY`).
+    pub site_key: Option<String>,
+    /// Where tokens are verified (`TURNSTILE_VERIFY_URL`).
+    pub verify_url: String,
+}
+
+impl fmt::Debug for Turnstile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Turnstile")
+            .field("secret", &"<redacted>")
+            .field("site_key", &self.site_key)
+            .field("verify_url", &self.verify_url)
+            .finish()
+    }
+}
+
+/// A sliding-window limit: at most `max` in any `window_s` seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// How many.
+    pub max: u32,
+    /// Seconds.
+    pub window_s: u32,
+}
+
+/// The abuse guards' settings (docs/worker.md, "Security and abuse protection").
+#[derive(Debug)]
+pub struct Guards {
+    /// Browser origins allowed to call the API cross-origin (`ALLOWED_ORIGINS`).
+    pub allowed_origins: Vec<String>,
+    /// Calls to one number (`RATE_LIMIT_PER_NUMBER` / `RATE_LIMIT_NUMBER_WINDOW_SECONDS`).
+    pub per_number: Limit,
+    /// `POST /api/calls` per client IP (`RATE_LIMIT_PER_CLIENT` /
+    /// `RATE_LIMIT_CLIENT_WINDOW_SECONDS`).
+    pub per_client: Limit,
+    /// Largest request body, bytes (`MAX_BODY_BYTES`).
+    pub max_body_bytes: usize,
+    /// Turnstile, when on.
+    pub turnstile: Option<Turnstile>,
+    /// Key for the hashes of numbers, client addresses and idempotency keys
+    /// (`RATE_LIMIT_SECRET`, else `CALLBACK_SECRET`).
+    hash_key: String,
+    /// The operator's token, when the admin view is on.
+    pub admin_token: Option<AdminToken>,
+    /// Reconcile calls with no outcome this long after they were placed (seconds).
+    pub reconcile_after_s: u64,
+    /// Mark them `unknown` this long after they were placed (seconds).
+    pub reconcile_give_up_s: u64,
+    /// At most this many calls per cron run.
+    pub reconcile_batch: u32,
+}
+
+impl Guards {
+    /// The key for keyed hashes.
+    pub fn hash_key(&self) -> &[u8] {
+        self.hash_key.as_bytes()
+    }
+}
+
 /// What is missing or wrong, by setting name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotConfigured(Vec<String>);
@@ -114,6 +193,8 @@ pub struct Config {
     pub http_timeout_ms: u32,
     /// The simulator's timeline.
     pub sandbox: SandboxTimings,
+    /// Abuse guards.
+    pub guards: Guards,
 }
 
 /// The callback is sent from inside the request that placed the call (`waitUntil`), which
@@ -124,6 +205,8 @@ const MAX_SANDBOX_DELAY_MS: u64 = 25_000;
 const SANDBOX_CALLBACK_SECRET: &str = "exotel-connect sandbox mode; not a secret";
 /// HMAC-SHA-256 keys shorter than this are guessable in principle.
 const MIN_SECRET_LEN: usize = 32;
+/// Cloudflare's siteverify endpoint.
+const TURNSTILE_VERIFY_URL: &str = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
 
 impl Config {
     /// Reads every setting from `env`.
@@ -172,14 +255,13 @@ impl Config {
                 None
             }
         });
+        // Whole-number settings (milliseconds, seconds, counts), each with its range.
         let mut millis = |name: &str, default: u64, max: u64| match read(name) {
             None => default,
             Some(text) => match text.parse::<u64>() {
                 Ok(ms) if ms <= max => ms,
                 _ => {
-                    problems.push(format!(
-                        "{name} must be a whole number of milliseconds up to {max}"
-                    ));
+                    problems.push(format!("{name} must be a whole number up to {max}"));
                     default
                 }
             },
@@ -194,7 +276,26 @@ impl Config {
             Mode::Sandbox => 0,
         };
         let refresh_interval_ms = millis("STATUS_REFRESH_MS", default_refresh, 3_600_000);
-        let http_timeout_ms = millis("EXOTEL_HTTP_TIMEOUT_MS", 10_000, 60_000).max(100) as u32;
+        // EXOTEL_HTTP_TIMEOUT_MS is the name issue 4 used; EXOTEL_TIMEOUT_MS wins when both are set.
+        let timeout_name = if read("EXOTEL_TIMEOUT_MS").is_some() {
+            "EXOTEL_TIMEOUT_MS"
+        } else {
+            "EXOTEL_HTTP_TIMEOUT_MS"
+        };
+        let http_timeout_ms = millis(timeout_name, 8_000, 60_000).max(100) as u32;
+        let per_number = Limit {
+            max: millis("RATE_LIMIT_PER_NUMBER", 3, 1_000_000) as u32,
+            window_s: millis("RATE_LIMIT_NUMBER_WINDOW_SECONDS", 3_600, 86_400 * 30).max(1) as u32,
+        };
+        let per_client = Limit {
+            max: millis("RATE_LIMIT_PER_CLIENT", 10, 1_000_000) as u32,
+            window_s: millis("RATE_LIMIT_CLIENT_WINDOW_SECONDS", 600, 86_400 * 30).max(1) as u32,
+        };
+        let max_body_bytes = millis("MAX_BODY_BYTES", 4_096, 1_048_576).max(64) as usize;
+        let reconcile_after_s = millis("RECONCILE_AFTER_SECONDS", 120, 86_400);
+        let reconcile_give_up_s =
+            millis("RECONCILE_GIVE_UP_SECONDS", 3_600, 86_400 * 7).max(reconcile_after_s);
+        let reconcile_batch = millis("RECONCILE_BATCH", 25, 100).max(1) as u32;
 
         let callback_secret = match (read("CALLBACK_SECRET"), mode) {
             (Some(secret), Mode::Live) if secret.len() < MIN_SECRET_LEN => Err(format!(
@@ -207,6 +308,37 @@ impl Config {
         if let Err(problem) = &callback_secret {
             problems.push(problem.clone());
         }
+
+        let allowed_origins = read("ALLOWED_ORIGINS")
+            .map(|list| {
+                list.split([',', ' '])
+                    .map(|o| o.trim_end_matches('/'))
+                    .filter(|o| !o.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let turnstile = read("TURNSTILE_SECRET").map(|secret| Turnstile {
+            secret,
+            site_key: read("TURNSTILE_SITE_KEY"),
+            verify_url: read("TURNSTILE_VERIFY_URL")
+                .unwrap_or_else(|| TURNSTILE_VERIFY_URL.to_owned()),
+        });
+        let hash_key = read("RATE_LIMIT_SECRET")
+            .or_else(|| read("CALLBACK_SECRET"))
+            .unwrap_or_else(|| SANDBOX_CALLBACK_SECRET.to_owned());
+        let guards = Guards {
+            allowed_origins,
+            per_number,
+            per_client,
+            max_body_bytes,
+            turnstile,
+            hash_key,
+            admin_token: read("ADMIN_TOKEN").map(AdminToken),
+            reconcile_after_s,
+            reconcile_give_up_s,
+            reconcile_batch,
+        };
 
         let placement = match mode {
             Mode::Live => live_placement(&read, &mut problems),
@@ -226,6 +358,7 @@ impl Config {
             refresh_interval_ms,
             http_timeout_ms,
             sandbox,
+            guards,
         }
     }
 

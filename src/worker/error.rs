@@ -37,6 +37,93 @@ impl ApiError {
         ApiError::new(400, "invalid_phone", message)
     }
 
+    /// 403: the normalized number is outside `ALLOWED_PREFIXES`.
+    pub fn destination_not_allowed() -> ApiError {
+        ApiError::new(
+            403,
+            "destination_not_allowed",
+            "this service cannot call numbers like this one",
+        )
+    }
+
+    /// 403: Turnstile is on and the token is missing or refused.
+    pub fn captcha_failed() -> ApiError {
+        ApiError::new(
+            403,
+            "captcha_failed",
+            "the human check failed or expired; please try it again",
+        )
+    }
+
+    /// 403: a cross-origin request from an origin not in `ALLOWED_ORIGINS`.
+    pub fn origin_not_allowed() -> ApiError {
+        ApiError::new(
+            403,
+            "origin_not_allowed",
+            "this site is not allowed to use the service",
+        )
+    }
+
+    /// 401: the admin view without the right bearer token.
+    pub fn unauthorized() -> ApiError {
+        ApiError::new(
+            401,
+            "unauthorized",
+            "expected `Authorization: Bearer <ADMIN_TOKEN>`",
+        )
+    }
+
+    /// 409: a request with this `Idempotency-Key` is still being handled.
+    pub fn request_in_progress(seconds: u32) -> ApiError {
+        ApiError {
+            retry_after: Some(seconds),
+            ..ApiError::new(
+                409,
+                "request_in_progress",
+                "a request with this Idempotency-Key is still in progress; retry shortly",
+            )
+        }
+    }
+
+    /// 413: the body is over `MAX_BODY_BYTES`.
+    pub fn payload_too_large(max: usize) -> ApiError {
+        ApiError::new(
+            413,
+            "payload_too_large",
+            format!("expected a body of at most {max} bytes"),
+        )
+    }
+
+    /// 415: the body is not declared as JSON.
+    pub fn unsupported_media_type() -> ApiError {
+        ApiError::new(
+            415,
+            "unsupported_media_type",
+            "expected `Content-Type: application/json`",
+        )
+    }
+
+    /// 422: an `Idempotency-Key` already used for a different request.
+    pub fn idempotency_key_reused() -> ApiError {
+        ApiError::new(
+            422,
+            "idempotency_key_reused",
+            "this Idempotency-Key was used for a different request; use a new key",
+        )
+    }
+
+    /// 429: a rate limit is reached; a slot frees in `seconds`.
+    pub fn rate_limited(seconds: u32) -> ApiError {
+        ApiError {
+            retry_after: Some(seconds),
+            ..ApiError::new(
+                429,
+                "rate_limited",
+                "too many call requests; please try again later",
+            )
+        }
+    }
+
     /// 404: no such call (or no such API route).
     pub fn not_found(message: impl Into<String>) -> ApiError {
         ApiError::new(404, "not_found", message)
@@ -164,7 +251,6 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> worker::Result<Response> {
     let mut response = Response::from_bytes(bytes)?.with_status(status);
     let headers = response.headers_mut();
     headers.set("Content-Type", "application/json; charset=utf-8")?;
-    headers.set("Cache-Control", "no-store")?;
-    headers.set("X-Content-Type-Options", "nosniff")?;
+    super::guard::api_headers(headers)?;
     Ok(response)
 }

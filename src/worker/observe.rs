@@ -1,7 +1,7 @@
 //! Recording what was learned about a call: the single path every status goes through.
 //!
-//! The connect answer, status callbacks, Call Details refreshes (page polls now, the cron
-//! reconciliation later) all become an [`Observation`] and go through [`record_observation`],
+//! The connect answer, status callbacks, Call Details refreshes (page polls, the cron's
+//! reconciliation) all become an [`Observation`] and go through [`record_observation`],
 //! which logs it and moves the call's current state forward, never back:
 //!
 //! - statuses are ranked (queued < ringing < in-progress < unknown < the real outcomes) and a
@@ -27,6 +27,9 @@ pub enum Source {
     Callback,
     /// A Call Details request made because the page polled.
     Details,
+    /// The cron's reconciliation: Call Details for a call whose callback never came, or
+    /// `unknown` once it is past the cut-off.
+    Reconcile,
 }
 
 impl Source {
@@ -36,6 +39,7 @@ impl Source {
             Source::Connect => "connect",
             Source::Callback => "callback",
             Source::Details => "details",
+            Source::Reconcile => "reconcile",
         }
     }
 }
@@ -103,6 +107,23 @@ impl Observation {
         }
     }
 
+    /// The cron gave up on learning the call's outcome.
+    pub fn gave_up() -> Observation {
+        Observation {
+            source: Source::Reconcile,
+            status: "unknown".to_owned(),
+            duration: None,
+            recording_url: None,
+            reported_at: None,
+        }
+    }
+
+    /// Whether it is logged even when it changes nothing (what Exotel told us unasked);
+    /// refreshes the Worker asked for are logged only when they moved the call.
+    pub fn always_logged(&self) -> bool {
+        matches!(self.source, Source::Connect | Source::Callback)
+    }
+
     /// From a status callback.
     pub fn from_callback(callback: &StatusCallback) -> Observation {
         Observation {
@@ -126,6 +147,7 @@ impl Observation {
                 self.reported_at.as_deref().unwrap_or_default()
             ),
             Source::Details => format!("details|{}|{duration}", self.status),
+            Source::Reconcile => format!("reconcile|{}|{duration}", self.status),
         }
     }
 

@@ -69,11 +69,12 @@ impl Upstream {
     }
 
     /// Sends `request`. In sandbox mode a placed call's status callback is scheduled on `ctx`
-    /// (it runs after the response, as Exotel's would).
+    /// (it runs after the response, as Exotel's would); without one (the cron, which only asks
+    /// Call Details) none is owed.
     pub async fn send(
         &self,
         request: &HttpRequest,
-        ctx: &Context,
+        ctx: Option<&Context>,
     ) -> Result<RawResponse, TransportError> {
         match *self {
             Upstream::Exotel { timeout_ms } => fetch(request, timeout_ms).await,
@@ -81,7 +82,7 @@ impl Upstream {
                 let entropy =
                     random_bytes::<9>().map_err(|e| TransportError::Network(e.to_string()))?;
                 let reply = simulator::handle(request, timings, now_ms(), entropy);
-                if let Some(callback) = reply.callback {
+                if let (Some(callback), Some(ctx)) = (reply.callback, ctx) {
                     ctx.wait_until(deliver(callback));
                 }
                 Ok(reply.response)
@@ -184,6 +185,9 @@ pub enum ConnectOutcome {
     },
     /// No usable answer: network, timeout, 5xx, or a body that is not Exotel's.
     Unavailable {
+        /// Which: `timeout`, `network`, `upstream_5xx` or `garbage` (stored as the call's
+        /// `failure`).
+        kind: &'static str,
         /// Operator-only detail.
         detail: String,
     },
@@ -198,11 +202,13 @@ pub fn classify(result: Result<RawResponse, TransportError>) -> ConnectOutcome {
         Ok(raw) => raw,
         Err(TransportError::Timeout) => {
             return ConnectOutcome::Unavailable {
+                kind: "timeout",
                 detail: "no answer within the timeout".to_owned(),
             }
         }
         Err(TransportError::Network(e)) => {
             return ConnectOutcome::Unavailable {
+                kind: "network",
                 detail: format!("network error: {e}"),
             }
         }
@@ -222,6 +228,11 @@ pub fn classify(result: Result<RawResponse, TransportError>) -> ConnectOutcome {
             detail: format!("HTTP {}: {}", e.http_status, e.message),
         },
         Err(e) => ConnectOutcome::Unavailable {
+            kind: if raw.status >= 500 {
+                "upstream_5xx"
+            } else {
+                "garbage"
+            },
             detail: format!("HTTP {}: {e}", raw.status),
         },
     }
@@ -278,16 +289,28 @@ mod tests {
             "application/json",
             r#"{"RestException":{"Status":500,"Message":"x"}}"#,
         );
-        assert!(matches!(classify(down), ConnectOutcome::Unavailable { .. }));
+        assert!(matches!(
+            classify(down),
+            ConnectOutcome::Unavailable {
+                kind: "upstream_5xx",
+                ..
+            }
+        ));
         let garbage = raw(200, "text/html", "<html>hello</html>");
         assert!(matches!(
             classify(garbage),
-            ConnectOutcome::Unavailable { .. }
+            ConnectOutcome::Unavailable {
+                kind: "garbage",
+                ..
+            }
         ));
         let proxy = raw(502, "text/html", "<html>Bad gateway</html>");
         assert!(matches!(
             classify(proxy),
-            ConnectOutcome::Unavailable { .. }
+            ConnectOutcome::Unavailable {
+                kind: "upstream_5xx",
+                ..
+            }
         ));
         let mut limited = raw(429, "text/plain", "slow down").unwrap();
         limited.retry_after = Some(7);
@@ -297,7 +320,10 @@ mod tests {
         ));
         assert!(matches!(
             classify(Err(TransportError::Timeout)),
-            ConnectOutcome::Unavailable { .. }
+            ConnectOutcome::Unavailable {
+                kind: "timeout",
+                ..
+            }
         ));
     }
 }

@@ -83,6 +83,7 @@ function writeConfig(scratch, vars) {
         migrations_dir: join(ROOT, 'migrations'),
       },
     ],
+    triggers: { crons: ['* * * * *'] },
   };
   const path = join(scratch, 'wrangler.json');
   writeFileSync(path, JSON.stringify(config, null, 2));
@@ -128,10 +129,13 @@ async function waitUntilReady(url, child, logs) {
 /**
  * Starts the built Worker. `vars` become Worker vars (unknown ones are ignored by the Worker);
  * `port` defaults to a free one; `persistDir` (D1 state) to a fresh temp directory, removed by
- * stop() unless it was given; `migrate: false` skips the migrations (to test a broken store).
- * Resolves to { url, port, persistDir, stop(), restart(), logs(), waitForLog(), query(sql) }.
+ * stop() unless it was given; `migrate: false` skips the migrations (to test a broken store);
+ * `testScheduled: true` runs `wrangler dev --test-scheduled`, so `scheduled()` (GET
+ * /__scheduled) runs the cron handler once.
+ * Resolves to { url, port, persistDir, stop(), restart(), logs(), waitForLog(), query(sql),
+ * scheduled() }.
  */
-export async function startWorker({ vars = {}, port, persistDir, migrate = true } = {}) {
+export async function startWorker({ vars = {}, port, persistDir, migrate = true, testScheduled = false } = {}) {
   if (!existsSync(join(ROOT, 'build/index.js'))) {
     throw new Error('build/index.js is missing: run scripts/build-worker.sh first');
   }
@@ -163,6 +167,7 @@ export async function startWorker({ vars = {}, port, persistDir, migrate = true 
         '--show-interactive-dev-session=false',
         '--live-reload=false',
         '--log-level', 'log',
+        ...(testScheduled ? ['--test-scheduled'] : []),
       ],
       {
         cwd: scratch,
@@ -220,13 +225,28 @@ export async function startWorker({ vars = {}, port, persistDir, migrate = true 
       await stop();
       rmSync(ownState ? scratch : config, { recursive: true, force: true });
     },
+    /** Runs the cron handler once (needs `testScheduled: true`); resolves to the HTTP status. */
+    async scheduled(cron = '* * * * *') {
+      if (!testScheduled) throw new Error('startWorker({ testScheduled: true }) is needed for scheduled()');
+      const response = await fetch(`${url}/__scheduled?cron=${encodeURIComponent(cron)}`);
+      await response.text();
+      return response.status;
+    },
     /** Runs SQL against the Worker's local D1 (for assertions on the event log). */
     async query(sql) {
-      const out = await run(
-        ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--config', config, '--json', '--command', sql],
-        { cwd: scratch },
-      );
-      return JSON.parse(out.slice(out.indexOf('[')))[0].results;
+      // The Worker may hold the SQLite file's lock for a moment: retry a busy database.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const out = await run(
+            ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--config', config, '--json', '--command', sql],
+            { cwd: scratch },
+          );
+          return JSON.parse(out.slice(out.indexOf('[')))[0].results;
+        } catch (e) {
+          if (attempt >= 5 || !/SQLITE_BUSY|database is locked/.test(e.message)) throw e;
+          await new Promise((r) => setTimeout(r, 200 * attempt));
+        }
+      }
     },
   };
 }

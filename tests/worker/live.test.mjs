@@ -40,9 +40,12 @@ before(async () => {
       EXOTEL_HTTP_TIMEOUT_MS: '1500',
       STATUS_REFRESH_MS: '1000',
       CALLBACK_SECRET,
-      // Issue 5's settings and anything else unknown are accepted and ignored.
+      // This suite places many calls to one number from one address; the limits themselves are
+      // tested in guards.test.mjs. Unknown settings are ignored.
       ALLOWED_ORIGINS: 'http://127.0.0.1:9123',
-      RATE_LIMIT_PER_NUMBER: '3',
+      ALLOWED_PREFIXES: '+91, +1',
+      RATE_LIMIT_PER_NUMBER: '1000',
+      RATE_LIMIT_PER_CLIENT: '1000',
       SOMETHING_ELSE: 'x',
     },
   });
@@ -69,7 +72,7 @@ describe('placing a call', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, {
       defaultCountry: 'IN',
-      allowedPrefixes: ['+91'],
+      allowedPrefixes: ['+91', '+1'],
       turnstileSiteKey: null,
       sandbox: false,
     });

@@ -13,7 +13,12 @@ let client;
 
 before(async () => {
   worker = await startWorker({
-    vars: { EXOTEL_MODE: 'sandbox', SANDBOX_ANSWER_MS: '600', SANDBOX_CALLBACK_DELAY_MS: '2000' },
+    vars: {
+      EXOTEL_MODE: 'sandbox',
+      SANDBOX_ANSWER_MS: '600',
+      SANDBOX_CALLBACK_DELAY_MS: '2000',
+      RATE_LIMIT_PER_CLIENT: '1000',
+    },
   });
   client = createClient(worker.url);
 });

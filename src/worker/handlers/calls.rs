@@ -1,18 +1,23 @@
 //! `POST /api/calls` (place a call) and `GET /api/calls/{id}` (where it stands).
 
+use std::time::Duration;
+
+use futures_util::StreamExt;
 use serde::Serialize;
 use serde_json::Value;
-use worker::{console_log, console_warn, D1Database, Request, Response};
+use worker::{console_log, console_warn, D1Database, Delay, Request, Response};
 
 use crate::worker::app::App;
 use crate::worker::config::{FlowSetting, Placement};
 use crate::worker::error::{json, ApiError};
+use crate::worker::guard::{self, Hashed};
 use crate::worker::ids::{callback_token, CallId};
 use crate::worker::observe::{
     is_final, rank, record_observation, Observation, Source, QUEUED_RANK,
 };
-use crate::worker::store::{self, NewCall, StoredCall};
+use crate::worker::store::{self, Claim, Failure, KeyedCall, NewCall, StoredCall};
 use crate::worker::time::{now_ms, rfc3339};
+use crate::worker::turnstile;
 use crate::worker::upstream::{classify, rejection_message, ConnectOutcome};
 use crate::{CallDetails, ConnectToFlow, Country, HttpRequest, PhoneError, PhoneNumber};
 
@@ -21,6 +26,7 @@ use crate::{CallDetails, ConnectToFlow, Country, HttpRequest, PhoneError, PhoneN
 struct CreateCall {
     phone: String,
     country: Option<String>,
+    turnstile_token: Option<String>,
 }
 
 impl CreateCall {
@@ -60,7 +66,15 @@ impl CreateCall {
                 )))
             }
         };
-        Ok(CreateCall { phone, country })
+        let turnstile_token = match fields.get("turnstileToken") {
+            Some(Value::String(token)) => Some(token.clone()),
+            _ => None,
+        };
+        Ok(CreateCall {
+            phone,
+            country,
+            turnstile_token,
+        })
     }
 }
 
@@ -99,29 +113,96 @@ struct Created<'a> {
     status: &'a str,
 }
 
-/// `POST /api/calls`: normalizes the number, places the call with Exotel (or the simulator),
-/// stores it, and answers `201 {"id", "status"}`.
+/// How long a duplicate request waits for the first one with its `Idempotency-Key`.
+const IDEMPOTENCY_WAIT_MS: u64 = 4_000;
+/// How often it looks.
+const IDEMPOTENCY_POLL_MS: u64 = 200;
+
+/// `POST /api/calls`: checks the request against the abuse guards, normalizes the number,
+/// places the call with Exotel (or the simulator), stores it, and answers
+/// `201 {"id", "status"}`. The guards, in order (docs/worker.md, "Security and abuse
+/// protection"): the origin (in the router), the client's rate limit, the content type and
+/// size, the body, the number and the allow-list, an `Idempotency-Key` already used, Turnstile,
+/// and, in one D1 batch with storing the call, the number's rate limit and the key's claim.
 pub async fn create(mut req: Request, app: &App) -> Result<Response, ApiError> {
-    let body = req
-        .bytes()
-        .await
-        .map_err(|_| ApiError::invalid_request("could not read the request body"))?;
+    let config = &app.config;
+    let guards = &config.guards;
+    let db = app.db()?;
+    let client_ip = req.headers().get("CF-Connecting-IP")?;
+    let ip = client_ip.as_deref().unwrap_or("unknown");
+
+    let idempotency_key = match req.headers().get("Idempotency-Key")? {
+        Some(key) if guard::valid_idempotency_key(&key) => {
+            Some(guard::keyed_hash(guards, Hashed::IdempotencyKey, &format!("{ip}\n{key}")).await?)
+        }
+        Some(_) => {
+            return Err(ApiError::invalid_request(
+                "expected an Idempotency-Key of 1 to 200 visible ASCII characters",
+            ))
+        }
+        None => None,
+    };
+
+    let client_bucket = guard::keyed_hash(guards, Hashed::Client, ip).await?;
+    if let Some(seconds) =
+        store::rate_limit(&db, &client_bucket, guards.per_client, now_ms()).await?
+    {
+        console_warn!("POST /api/calls: client rate limit reached");
+        return Err(ApiError::rate_limited(seconds));
+    }
+
+    if !guard::is_json(req.headers().get("Content-Type")?.as_deref()) {
+        return Err(ApiError::unsupported_media_type());
+    }
+    let declared = req.headers().get("Content-Length")?;
+    if declared
+        .as_deref()
+        .and_then(|n| n.trim().parse::<u64>().ok())
+        .is_some_and(|n| n > guards.max_body_bytes as u64)
+    {
+        return Err(ApiError::payload_too_large(guards.max_body_bytes));
+    }
+    let body = read_body(&mut req, guards.max_body_bytes).await?;
     let input = CreateCall::parse(&body)?;
     let country = match &input.country {
         Some(code) => Country::from_iso(code)
             .map_err(|e| ApiError::invalid_request(format!("country: {e}")))?,
-        None => app.config.default_country,
+        None => config.default_country,
     };
     let phone = PhoneNumber::parse(&input.phone, country)
         .map_err(|e| ApiError::invalid_phone(phone_message(&e)))?;
+    if !guard::destination_allowed(&phone, &config.allowed_prefixes) {
+        console_warn!("POST /api/calls: destination outside ALLOWED_PREFIXES refused");
+        return Err(ApiError::destination_not_allowed());
+    }
 
-    let config = &app.config;
+    // A retry of a request already handled is answered before Turnstile: its token was spent.
+    if let Some(key) = &idempotency_key {
+        if let Some(first) = store::find_by_idempotency_key(&db, key).await? {
+            return replay(&db, key, first, &phone).await;
+        }
+    }
+
     let placement = config
         .placement()
         .map_err(|e| ApiError::not_configured(e.to_string()))?;
     let secret = config
         .callback_secret()
         .map_err(|e| ApiError::not_configured(e.to_string()))?;
+
+    if let Some(turnstile) = &guards.turnstile {
+        if !turnstile::verify(
+            turnstile,
+            input.turnstile_token.as_deref(),
+            client_ip.as_deref(),
+        )
+        .await
+        {
+            console_warn!("POST /api/calls: Turnstile check failed");
+            return Err(ApiError::captcha_failed());
+        }
+    }
+
     let id = CallId::generate()?;
     let callback_url = format!(
         "{}/exotel/status/{}",
@@ -130,27 +211,41 @@ pub async fn create(mut req: Request, app: &App) -> Result<Response, ApiError> {
     );
     let request = connect_request(placement, &phone, &callback_url)?;
 
-    let db = app.db()?;
-    let client_ip = req.headers().get("CF-Connecting-IP")?;
+    let number_bucket = guard::keyed_hash(guards, Hashed::Number, phone.as_str()).await?;
     let call = NewCall {
         id: &id,
         mode: config.mode.as_str(),
         phone: phone.as_str(),
         client_ip: client_ip.as_deref(),
+        idempotency_key: idempotency_key.as_deref(),
     };
-    store::insert_call(&db, &call, now_ms()).await?;
+    match store::claim_call(&db, &call, &number_bucket, guards.per_number, now_ms()).await? {
+        Claim::Claimed => {}
+        Claim::RateLimited(seconds) => {
+            console_warn!("POST /api/calls: per-number rate limit reached");
+            return Err(ApiError::rate_limited(seconds));
+        }
+        Claim::KeyTaken => {
+            // A concurrent request with the same key won the claim.
+            let key = idempotency_key.as_deref().unwrap_or_default();
+            return match store::find_by_idempotency_key(&db, key).await? {
+                Some(first) => replay(&db, key, first, &phone).await,
+                None => Err(ApiError::request_in_progress(1)),
+            };
+        }
+    }
 
-    let sent = app.upstream(config.mode).send(&request, &app.ctx).await;
+    // Sent once: a connect request that may have reached Exotel is never retried.
+    let sent = app
+        .upstream(config.mode)
+        .send(&request, app.ctx.as_ref())
+        .await;
     match classify(sent) {
         ConnectOutcome::Placed(call) => {
             store::mark_placed(&db, &id, &call.sid, now_ms()).await?;
             let observation = Observation::from_call(Source::Connect, &call);
             record_observation(&db, &id, &observation, now_ms()).await?;
-            let status = if rank(&observation.status) > QUEUED_RANK {
-                observation.status.as_str()
-            } else {
-                "queued"
-            };
+            let status = shown_status(&observation.status);
             console_log!("call {id}: placed ({}), {status}", config.mode.as_str());
             Ok(json(
                 201,
@@ -165,32 +260,121 @@ pub async fn create(mut req: Request, app: &App) -> Result<Response, ApiError> {
             detail,
         } => {
             console_warn!("call {id}: Exotel refused it (HTTP {http_status})");
-            store::mark_not_placed(&db, &id, "failed", "exotel_rejected", &detail, now_ms())
-                .await?;
+            let kind = format!("rejected: {http_status}");
+            let failure = Failure {
+                outcome: "exotel_rejected",
+                kind: &kind,
+                detail: &detail,
+            };
+            store::mark_not_placed(&db, &id, "failed", &failure, now_ms()).await?;
             Err(ApiError::exotel_rejected(rejection_message(http_status)))
         }
         ConnectOutcome::Busy { retry_after } => {
             console_warn!("call {id}: Exotel is rate-limiting (retry after {retry_after} s)");
             let detail = format!("HTTP 429, retry after {retry_after} s");
-            store::mark_not_placed(&db, &id, "failed", "upstream_busy", &detail, now_ms()).await?;
+            let failure = Failure {
+                outcome: "upstream_busy",
+                kind: "busy_429",
+                detail: &detail,
+            };
+            store::mark_not_placed(&db, &id, "failed", &failure, now_ms()).await?;
             Err(ApiError::upstream_busy(retry_after))
         }
-        ConnectOutcome::Unavailable { detail } => {
+        ConnectOutcome::Unavailable { kind, detail } => {
             // The detail goes to the store only: it can quote what Exotel sent.
-            console_warn!("call {id}: Exotel unavailable");
+            console_warn!("call {id}: Exotel unavailable ({kind})");
             // The request may have reached Exotel and placed the call: the outcome is
             // `unknown`, which a status callback bearing this call's token can still settle.
-            store::mark_not_placed(
-                &db,
-                &id,
-                "unknown",
-                "upstream_unavailable",
-                &detail,
-                now_ms(),
-            )
-            .await?;
+            let failure = Failure {
+                outcome: "upstream_unavailable",
+                kind,
+                detail: &detail,
+            };
+            store::mark_not_placed(&db, &id, "unknown", &failure, now_ms()).await?;
             Err(ApiError::upstream_unavailable())
         }
+    }
+}
+
+/// What the page is told a call's status is right after placing it.
+fn shown_status(status: &str) -> &str {
+    if rank(status) > QUEUED_RANK {
+        status
+    } else {
+        "queued"
+    }
+}
+
+/// Reads the body, refusing (413) as soon as it grows past `max` bytes, whatever
+/// `Content-Length` said.
+async fn read_body(req: &mut Request, max: usize) -> Result<Vec<u8>, ApiError> {
+    let unreadable = || ApiError::invalid_request("could not read the request body");
+    let Ok(mut stream) = req.stream() else {
+        // No body at all.
+        return Ok(Vec::new());
+    };
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| unreadable())?;
+        if body.len() + chunk.len() > max {
+            return Err(ApiError::payload_too_large(max));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The answer to a request whose `Idempotency-Key` (hashed as `key`) names `first`: the same
+/// call (200), or the same error, once the first request has finished; if it has not within
+/// a few seconds, `409 request_in_progress`. A key used for another number is refused (422).
+async fn replay(
+    db: &D1Database,
+    key: &str,
+    mut first: KeyedCall,
+    phone: &PhoneNumber,
+) -> Result<Response, ApiError> {
+    if first.phone != phone.as_str() {
+        return Err(ApiError::idempotency_key_reused());
+    }
+    let deadline = now_ms() + IDEMPOTENCY_WAIT_MS;
+    while first.outcome == "placing" && !is_final(&first.status) {
+        if now_ms() >= deadline {
+            return Err(ApiError::request_in_progress(2));
+        }
+        Delay::from(Duration::from_millis(IDEMPOTENCY_POLL_MS)).await;
+        first = match store::find_by_idempotency_key(db, key).await? {
+            Some(call) => call,
+            None => return Err(ApiError::request_in_progress(1)),
+        };
+    }
+    console_log!("call {}: replayed for a repeated Idempotency-Key", first.id);
+    match first.outcome.as_str() {
+        "exotel_rejected" => {
+            let http_status = first
+                .failure
+                .as_deref()
+                .and_then(|f| f.strip_prefix("rejected: "))
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            Err(ApiError::exotel_rejected(rejection_message(http_status)))
+        }
+        "upstream_busy" => {
+            let seconds = first
+                .error_detail
+                .as_deref()
+                .and_then(|d| d.split("retry after ").nth(1))
+                .and_then(|d| d.trim_end_matches(" s").parse().ok())
+                .unwrap_or(60);
+            Err(ApiError::upstream_busy(seconds))
+        }
+        "upstream_unavailable" => Err(ApiError::upstream_unavailable()),
+        _ => Ok(json(
+            200,
+            &Created {
+                id: &first.id,
+                status: shown_status(&first.status),
+            },
+        )?),
     }
 }
 
@@ -205,7 +389,7 @@ fn public_base_url(app: &App, req: &Request) -> String {
 
 /// `scheme://host[:port]` of a URL the runtime serialized (so it is well-formed). Sliced rather
 /// than parsed: the `url` crate would add ~100 KB of wasm for this one use.
-fn origin(url: &str) -> String {
+pub fn origin(url: &str) -> String {
     // Both indexes come from `find` on ASCII patterns, so they are char boundaries.
     let authority_start = url.find("://").map_or(0, |i| i + 3);
     let end = url[authority_start..]
@@ -284,7 +468,8 @@ pub async fn show(id: &str, app: &App) -> Result<Response, ApiError> {
     let id = CallId::parse(id).ok_or_else(not_found)?;
     let db = app.db()?;
     let mut call = store::find_call(&db, &id).await?.ok_or_else(not_found)?;
-    if refresh(app, &db, &id, &call).await? {
+    let interval = app.config.refresh_interval_ms;
+    if refresh(app, &db, &id, &call, Source::Details, interval).await? {
         call = store::find_call(&db, &id).await?.ok_or_else(not_found)?;
     }
     Ok(json(200, &CallView::from(&call))?)
@@ -302,11 +487,16 @@ const REFRESH_TIMEOUT_MS: u32 = 3_000;
 ///
 /// A failed refresh is logged and otherwise ignored: the stored status is still the truth as
 /// far as anyone knows, and the next poll tries again.
-async fn refresh(
+///
+/// Page polls (`Source::Details`, at most once per `STATUS_REFRESH_MS`) and the cron's
+/// reconciliation (`Source::Reconcile`) both come here.
+pub async fn refresh(
     app: &App,
     db: &D1Database,
     id: &CallId,
     call: &StoredCall,
+    source: Source,
+    min_interval_ms: u64,
 ) -> Result<bool, ApiError> {
     let config = &app.config;
     let now = now_ms();
@@ -322,17 +512,17 @@ async fn refresh(
     let Ok(details) = CallDetails::new(sid) else {
         return Ok(false);
     };
-    if !store::claim_refresh(db, id, now, config.refresh_interval_ms).await? {
+    if !store::claim_refresh(db, id, now, min_interval_ms).await? {
         return Ok(false);
     }
     let request = details.details(true).to_request(&placement.account);
     let upstream = app
         .upstream(config.mode)
         .with_timeout_at_most(REFRESH_TIMEOUT_MS);
-    let sent = upstream.send(&request, &app.ctx).await;
+    let sent = upstream.send(&request, app.ctx.as_ref()).await;
     match classify(sent) {
         ConnectOutcome::Placed(details) if details.sid == *sid => {
-            let observation = Observation::from_call(Source::Details, &details);
+            let observation = Observation::from_call(source, &details);
             record_observation(db, id, &observation, now_ms()).await?;
         }
         ConnectOutcome::Placed(_) => console_warn!("call {id}: Call Details named another call"),
@@ -355,7 +545,8 @@ mod tests {
             CreateCall::parse(br#"{"phone": "98765 43210", "extra": 1}"#).unwrap(),
             CreateCall {
                 phone: "98765 43210".into(),
-                country: None
+                country: None,
+                turnstile_token: None,
             }
         );
         assert_eq!(

@@ -12,7 +12,7 @@ use crate::worker::error::{json, ApiError};
 struct PublicConfig<'a> {
     default_country: &'a str,
     allowed_prefixes: &'a [String],
-    /// Turnstile is not wired yet (abuse guards, next issue): always null.
+    /// `TURNSTILE_SITE_KEY` when Turnstile is on (`TURNSTILE_SECRET` set), else null.
     turnstile_site_key: Option<&'a str>,
     sandbox: bool,
 }
@@ -26,7 +26,11 @@ pub fn show(app: &App) -> Result<Response, ApiError> {
         &PublicConfig {
             default_country: config.default_country.iso(),
             allowed_prefixes: &config.allowed_prefixes,
-            turnstile_site_key: None,
+            turnstile_site_key: config
+                .guards
+                .turnstile
+                .as_ref()
+                .and_then(|t| t.site_key.as_deref()),
             sandbox: config.mode == Mode::Sandbox,
         },
     )?)

@@ -1,0 +1,136 @@
+// Lost callbacks: the cron (run here through `wrangler dev --test-scheduled`) asks Exotel's Call
+// Details about calls with no outcome RECONCILE_AFTER_SECONDS after they were placed, records
+// the answer through the same path as callbacks, takes at most RECONCILE_BATCH calls per run,
+// and marks calls still open after RECONCILE_GIVE_UP_SECONDS `unknown`. Also: without
+// ADMIN_TOKEN the admin view does not exist.
+
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, test } from 'node:test';
+
+import { createClient } from '../support/client.mjs';
+import { startMockExotel } from '../support/mock-exotel.mjs';
+import { startWorker } from '../support/worker.mjs';
+
+let exotel;
+let worker;
+let client;
+
+before(async () => {
+  exotel = await startMockExotel();
+  worker = await startWorker({
+    testScheduled: true,
+    vars: {
+      EXOTEL_BASE_URL: exotel.url,
+      EXOTEL_ACCOUNT_SID: exotel.accountSid,
+      EXOTEL_API_KEY: exotel.apiKey,
+      EXOTEL_API_TOKEN: exotel.apiToken,
+      EXOTEL_CALLER_ID: '08047112400',
+      EXOTEL_APP_ID: '926',
+      CALLBACK_SECRET: randomBytes(32).toString('hex'),
+      RECONCILE_AFTER_SECONDS: '1',
+      RECONCILE_GIVE_UP_SECONDS: '4',
+      RECONCILE_BATCH: '2',
+      RATE_LIMIT_PER_CLIENT: '100',
+    },
+  });
+  client = createClient(worker.url);
+});
+
+after(async () => {
+  await worker?.stop();
+  await exotel?.stop();
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function place(phone) {
+  const res = await client.createCall(phone);
+  assert.equal(res.status, 201, res.text);
+  return { id: res.body.id, sid: exotel.connects().at(-1).sid, placedAt: Date.now() };
+}
+
+const stored = async (id) => (await worker.query(`SELECT status, duration FROM calls WHERE id = '${id}'`))[0];
+const events = (id) => worker.query(`SELECT source, status, applied FROM call_events WHERE call_id = '${id}' ORDER BY id`);
+const detailsAsked = (sid) => exotel.requests.filter((r) => r.method === 'GET' && r.path.includes(sid)).length;
+
+test('recovers a lost callback from Call Details, a few calls per run, and gives up on the hopeless', async () => {
+  const recovered = await place('98765 40001');
+  const hopeless = await place('98765 40002');
+  // Exotel knows the call completed, but its callback never arrives.
+  exotel.setCall(recovered.sid, { status: 'completed', duration: 42 });
+
+  // Too early: nothing is asked.
+  assert.equal(await worker.scheduled(), 200);
+  assert.equal(detailsAsked(recovered.sid), 0);
+
+  await sleep(1200);
+  assert.equal(await worker.scheduled(), 200);
+  await worker.waitForLog(/reconcile: 2 open calls, 2 asked Call Details, 0 marked unknown/);
+  assert.deepEqual(await stored(recovered.id), { status: 'completed', duration: 42 });
+  assert.deepEqual(await events(recovered.id), [
+    { source: 'connect', status: 'queued', applied: 0 },
+    { source: 'reconcile', status: 'completed', applied: 1 },
+  ]);
+  assert.equal((await stored(hopeless.id)).status, 'queued', 'Exotel still says queued');
+  assert.equal((await client.get(`/api/calls/${recovered.id}`)).body.status, 'completed');
+
+  // Bounded work: three more open calls, two per run, least recently asked first.
+  const more = [await place('98765 40003'), await place('98765 40004'), await place('98765 40005')];
+  await sleep(1200);
+  assert.equal(await worker.scheduled(), 200);
+  assert.deepEqual(more.map((c) => detailsAsked(c.sid)), [1, 1, 0]);
+  assert.equal(detailsAsked(hopeless.sid), 1);
+
+  // Past the cut-off, a call Exotel still reports as queued is marked unknown.
+  await sleep(Math.max(0, hopeless.placedAt + 4200 - Date.now()));
+  assert.equal(await worker.scheduled(), 200);
+  assert.equal(more.map((c) => detailsAsked(c.sid))[2], 1, 'the one left out last time');
+  assert.equal((await stored(hopeless.id)).status, 'unknown');
+  assert.deepEqual((await events(hopeless.id)).at(-1), { source: 'reconcile', status: 'unknown', applied: 1 });
+  assert.equal((await client.get(`/api/calls/${hopeless.id}`)).body.status, 'unknown');
+
+  // unknown is terminal for the page, but a real outcome learned later still replaces it.
+  const late = await exotel.sendCallback(hopeless.sid, { Status: 'busy' });
+  assert.equal(late.status, 200, late.body);
+  assert.equal((await client.get(`/api/calls/${hopeless.id}`)).body.status, 'busy');
+});
+
+// Here (not in guards.test.mjs) because it needs Exotel slower than a few seconds, within the
+// default EXOTEL_TIMEOUT_MS; it runs after the reconciliation test, whose counts it would skew.
+test('a duplicate Idempotency-Key while the first is still with Exotel: 409 request_in_progress', async () => {
+  exotel.failNext({ kind: 'slow', delayMs: 5500 });
+  const post = () => client.request('/api/calls', {
+    method: 'POST',
+    json: { phone: '98765 40009' },
+    headers: { 'Idempotency-Key': 'slow-one' },
+  });
+  const first = post();
+  await sleep(300);
+  const started = Date.now();
+  const duplicate = await post();
+  assert.equal(duplicate.status, 409, duplicate.text);
+  assert.equal(duplicate.body.error.code, 'request_in_progress');
+  assert.ok(Number(duplicate.headers['retry-after']) >= 1);
+  assert.ok(Date.now() - started >= 3500, 'it waited for the first one first');
+  const placed = await first;
+  assert.equal(placed.status, 201, placed.text);
+  const after = await post();
+  assert.equal(after.status, 200);
+  assert.equal(after.body.id, placed.body.id);
+  assert.equal(exotel.connects().filter((r) => r.form.From === '+919876540009').length, 1);
+});
+
+test('without ADMIN_TOKEN the admin view does not exist', async () => {
+  const res = await client.get('/api/admin/calls', { headers: { Authorization: 'Bearer anything' } });
+  assert.equal(res.status, 404);
+  assert.equal(res.body.error.code, 'not_found');
+});
+
+test('the cron prunes rate-limit rows no window needs', async () => {
+  await worker.query(`INSERT INTO rate_events (bucket, at) VALUES ('n:old', 1000)`);
+  assert.equal(await worker.scheduled(), 200);
+  assert.deepEqual(await worker.query(`SELECT COUNT(*) AS n FROM rate_events WHERE bucket = 'n:old'`), [{ n: 0 }]);
+  const rows = await worker.query('SELECT bucket FROM rate_events');
+  assert.ok(rows.length > 0 && rows.every((r) => /^[nc]:[A-Za-z0-9_-]{22}$/.test(r.bucket)), 'hashed buckets only');
+});
