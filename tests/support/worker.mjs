@@ -33,16 +33,26 @@ const WRANGLER_ENV = {
   NO_COLOR: '1',
 };
 
-/** A TCP port nothing listens on right now. */
+/**
+ * A TCP port nothing listens on right now, below Linux's ephemeral range (32768-60999).
+ * A port the OS hands out for `listen(0)` is also one it hands out for outgoing connections:
+ * between this check and wrangler binding it, a test's own fetches could take it ("Address
+ * already in use"). Ports below the ephemeral range are only ever taken by listeners.
+ */
 export async function freePort() {
-  return new Promise((resolvePort, reject) => {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port found between 20000 and 32000');
+}
+
+function canListen(port) {
+  return new Promise((resolveCheck) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
+    server.once('error', () => resolveCheck(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolveCheck(true)));
   });
 }
 
