@@ -1,5 +1,35 @@
 /* tslint:disable */
 /* eslint-disable */
+/**
+ * Sends {@link connectRequest}`(options)` with `fetch` and resolves to the Call Exotel answered
+ * with. A Call means Exotel accepted the request, not that anyone answered: the outcome comes
+ * later, in a status callback or from {@link callDetails}.
+ *
+ * Never retried: a request that may have reached Exotel can place a second call if sent again.
+ *
+ * @throws {ExotelConnectError} (rejects with) `invalid_option` / `invalid_phone` before
+ * anything is sent, `exotel_error` when Exotel refuses, `malformed_response` for an answer that
+ * is not Exotel's, `network_error` when Exotel cannot be reached or its answer read.
+ */
+export function connect(options: ConnectOptions & SendOptions): Promise<Call>;
+
+/**
+ * Sends {@link connectTwoNumbersRequest}`(options)` with `fetch` and resolves to the Call
+ * Exotel answered with. Never retried (see {@link connect}).
+ *
+ * @throws {ExotelConnectError} (rejects with) the same codes as {@link connect}.
+ */
+export function connectTwoNumbers(options: ConnectTwoNumbersOptions & SendOptions): Promise<Call>;
+
+/**
+ * Sends {@link callDetailsRequest}`(options)` with `fetch` and resolves to the Call, with its
+ * per-leg `details` when asked for.
+ *
+ * @throws {ExotelConnectError} (rejects with) the same codes as {@link connect}.
+ */
+export function callDetails(options: CallDetailsOptions & SendOptions): Promise<Call>;
+
+
 /** Exotel's two clusters: Singapore (`https://api.exotel.com`) or Mumbai (`https://api.in.exotel.com`). */
 export type Region = "singapore" | "mumbai";
 
@@ -265,33 +295,12 @@ export type Body = string | Uint8Array | ArrayBuffer;
 
 
 /**
- * Sends {@link callDetailsRequest}`(options)` with `fetch` and resolves to the Call, with its
- * per-leg `details` when asked for.
- *
- * @throws {ExotelConnectError} (rejects with) the same codes as {@link connect}.
- */
-export function callDetails(options: CallDetailsOptions & SendOptions): Promise<Call>;
-
-/**
  * Builds the call details request (`GET .../Calls/<callSid>`): the fallback when a status
  * callback is late or lost.
  *
  * @throws {ExotelConnectError} `invalid_option` naming the option at fault (`field`).
  */
 export function callDetailsRequest(options: CallDetailsOptions): HttpRequest;
-
-/**
- * Sends {@link connectRequest}`(options)` with `fetch` and resolves to the Call Exotel answered
- * with. A Call means Exotel accepted the request, not that anyone answered: the outcome comes
- * later, in a status callback or from {@link callDetails}.
- *
- * Never retried: a request that may have reached Exotel can place a second call if sent again.
- *
- * @throws {ExotelConnectError} (rejects with) `invalid_option` / `invalid_phone` before
- * anything is sent, `exotel_error` when Exotel refuses, `malformed_response` for an answer that
- * is not Exotel's, `network_error` when Exotel cannot be reached or its answer read.
- */
-export function connect(options: ConnectOptions & SendOptions): Promise<Call>;
 
 /**
  * Builds the request that connects a number to a call flow: Exotel calls `from` and, when they
@@ -311,14 +320,6 @@ export function connect(options: ConnectOptions & SendOptions): Promise<Call>;
  * // request.body === "From=%2B919876543210&CallerId=%2B918047112400&Url=http%3A%2F%2F..."
  */
 export function connectRequest(options: ConnectOptions): HttpRequest;
-
-/**
- * Sends {@link connectTwoNumbersRequest}`(options)` with `fetch` and resolves to the Call
- * Exotel answered with. Never retried (see {@link connect}).
- *
- * @throws {ExotelConnectError} (rejects with) the same codes as {@link connect}.
- */
-export function connectTwoNumbers(options: ConnectTwoNumbersOptions & SendOptions): Promise<Call>;
 
 /**
  * Builds the request that connects two numbers: Exotel calls `from` and, when they pick up,

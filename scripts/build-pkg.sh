@@ -58,8 +58,29 @@ node_modules/.bin/wasm-opt -Oz \
   --strip-debug --strip-producers --strip-target-features \
   "$OUT/web/exotel_connect_bg.wasm" -o "$PKG/exotel_connect_bg.wasm"
 
-cp "$OUT/web/exotel_connect.js" "$OUT/web/exotel_connect.d.ts" "$PKG/"
-cp "$OUT/node/exotel_connect.js" "$PKG/exotel_connect.cjs"
+# The sending functions (connect, connectTwoNumbers, callDetails) are JS, not wasm: js/send.js is
+# appended to each glue file, where it calls the wasm request builders and `parseSent`, the
+# wasm export that reads a fetched answer. `parseSent` is internal: it loses its `export` here
+# (its TypeScript declaration is skipped in Rust; the senders' are in src/js/send.d.ts).
+sed 's/^export function parseSent(/function parseSent(/' "$OUT/web/exotel_connect.js" >"$PKG/exotel_connect.js"
+{ cat js/send.js; echo 'export { connect, connectTwoNumbers, callDetails };'; } >>"$PKG/exotel_connect.js"
+grep -v '^exports\.parseSent = parseSent;$' "$OUT/node/exotel_connect.js" >"$PKG/exotel_connect.cjs"
+{ cat js/send.js; echo 'exports.connect = connect;'
+  echo 'exports.connectTwoNumbers = connectTwoNumbers;'
+  echo 'exports.callDetails = callDetails;'; } >>"$PKG/exotel_connect.cjs"
+if grep -q '^export function parseSent\|^exports\.parseSent' "$PKG/exotel_connect.js" "$PKG/exotel_connect.cjs"; then
+  echo "parseSent is still exported: wasm-bindgen's glue changed shape" >&2
+  exit 1
+fi
+# The glue's JSDoc comments repeat the .d.ts (which editors read) and cost ~1.3 KB gzipped of
+# every download: dropped from the shipped .js/.cjs.
+node -e '
+  const fs = require("fs");
+  for (const f of process.argv.slice(1)) {
+    fs.writeFileSync(f, fs.readFileSync(f, "utf8").replace(/^ *\/\*\*[^]*?\*\/\n/gm, ""));
+  }
+' "$PKG/exotel_connect.js" "$PKG/exotel_connect.cjs"
+cp "$OUT/web/exotel_connect.d.ts" "$PKG/"
 cp "$OUT/node/exotel_connect.d.ts" "$PKG/exotel_connect.d.cts"
 cp js/node.mjs js/workerd.mjs "$PKG/"
 cp docs/js.md "$PKG/README.md"

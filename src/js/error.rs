@@ -49,8 +49,6 @@ pub(crate) struct Failure {
     pub(crate) status: Option<u16>,
     pub(crate) exotel_message: Option<String>,
     pub(crate) exotel_code: Option<String>,
-    /// The JS error that caused this one (a rejected `fetch`).
-    pub(crate) cause: Option<JsValue>,
 }
 
 impl Failure {
@@ -62,7 +60,6 @@ impl Failure {
             status: None,
             exotel_message: None,
             exotel_code: None,
-            cause: None,
         }
     }
 
@@ -108,13 +105,6 @@ impl Failure {
             ..Failure::new(Code::ExotelError, error.to_string())
         }
     }
-
-    pub(crate) fn network(message: String, cause: JsValue) -> Failure {
-        Failure {
-            cause: Some(cause),
-            ..Failure::new(Code::NetworkError, message)
-        }
-    }
 }
 
 impl From<Failure> for JsValue {
@@ -134,9 +124,6 @@ impl From<Failure> for JsValue {
         }
         if let Some(code) = &failure.exotel_code {
             set("exotelCode", &JsValue::from_str(code));
-        }
-        if let Some(cause) = &failure.cause {
-            set("cause", cause);
         }
         error
     }

@@ -2,8 +2,9 @@
 //!
 //! Every function here is a thin shell over the core: it reads JS values, calls the same builders
 //! and parsers Rust users call, and turns the result into plain JS objects, or a thrown `Error`
-//! with a stable `code` (see [`error`]). The only I/O is `connect()` and its siblings, which
-//! send the core's request with `fetch` ([`send`]).
+//! with a stable `code` (see [`error`]). No I/O happens here: `connect()` and its siblings are
+//! a few lines of JS (js/send.js) that build the request here, `fetch` it and parse the answer
+//! here ([`parse_sent`]), so no async machinery is compiled into the wasm.
 //!
 //! The TypeScript declarations come from two places: the doc comments and `unchecked_*_type`
 //! attributes below, and the interfaces in `types.d.ts`, appended verbatim. The generated
@@ -17,7 +18,6 @@ mod error;
 mod options;
 mod requests;
 mod results;
-mod send;
 mod sys;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod tests;
@@ -35,6 +35,10 @@ use error::Failure;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.d.ts");
+
+/// The declarations of the sending functions, which are JS (js/send.js), not wasm.
+#[wasm_bindgen(typescript_custom_section)]
+const SENDERS: &str = include_str!("send.d.ts");
 
 /// Builds the request that connects a number to a call flow: Exotel calls `from` and, when they
 /// pick up, connects them to the flow given by `appId` or `flowUrl`.
@@ -193,43 +197,17 @@ pub fn normalize_phone(
         .map_err(|e| Failure::phone(&e).into())
 }
 
-/// Sends {@link connectRequest}`(options)` with `fetch` and resolves to the Call Exotel answered
-/// with. A Call means Exotel accepted the request, not that anyone answered: the outcome comes
-/// later, in a status callback or from {@link callDetails}.
-///
-/// Never retried: a request that may have reached Exotel can place a second call if sent again.
-///
-/// @throws {ExotelConnectError} (rejects with) `invalid_option` / `invalid_phone` before
-/// anything is sent, `exotel_error` when Exotel refuses, `malformed_response` for an answer that
-/// is not Exotel's, `network_error` when Exotel cannot be reached or its answer read.
-#[wasm_bindgen(unchecked_return_type = "Promise<Call>")]
-pub fn connect(
-    #[wasm_bindgen(unchecked_param_type = "ConnectOptions & SendOptions")] options: JsValue,
-) -> js_sys::Promise {
-    send::start(requests::connect_to_flow(&options), &options)
-}
-
-/// Sends {@link connectTwoNumbersRequest}`(options)` with `fetch` and resolves to the Call
-/// Exotel answered with. Never retried (see {@link connect}).
-///
-/// @throws {ExotelConnectError} (rejects with) the same codes as {@link connect}.
-#[wasm_bindgen(js_name = connectTwoNumbers, unchecked_return_type = "Promise<Call>")]
-pub fn connect_two_numbers(
-    #[wasm_bindgen(unchecked_param_type = "ConnectTwoNumbersOptions & SendOptions")]
-    options: JsValue,
-) -> js_sys::Promise {
-    send::start(requests::connect_two_numbers(&options), &options)
-}
-
-/// Sends {@link callDetailsRequest}`(options)` with `fetch` and resolves to the Call, with its
-/// per-leg `details` when asked for.
-///
-/// @throws {ExotelConnectError} (rejects with) the same codes as {@link connect}.
-#[wasm_bindgen(js_name = callDetails, unchecked_return_type = "Promise<Call>")]
-pub fn call_details(
-    #[wasm_bindgen(unchecked_param_type = "CallDetailsOptions & SendOptions")] options: JsValue,
-) -> js_sys::Promise {
-    send::start(requests::call_details(&options), &options)
+/// Reads the answer to a request `connect()` and its siblings sent (they live in the JS glue,
+/// js/send.js, appended to wasm-bindgen's output by scripts/build-pkg.sh, which also removes this
+/// export from the module's public names). Unlike {@link parseResponse}, any status `fetch`
+/// gave is taken as it is (the glue has made it a whole number from 0 to 999).
+#[wasm_bindgen(js_name = parseSent, skip_typescript)]
+pub fn parse_sent(status: u16, body: JsValue, content_type: JsValue) -> Result<JsValue, JsValue> {
+    let bytes = results::body_bytes(&body)?;
+    let content_type = results::content_type(&content_type)?;
+    let call = parse_response(status, content_type.as_deref(), &bytes)
+        .map_err(|e| Failure::response(status, &e))?;
+    Ok(results::call_to_js(&call))
 }
 
 /// Whether `value` is an error this package threw, for `catch (e)` blocks in TypeScript, where

@@ -89,11 +89,6 @@ impl<'a> Options<'a> {
         Ok(Options { object })
     }
 
-    /// Options whose keys a request builder has checked already.
-    pub(crate) fn checked_by_builder(object: &'a JsValue) -> Options<'a> {
-        Options { object }
-    }
-
     /// The value of `key`; `undefined` and `null` both mean "not given".
     pub(crate) fn value(&self, key: &str) -> Result<Option<JsValue>, Failure> {
         let value = sys::get(self.object, key).map_err(|e| {

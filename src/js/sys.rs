@@ -2,7 +2,7 @@
 //!
 //! Each binding becomes one small function in the generated JS glue, so only what is used is
 //! bound, with plain (non-generic) signatures. Everything that can throw on a caller's value (a
-//! getter, a `Proxy`, a user's `fetch`) is bound with `catch`, so a throw comes back as an `Err`
+//! getter, a `Proxy`) is bound with `catch`, so a throw comes back as an `Err`
 //! instead of unwinding through Rust frames.
 
 use wasm_bindgen::prelude::*;
@@ -49,25 +49,9 @@ extern "C" {
     #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
     fn reflect_set(target: &JsValue, key: &str, value: &JsValue) -> bool;
 
-    /// `Reflect.apply(function, this, args)`: calls a caller's function (their `fetch`).
-    #[wasm_bindgen(js_namespace = Reflect, js_name = apply, catch)]
-    pub(crate) fn apply(
-        function: &JsValue,
-        this: &JsValue,
-        args: &JsValue,
-    ) -> Result<JsValue, JsValue>;
-
     /// `Object.keys(value)`: own enumerable string keys (a `Proxy` trap may throw).
     #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
     pub(crate) fn keys(value: &JsValue) -> Result<Vec<JsValue>, JsValue>;
-
-    /// `Promise.resolve(value)`: turns whatever a caller's `fetch` returned into a real promise.
-    #[wasm_bindgen(js_namespace = Promise, js_name = resolve)]
-    pub(crate) fn promise_resolve(value: &JsValue) -> js_sys::Promise;
-
-    /// The global `fetch`, looked up when called (so a runtime without one gives an `Err`).
-    #[wasm_bindgen(js_name = fetch, catch)]
-    pub(crate) fn global_fetch(url: &str, init: &JsValue) -> Result<JsValue, JsValue>;
 
     /// `String(value)`: how a thrown value reads in a message. May throw (a hostile
     /// `toString`), hence `catch`.
@@ -102,12 +86,6 @@ pub(crate) fn new_array(items: impl IntoIterator<Item = JsValue>) -> JsValue {
         array.push(&item);
     }
     array.into()
-}
-
-/// Calls `target[method]()` and returns what it returned, or what it threw.
-pub(crate) fn call_method(target: &JsValue, method: &str) -> Result<JsValue, JsValue> {
-    let function = get(target, method)?;
-    apply(&function, target, &new_array([]))
 }
 
 /// A thrown value as text for a message: an `Error`'s `message`, or `String(value)`.

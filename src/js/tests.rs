@@ -226,62 +226,6 @@ fn status_callbacks_leave_out_what_was_not_sent() {
 }
 
 #[wasm_bindgen_test]
-async fn connect_sends_with_the_given_fetch() {
-    let fetch = js(r#"async (url, init) => {
-        globalThis.__seen = { url, init };
-        return new Response('{"Call": {"Sid": "abc", "Status": "queued"}}',
-            { status: 200, headers: { "content-type": "application/json" } });
-    }"#);
-    let options = flow_with("{}");
-    sys::set(&options, "fetch", &fetch);
-    let call = wasm_bindgen_futures::JsFuture::from(super::connect(options))
-        .await
-        .expect("a call");
-    assert_eq!(text(&call, "sid").as_deref(), Some("abc"));
-    let seen = js("globalThis.__seen");
-    assert_eq!(
-        text(&seen, "url").as_deref(),
-        Some("https://api.in.exotel.com/v1/Accounts/acme/Calls/connect.json")
-    );
-    assert_eq!(
-        text(&prop(&seen, "init"), "method").as_deref(),
-        Some("POST")
-    );
-}
-
-#[wasm_bindgen_test]
-async fn connect_failures_reject_with_codes() {
-    let cases = [
-        ("() => { throw new TypeError('offline'); }", "network_error"),
-        (
-            "async () => { throw new TypeError('reset'); }",
-            "network_error",
-        ),
-        ("async () => ({ status: 200 })", "network_error"),
-        (
-            "async () => new Response('<html>Bad gateway</html>', { status: 502 })",
-            "malformed_response",
-        ),
-        (
-            r#"async () => new Response('{"RestException": {"Status": 429, "Message": "slow down"}}', { status: 429 })"#,
-            "exotel_error",
-        ),
-    ];
-    for (fetch, code) in cases {
-        let options = flow_with("{}");
-        sys::set(&options, "fetch", &js(fetch));
-        let error = wasm_bindgen_futures::JsFuture::from(super::connect(options))
-            .await
-            .expect_err(fetch);
-        assert_eq!(error_of(error).0, code, "{fetch}");
-    }
-    let error = wasm_bindgen_futures::JsFuture::from(super::connect(flow_with("{timeLimit: 0}")))
-        .await
-        .expect_err("invalid");
-    assert_eq!(error_of(error).0, "invalid_option");
-}
-
-#[wasm_bindgen_test]
 fn only_our_errors_are_ours() {
     assert!(!super::is_exotel_connect_error(js("new Error('x')")));
     assert!(!super::is_exotel_connect_error(js(

@@ -182,6 +182,21 @@ test('connect(): a fetch that throws or returns junk is a network_error, not a c
   assert.equal(e3.field, 'fetch');
 });
 
+// Moved from src/js/tests.rs when the senders moved from wasm to the JS glue (js/send.js).
+for (const [flavour, m] of [['esm', esm], ['cjs', cjs]]) {
+  test(`${flavour}: connect() failures of a given fetch reject with their codes`, async () => {
+    const cases = [
+      [() => { throw new TypeError('offline'); }, 'network_error'],
+      [async () => { throw new TypeError('reset'); }, 'network_error'],
+      [async () => ({ status: 200 }), 'network_error'],
+      [async () => new Response('<html>Bad gateway</html>', { status: 502 }), 'malformed_response'],
+      [async () => new Response('{"RestException": {"Status": 429, "Message": "slow down"}}', { status: 429 }), 'exotel_error'],
+    ];
+    for (const [fetch, code] of cases) await rejects(m, m.connect(options({ fetch })), code);
+    await rejects(m, m.connect(options({ timeLimit: 0 })), 'invalid_option');
+  });
+}
+
 test('connect(): invalid options reject before anything is sent', async () => {
   exotel.reset();
   const e = await rejects(esm, esm.connect(options({ from: '12345' })), 'invalid_phone');
