@@ -229,6 +229,15 @@ export async function startMockExotel({
     apiToken,
     requests,
     calls,
+    /** The Worker vars that point it at this mock, with the account's credentials. */
+    workerVars() {
+      return {
+        EXOTEL_BASE_URL: baseUrl,
+        EXOTEL_ACCOUNT_SID: accountSid,
+        EXOTEL_API_KEY: apiKey,
+        EXOTEL_API_TOKEN: apiToken,
+      };
+    },
     /** Requests to the connect endpoint. */
     connects() {
       return requests.filter((r) => r.path.endsWith('/connect') || r.path.endsWith('/connect.json'));

@@ -60,10 +60,7 @@ before(async () => {
   [exotel, siteverify] = await Promise.all([startMockExotel(), startSiteverify()]);
   worker = await startWorker({
     vars: {
-      EXOTEL_BASE_URL: exotel.url,
-      EXOTEL_ACCOUNT_SID: exotel.accountSid,
-      EXOTEL_API_KEY: exotel.apiKey,
-      EXOTEL_API_TOKEN: exotel.apiToken,
+      ...exotel.workerVars(),
       EXOTEL_CALLER_ID: '08047112400',
       EXOTEL_APP_ID: '926',
       EXOTEL_TIMEOUT_MS: '1000',

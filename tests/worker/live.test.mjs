@@ -29,10 +29,7 @@ before(async () => {
   exotel = await startMockExotel();
   worker = await startWorker({
     vars: {
-      EXOTEL_BASE_URL: exotel.url,
-      EXOTEL_ACCOUNT_SID: exotel.accountSid,
-      EXOTEL_API_KEY: exotel.apiKey,
-      EXOTEL_API_TOKEN: exotel.apiToken,
+      ...exotel.workerVars(),
       EXOTEL_CALLER_ID: '080 4711 2400',
       EXOTEL_APP_ID: '926',
       EXOTEL_TIME_LIMIT: '600',

@@ -21,10 +21,7 @@ before(async () => {
   worker = await startWorker({
     testScheduled: true,
     vars: {
-      EXOTEL_BASE_URL: exotel.url,
-      EXOTEL_ACCOUNT_SID: exotel.accountSid,
-      EXOTEL_API_KEY: exotel.apiKey,
-      EXOTEL_API_TOKEN: exotel.apiToken,
+      ...exotel.workerVars(),
       EXOTEL_CALLER_ID: '08047112400',
       EXOTEL_APP_ID: '926',
       CALLBACK_SECRET: randomBytes(32).toString('hex'),
