@@ -76,20 +76,8 @@ pub async fn hmac_sha256(key: &[u8], message: &[u8]) -> Result<[u8; 32], CryptoE
 
 /// Unpadded base64url (RFC 4648 §5): safe in a URL path segment as it is.
 pub fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        // A chunk of k bytes yields k + 1 characters.
-        for i in 0..=chunk.len() {
-            out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-        }
-    }
+    let mut out = String::new();
+    crate::base64::encode(bytes, crate::base64::URL_SAFE, false, &mut out);
     out
 }
 
