@@ -60,7 +60,7 @@ pub fn connect_request(
     #[wasm_bindgen(unchecked_param_type = "ConnectOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let request = requests::connect_to_flow(&options)?;
-    Ok(requests::to_js(&request))
+    Ok(results::request_to_js(&request))
 }
 
 /// Builds the request that connects two numbers: Exotel calls `from` and, when they pick up,
@@ -73,7 +73,7 @@ pub fn connect_two_numbers_request(
     #[wasm_bindgen(unchecked_param_type = "ConnectTwoNumbersOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let request = requests::connect_two_numbers(&options)?;
-    Ok(requests::to_js(&request))
+    Ok(results::request_to_js(&request))
 }
 
 /// Builds the call details request (`GET .../Calls/<callSid>`): the fallback when a status
@@ -85,7 +85,7 @@ pub fn call_details_request(
     #[wasm_bindgen(unchecked_param_type = "CallDetailsOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let request = requests::call_details(&options)?;
-    Ok(requests::to_js(&request))
+    Ok(results::request_to_js(&request))
 }
 
 /// Parses a Call from Exotel's JSON (`{"Call": {...}}`) or XML (`<TwilioResponse><Call>...`).

@@ -11,7 +11,6 @@ use crate::{
 
 use super::error::{Code, Failure};
 use super::options::{Options, ACCOUNT, CALL, DETAILS, FLOW, SEND, TWO_NUMBERS};
-use super::sys;
 
 /// The option a core field name stands for, and whether it holds a phone number.
 fn option_name(field: &str, options: &Options) -> (&'static str, bool) {
@@ -184,26 +183,4 @@ pub(crate) fn call_details(value: &JsValue) -> Result<HttpRequest, Failure> {
         .map_err(|e| request_failure(&e, &options))?
         .details(details);
     Ok(request.to_request(&account))
-}
-
-/// The request as `{ method, url, headers, body }`, a valid `fetch` init as it is.
-pub(crate) fn to_js(request: &HttpRequest) -> JsValue {
-    let headers = sys::new_object();
-    for (name, value) in &request.headers {
-        sys::set(&headers, name, &JsValue::from_str(value));
-    }
-    let object = sys::new_object();
-    sys::set(
-        &object,
-        "method",
-        &JsValue::from_str(request.method.as_str()),
-    );
-    sys::set(&object, "url", &JsValue::from_str(&request.url));
-    sys::set(&object, "headers", &headers);
-    let body = request
-        .body
-        .as_deref()
-        .map_or(JsValue::NULL, JsValue::from_str);
-    sys::set(&object, "body", &body);
-    object
 }

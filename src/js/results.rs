@@ -4,7 +4,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::{Call, CallLegDetails, Leg, StatusCallback};
+use crate::call::push_json_string;
+use crate::{Call, CallLegDetails, HttpRequest, Leg, StatusCallback};
 
 use super::error::Failure;
 use super::sys;
@@ -43,109 +44,195 @@ pub(crate) fn content_type(value: &JsValue) -> Result<Option<String>, Failure> {
     })
 }
 
-fn text(value: Option<&str>) -> JsValue {
-    value.map_or(JsValue::NULL, JsValue::from_str)
+/// A JSON object written field by field. Results cross into JS as one JSON text and one call to
+/// the host's `JSON.parse`: setting each field from wasm would pass every key and value over the
+/// boundary separately, which cost about ten times the parse itself (`make bench`).
+struct JsonObject {
+    out: String,
 }
 
-/// Seconds as a JS number. Exact up to 2^53 s, far beyond any call's length.
-fn seconds(value: Option<u64>) -> JsValue {
-    value.map_or(JsValue::NULL, |s| JsValue::from_f64(s as f64))
+impl JsonObject {
+    fn new() -> JsonObject {
+        JsonObject {
+            out: String::from("{"),
+        }
+    }
+
+    fn key(&mut self, key: &str) {
+        if self.out.len() > 1 {
+            self.out.push(',');
+        }
+        push_json_string(&mut self.out, key);
+        self.out.push(':');
+    }
+
+    /// A string, or `null` when absent.
+    fn text(&mut self, key: &str, value: Option<&str>) {
+        self.key(key);
+        match value {
+            Some(value) => push_json_string(&mut self.out, value),
+            None => self.out.push_str("null"),
+        }
+    }
+
+    /// A string only when present.
+    fn optional(&mut self, key: &str, value: Option<&str>) {
+        if value.is_some() {
+            self.text(key, value);
+        }
+    }
+
+    /// Seconds as a number (exact up to 2^53 s, far beyond any call's length), or `null`.
+    fn seconds(&mut self, key: &str, value: Option<u64>) {
+        self.key(key);
+        match value {
+            Some(seconds) => push_decimal(&mut self.out, seconds),
+            None => self.out.push_str("null"),
+        }
+    }
+
+    /// A value already written as JSON.
+    fn raw(&mut self, key: &str, json: &str) {
+        self.key(key);
+        self.out.push_str(json);
+    }
+
+    fn finish(mut self) -> String {
+        self.out.push('}');
+        self.out
+    }
 }
 
-fn leg_to_js(leg: &Leg) -> JsValue {
-    let object = sys::new_object();
-    sys::set(&object, "onCallDuration", &seconds(leg.on_call_duration));
-    let status = leg.status.as_ref().map(|s| s.as_str());
-    sys::set(&object, "status", &text(status));
-    sys::set(&object, "answeredBy", &text(leg.answered_by.as_deref()));
-    object
+/// `value` in decimal, without `core::fmt`.
+fn push_decimal(out: &mut String, mut value: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
+    }
 }
 
-fn legs_to_js(legs: &[Leg]) -> JsValue {
-    sys::new_array(legs.iter().map(leg_to_js))
+fn leg_json(leg: &Leg) -> String {
+    let mut object = JsonObject::new();
+    object.seconds("onCallDuration", leg.on_call_duration);
+    object.text("status", leg.status.as_ref().map(|s| s.as_str()));
+    object.text("answeredBy", leg.answered_by.as_deref());
+    object.finish()
 }
 
-fn details_to_js(details: &CallLegDetails) -> JsValue {
-    let object = sys::new_object();
-    let set = |key: &str, value: &JsValue| sys::set(&object, key, value);
-    set(
-        "conversationDuration",
-        &seconds(details.conversation_duration),
-    );
-    set(
+fn legs_json(legs: &[Leg]) -> String {
+    let items: Vec<String> = legs.iter().map(leg_json).collect();
+    let mut out = String::from("[");
+    out.push_str(&items.join(","));
+    out.push(']');
+    out
+}
+
+fn details_json(details: &CallLegDetails) -> String {
+    let mut object = JsonObject::new();
+    object.seconds("conversationDuration", details.conversation_duration);
+    object.text(
         "leg1Status",
-        &text(details.leg1_status.as_ref().map(|s| s.as_str())),
+        details.leg1_status.as_ref().map(|s| s.as_str()),
     );
-    set(
+    object.text(
         "leg2Status",
-        &text(details.leg2_status.as_ref().map(|s| s.as_str())),
+        details.leg2_status.as_ref().map(|s| s.as_str()),
     );
-    set("legs", &legs_to_js(&details.legs));
-    object
+    object.raw("legs", &legs_json(&details.legs));
+    object.finish()
 }
 
-/// A [`Call`] as the `Call` interface: every field Exotel documents, `null` when not sent, and
-/// `details` only when the per-leg breakdown was there.
-pub(crate) fn call_to_js(call: &Call) -> JsValue {
-    let object = sys::new_object();
-    let set = |key: &str, value: &JsValue| sys::set(&object, key, value);
-    set("sid", &JsValue::from_str(&call.sid));
-    set("parentCallSid", &text(call.parent_call_sid.as_deref()));
-    set("dateCreated", &text(call.date_created.as_deref()));
-    set("dateUpdated", &text(call.date_updated.as_deref()));
-    set("accountSid", &text(call.account_sid.as_deref()));
-    set("to", &text(call.to.as_deref()));
-    set("from", &text(call.from.as_deref()));
-    set("phoneNumberSid", &text(call.phone_number_sid.as_deref()));
-    set("status", &JsValue::from_str(call.status.as_str()));
-    set("startTime", &text(call.start_time.as_deref()));
-    set("endTime", &text(call.end_time.as_deref()));
-    set("duration", &seconds(call.duration));
-    set("price", &text(call.price.as_ref().map(|p| p.as_str())));
-    set(
-        "direction",
-        &text(call.direction.as_ref().map(|d| d.as_str())),
-    );
-    set("answeredBy", &text(call.answered_by.as_deref()));
-    set("forwardedFrom", &text(call.forwarded_from.as_deref()));
-    set("callerName", &text(call.caller_name.as_deref()));
-    set("uri", &text(call.uri.as_deref()));
-    set("recordingUrl", &text(call.recording_url.as_deref()));
+/// A [`Call`] as the `Call` interface, in JSON: every field Exotel documents, `null` when not
+/// sent, and `details` only when the per-leg breakdown was there.
+pub(crate) fn call_json(call: &Call) -> String {
+    let mut object = JsonObject::new();
+    object.text("sid", Some(&call.sid));
+    object.text("parentCallSid", call.parent_call_sid.as_deref());
+    object.text("dateCreated", call.date_created.as_deref());
+    object.text("dateUpdated", call.date_updated.as_deref());
+    object.text("accountSid", call.account_sid.as_deref());
+    object.text("to", call.to.as_deref());
+    object.text("from", call.from.as_deref());
+    object.text("phoneNumberSid", call.phone_number_sid.as_deref());
+    object.text("status", Some(call.status.as_str()));
+    object.text("startTime", call.start_time.as_deref());
+    object.text("endTime", call.end_time.as_deref());
+    object.seconds("duration", call.duration);
+    object.text("price", call.price.as_ref().map(|p| p.as_str()));
+    object.text("direction", call.direction.as_ref().map(|d| d.as_str()));
+    object.text("answeredBy", call.answered_by.as_deref());
+    object.text("forwardedFrom", call.forwarded_from.as_deref());
+    object.text("callerName", call.caller_name.as_deref());
+    object.text("uri", call.uri.as_deref());
+    object.text("recordingUrl", call.recording_url.as_deref());
     // Only there when asked for (`details: true`), so the common Call has just Exotel's fields.
     if let Some(details) = &call.details {
-        set("details", &details_to_js(details));
+        object.raw("details", &details_json(details));
     }
-    object
+    object.finish()
 }
 
-/// A [`StatusCallback`] as the `StatusCallback` interface: the four fields Exotel always sends,
-/// then the others only when they were sent.
-pub(crate) fn callback_to_js(callback: &StatusCallback) -> JsValue {
-    let object = sys::new_object();
-    let set = |key: &str, value: &JsValue| sys::set(&object, key, value);
-    let optional = |key: &str, value: Option<&str>| {
-        if let Some(value) = value {
-            set(key, &JsValue::from_str(value));
-        }
-    };
-    set("callSid", &JsValue::from_str(&callback.call_sid));
-    set("status", &JsValue::from_str(callback.status.as_str()));
-    set("recordingUrl", &text(callback.recording_url.as_deref()));
-    set("dateUpdated", &text(callback.date_updated.as_deref()));
-    optional("eventType", callback.event_type.as_deref());
-    optional("dateCreated", callback.date_created.as_deref());
-    optional("to", callback.to.as_deref());
-    optional("from", callback.from.as_deref());
-    optional("phoneNumberSid", callback.phone_number_sid.as_deref());
-    optional("startTime", callback.start_time.as_deref());
-    optional("endTime", callback.end_time.as_deref());
-    if let Some(duration) = callback.conversation_duration {
-        set("conversationDuration", &seconds(Some(duration)));
+/// A [`Call`] as a JS object (see [`call_json`]).
+pub(crate) fn call_to_js(call: &Call) -> JsValue {
+    sys::parse_json(&call_json(call))
+}
+
+/// A [`StatusCallback`] as the `StatusCallback` interface, in JSON: the four fields Exotel
+/// always sends, then the others only when they were sent.
+pub(crate) fn callback_json(callback: &StatusCallback) -> String {
+    let mut object = JsonObject::new();
+    object.text("callSid", Some(&callback.call_sid));
+    object.text("status", Some(callback.status.as_str()));
+    object.text("recordingUrl", callback.recording_url.as_deref());
+    object.text("dateUpdated", callback.date_updated.as_deref());
+    object.optional("eventType", callback.event_type.as_deref());
+    object.optional("dateCreated", callback.date_created.as_deref());
+    object.optional("to", callback.to.as_deref());
+    object.optional("from", callback.from.as_deref());
+    object.optional("phoneNumberSid", callback.phone_number_sid.as_deref());
+    object.optional("startTime", callback.start_time.as_deref());
+    object.optional("endTime", callback.end_time.as_deref());
+    if callback.conversation_duration.is_some() {
+        object.seconds("conversationDuration", callback.conversation_duration);
     }
-    optional("direction", callback.direction.as_ref().map(|d| d.as_str()));
-    optional("customField", callback.custom_field.as_deref());
+    object.optional("direction", callback.direction.as_ref().map(|d| d.as_str()));
+    object.optional("customField", callback.custom_field.as_deref());
     if !callback.legs.is_empty() {
-        set("legs", &legs_to_js(&callback.legs));
+        object.raw("legs", &legs_json(&callback.legs));
     }
-    object
+    object.finish()
+}
+
+/// A [`StatusCallback`] as a JS object (see [`callback_json`]).
+pub(crate) fn callback_to_js(callback: &StatusCallback) -> JsValue {
+    sys::parse_json(&callback_json(callback))
+}
+
+/// An [`HttpRequest`] as the `HttpRequest` interface: `method`, `url`, `headers` (an object)
+/// and `body` (`null` for a GET), in JSON.
+pub(crate) fn request_json(request: &HttpRequest) -> String {
+    let mut headers = JsonObject::new();
+    for (name, value) in &request.headers {
+        headers.text(name, Some(value));
+    }
+    let mut object = JsonObject::new();
+    object.text("method", Some(request.method.as_str()));
+    object.text("url", Some(&request.url));
+    object.raw("headers", &headers.finish());
+    object.text("body", request.body.as_deref());
+    object.finish()
+}
+
+/// An [`HttpRequest`] as a JS object (see [`request_json`]).
+pub(crate) fn request_to_js(request: &HttpRequest) -> JsValue {
+    sys::parse_json(&request_json(request))
 }

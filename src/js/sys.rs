@@ -23,16 +23,6 @@ extern "C" {
     #[wasm_bindgen(constructor, js_class = "Object")]
     fn new_object() -> JsObject;
 
-    /// `Array`, for making result lists.
-    #[wasm_bindgen(js_name = Array)]
-    type JsArray;
-
-    #[wasm_bindgen(constructor, js_class = "Array")]
-    fn new_array_object() -> JsArray;
-
-    #[wasm_bindgen(method, js_name = push)]
-    fn push(this: &JsArray, value: &JsValue) -> u32;
-
     /// `Array.isArray(value)`.
     #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
     pub(crate) fn is_array(value: &JsValue) -> bool;
@@ -44,6 +34,10 @@ extern "C" {
     /// `Reflect.get(target, key)`: may run a getter or a `Proxy` trap, which may throw.
     #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
     pub(crate) fn get(target: &JsValue, key: &str) -> Result<JsValue, JsValue>;
+
+    /// `JSON.parse(text)`, only ever on JSON written here (it cannot throw).
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse)]
+    pub(crate) fn parse_json(text: &str) -> JsValue;
 
     /// `Reflect.set(target, key, value)`, only ever on objects made here (it cannot throw).
     #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
@@ -72,20 +66,6 @@ pub(crate) fn is_error(value: &JsValue) -> bool {
 /// Sets `key` on an object made here.
 pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
     reflect_set(target, key, value);
-}
-
-/// A new, empty plain object.
-pub(crate) fn new_object() -> JsValue {
-    JsObject::new_object().into()
-}
-
-/// A new array holding `items`.
-pub(crate) fn new_array(items: impl IntoIterator<Item = JsValue>) -> JsValue {
-    let array = JsArray::new_array_object();
-    for item in items {
-        array.push(&item);
-    }
-    array.into()
 }
 
 /// A thrown value as text for a message: an `Error`'s `message`, or `String(value)`.
