@@ -15,7 +15,7 @@ export CARGO_TERM_COLOR := never
 INSTALL := scripts/install-tools.sh
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: help dev test pkg bench \
+.PHONY: help dev test pkg bench fuzz \
         test-native test-js test-worker test-browser \
         lint build-worker tools clean
 
@@ -66,8 +66,12 @@ test-js: pkg ## npm package: wasm-bindgen-test (Node, Chromium); the tarball in 
 	$(INSTALL) browser
 	scripts/test-js.sh
 
+fuzz: ## the long fuzzing runs (not part of test): every fuzz target for FUZZ_SECONDS (default 60) each, then a table
+	$(INSTALL) fuzz
+	scripts/fuzz.sh
+
 bench: pkg build-worker ## benchmarks: sizes, core speed, Worker load (prints tables)
 	scripts/bench.sh
 
 clean:
-	rm -rf target pkg build www/vendor .wrangler test-artifacts
+	rm -rf target pkg build www/vendor .wrangler test-artifacts fuzz/target

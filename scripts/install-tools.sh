@@ -3,7 +3,7 @@
 # right version, so a second run costs seconds. This machine reaches crates.io, npm, Debian and
 # rustup only: nothing here downloads binaries from GitHub.
 #
-# Usage: scripts/install-tools.sh [rust|wasm|worker|node|browser|all]...
+# Usage: scripts/install-tools.sh [rust|wasm|worker|node|browser|fuzz|all]...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,9 @@ cd "$(dirname "$0")/.."
 # the library must match exactly); `make check-pins` verifies it.
 WASM_BINDGEN_VERSION=0.2.130
 WORKER_BUILD_VERSION=0.8.7
+# cargo-fuzz drives libFuzzer for `make fuzz` (fuzz/); it needs the nightly toolchain that
+# fuzz/rust-toolchain.toml names. Not part of `all`: only the long fuzzing runs use it.
+CARGO_FUZZ_VERSION=0.13.2
 
 log() { printf '[install] %s\n' "$*" >&2; }
 
@@ -45,6 +48,18 @@ install_worker() {
   fi
 }
 
+install_fuzz() {
+  if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    log "rustup toolchain install nightly (minimal)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  # `cargo fuzz --version` prints `cargo-fuzz 0.13.2`.
+  if ! cargo fuzz --version 2>/dev/null | grep -Eq "(^| )${CARGO_FUZZ_VERSION//./\\.}( |$)"; then
+    log "cargo install cargo-fuzz $CARGO_FUZZ_VERSION (a minute or two, once)"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --force
+  fi
+}
+
 install_node() {
   # package-lock.json pins every npm package; `npm ci` is skipped when node_modules matches it.
   if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json .tools-stamp-npm 2>/dev/null; then
@@ -71,6 +86,7 @@ for part in "$@"; do
     worker) install_worker ;;
     node) install_node ;;
     browser) install_browser ;;
+    fuzz) install_fuzz ;;
     all) install_worker; install_node; install_browser ;;
     *) echo "unknown part: $part" >&2; exit 2 ;;
   esac

@@ -75,6 +75,12 @@ pub use request::{
 };
 pub use wire::{BodyFormat, ParseError};
 
+/// The Worker's `POST /api/calls` body reader, for the fuzz target `worker_create_body`. Only
+/// in fuzzing builds (cargo-fuzz sets `--cfg fuzzing`); not part of the API.
+#[cfg(all(feature = "worker", fuzzing))]
+#[doc(hidden)]
+pub use worker::fuzz_create_body;
+
 /// The README's Rust examples, compiled and run as doctests so they stay true.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

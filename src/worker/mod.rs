@@ -27,6 +27,11 @@ mod time;
 mod turnstile;
 mod upstream;
 
+/// The pure part of `POST /api/calls`, for the fuzz target `worker_create_body` (fuzz/).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use handlers::calls::fuzz_create_body;
+
 use worker::{event, Context, Env, Method, Request, Response, ScheduleContext, ScheduledEvent};
 
 use app::App;

@@ -172,8 +172,16 @@ impl Observation {
     }
 }
 
+/// At most [`MAX_STATUS_LEN`] characters, control characters (CR, LF, ESC...) replaced by
+/// U+FFFD: a status is logged and stored, and a forged one must not forge a log line. A status
+/// that had one is no status this version knows, so it is logged and never applied.
+/// (Found by tests/worker/hostile.test.mjs.)
 fn clip(status: &str) -> String {
-    status.chars().take(MAX_STATUS_LEN).collect()
+    status
+        .chars()
+        .take(MAX_STATUS_LEN)
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
 }
 
 /// Logs `observation` for call `id` and applies it to the call's current state if it moves the
@@ -204,6 +212,14 @@ mod tests {
         assert!(is_final("unknown"));
         assert!(!is_final("in-progress"));
         assert_eq!(rank("something-new"), 0);
+    }
+
+    #[test]
+    fn control_characters_never_reach_a_status() {
+        let clipped = clip("completed\r\n[fake] call x: placed");
+        assert!(!clipped.chars().any(char::is_control), "{clipped:?}");
+        assert_eq!(rank(&clipped), 0, "not a status, never applied");
+        assert_eq!(clip(&"x".repeat(100)).len(), MAX_STATUS_LEN);
     }
 
     #[test]

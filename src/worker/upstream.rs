@@ -227,6 +227,14 @@ pub fn classify(result: Result<RawResponse, TransportError>) -> ConnectOutcome {
             http_status: e.http_status,
             detail: format!("HTTP {}: {}", e.http_status, e.message),
         },
+        // A 4xx without Exotel's RestException (a bare `Unauthorized` from a proxy or an edge
+        // in front of the API) is still a refusal: nothing was placed, so the call is `failed`,
+        // not `unknown`, and the visitor is not told to try again as if Exotel were down.
+        // (Found by tests/worker/faults.test.mjs.)
+        Err(e) if (400..500).contains(&raw.status) => ConnectOutcome::Rejected {
+            http_status: raw.status,
+            detail: format!("HTTP {}: {e}", raw.status),
+        },
         Err(e) => ConnectOutcome::Unavailable {
             kind: if raw.status >= 500 {
                 "upstream_5xx"
@@ -309,6 +317,14 @@ mod tests {
             classify(proxy),
             ConnectOutcome::Unavailable {
                 kind: "upstream_5xx",
+                ..
+            }
+        ));
+        let bare = raw(401, "text/plain", "Unauthorized");
+        assert!(matches!(
+            classify(bare),
+            ConnectOutcome::Rejected {
+                http_status: 401,
                 ..
             }
         ));

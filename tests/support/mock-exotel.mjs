@@ -5,7 +5,7 @@
 //   const exotel = await startMockExotel();
 //   exotel.url            // http://127.0.0.1:<port>, for EXOTEL_BASE_URL
 //   exotel.requests       // every request: { method, path, headers, form, body }
-//   exotel.failNext({ status: 403, format: 'xml' })   // or { kind: 'hang' | 'garbage' | 'html' }
+//   exotel.failNext({ status: 403, format: 'xml' })   // or { kind: 'hang' | 'garbage' | 'html' | ... }
 //   await exotel.sendCallback(sid, { Status: 'completed' }, { as: 'multipart' })
 //
 // Run alone: `node tests/support/mock-exotel.mjs [port]` prints the .dev.vars lines to use.
@@ -164,7 +164,15 @@ export async function startMockExotel({
         hanging.add(res);
         return undefined; // never answers; closed by stop()
       }
+      if (failure.kind === 'reset') {
+        // Reads the request, then drops the connection without a word.
+        req.socket.destroy();
+        return undefined;
+      }
       if (failure.kind === 'garbage') return send(200, { type: 'application/json', body: '{"Call": [1, 2' });
+      if (failure.kind === 'raw') {
+        return send(failure.status ?? 200, { type: failure.type ?? 'application/json', body: failure.body });
+      }
       if (failure.kind === 'html') {
         return send(failure.status ?? 502, { type: 'text/html', body: '<html><body>Bad gateway</body></html>' });
       }
@@ -220,6 +228,8 @@ export async function startMockExotel({
   });
 
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  // down() and up() reuse it.
+  port = server.address().port;
   const baseUrl = `http://127.0.0.1:${server.address().port}`;
 
   const mock = {
@@ -244,8 +254,10 @@ export async function startMockExotel({
     },
     /**
      * The next request fails: { status, format, message, retryAfter }, or { kind: 'hang' }
-     * (never answers), 'garbage' (a broken 200), 'html' (a proxy's error page), or 'slow'
-     * (does the work, e.g. places the call, then answers after `delayMs`).
+     * (never answers), 'garbage' (a broken 200), 'html' (a proxy's error page), 'slow'
+     * (does the work, e.g. places the call, then answers after `delayMs`), 'reset' (drops the
+     * connection after reading the request), or 'raw' ({ kind: 'raw', status, type, body }:
+     * exactly that answer).
      */
     failNext(failure) {
       failures.push(failure);
@@ -297,6 +309,15 @@ export async function startMockExotel({
     reset() {
       requests.length = 0;
       failures.length = 0;
+    },
+    /** Stops listening (connections are refused) until up(); the port stays the same. */
+    async down() {
+      server.closeAllConnections?.();
+      await new Promise((resolve) => server.close(resolve));
+    },
+    /** Listens again on the same port after down(). */
+    async up() {
+      await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
     },
     async stop() {
       for (const res of hanging) res.destroy();

@@ -2,8 +2,9 @@
 // on 127.0.0.1: the destination allow-list and every formatting trick against it, the rate
 // limits per number and per client (with Retry-After, sequential and concurrent), Turnstile,
 // body size and content type, CORS, Idempotency-Key (sequential and concurrent double
-// submits), upstream faults (each sent exactly once), static and API security headers, the
-// admin view, and no secret in any response or log line.
+// submits), static and API security headers, the admin view, and no secret in any response or
+// log line. Upstream faults are in faults.test.mjs, hostile input in hostile.test.mjs, bypass
+// attempts and callback tokens in security.test.mjs.
 //
 // One Worker serves the whole file: each test uses its own numbers and client addresses
 // (CF-Connecting-IP, which wrangler dev passes through), so the limits of one test never touch
@@ -450,35 +451,8 @@ describe('Idempotency-Key', () => {
   });
 });
 
-describe('upstream faults: the documented error, exactly one request, and a record of what happened', () => {
-  const cases = [
-    [{ kind: 'hang' }, 502, 'upstream_unavailable', 'timeout', 'unknown'],
-    [{ status: 429, retryAfter: 7 }, 503, 'upstream_busy', 'busy_429', 'failed'],
-    [{ status: 500 }, 502, 'upstream_unavailable', 'upstream_5xx', 'unknown'],
-    [{ kind: 'garbage' }, 502, 'upstream_unavailable', 'garbage', 'unknown'],
-    [{ status: 403 }, 502, 'exotel_rejected', 'rejected: 403', 'failed'],
-  ];
-  for (const [failure, status, code, recorded, callStatus] of cases) {
-    test(`${JSON.stringify(failure)}: ${status} ${code}`, async () => {
-      const { typed, e164 } = freshNumber();
-      exotel.failNext(failure);
-      const started = Date.now();
-      const res = await postCall(typed);
-      assert.equal(res.status, status, res.text);
-      assert.equal(res.body.error.code, code);
-      assert.ok(Date.now() - started < 4000, 'EXOTEL_TIMEOUT_MS (1 s) applies');
-      if (failure.status === 429) {
-        assert.equal(res.headers['retry-after'], '7');
-        assert.equal(res.body.error.retryAfter, 7);
-      }
-      assert.equal(connectsTo(e164), 1, 'sent once, never retried');
-      const [row] = await worker.query(
-        `SELECT status, outcome, failure FROM calls WHERE phone = '${e164}'`,
-      );
-      assert.deepEqual(row, { status: callStatus, outcome: code, failure: recorded });
-    });
-  }
-});
+// Upstream faults (each sent exactly once, with a record of what happened) are in
+// faults.test.mjs.
 
 describe('GET /api/admin/calls (ADMIN_TOKEN)', () => {
   test('401 without the right bearer token', async () => {

@@ -1,6 +1,7 @@
-// The Worker in live mode against a mock Exotel: the connect request it sends, every error it
-// answers, status callbacks (forged, replayed, duplicate, out of order), Call Details refreshes,
-// state surviving a restart, and no secret in any response.
+// The Worker in live mode against a mock Exotel: the connect request it sends, the errors it
+// answers for bad input, status callbacks (duplicate, out of order, multipart and JSON), Call
+// Details refreshes, state surviving a restart, and no secret in any response. Exotel's faults
+// are in faults.test.mjs; forged and replayed callback tokens in security.test.mjs.
 
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -150,69 +151,8 @@ describe('placing a call', () => {
   });
 });
 
-describe('when Exotel refuses or fails', () => {
-  const NUMBER_DIGITS = '9876543210';
-
-  test('403 (NDNC), JSON or XML: 502 exotel_rejected with a safe message', async () => {
-    for (const format of ['json', 'xml']) {
-      exotel.failNext({
-        status: 403,
-        format,
-        message: `Call to 0${NUMBER_DIGITS} cannot be made because of TRAI NDNC regulations`,
-      });
-      const res = await client.createCall('98765 43210');
-      assert.equal(res.status, 502, format);
-      assert.equal(res.body.error.code, 'exotel_rejected');
-      assert.match(res.body.error.message, /Do-Not-Disturb/);
-      assert.ok(!res.text.includes(NUMBER_DIGITS), res.text);
-      assert.ok(!res.text.includes('NDNC'), 'not Exotel\'s own wording');
-    }
-  });
-
-  test('other 4xx (401, 402, 400): 502 exotel_rejected', async () => {
-    for (const status of [400, 401, 402, 404, 409]) {
-      exotel.failNext({ status });
-      const res = await client.createCall('98765 43210');
-      assert.equal(res.status, 502, String(status));
-      assert.equal(res.body.error.code, 'exotel_rejected', String(status));
-    }
-  });
-
-  test('500, an HTML error page, garbage or a hang: 502 upstream_unavailable', async () => {
-    const failures = [{ status: 500 }, { status: 503, format: 'xml' }, { kind: 'html' }, { kind: 'garbage' }, { kind: 'hang' }];
-    for (const failure of failures) {
-      exotel.failNext(failure);
-      const started = Date.now();
-      const res = await client.createCall('98765 43210');
-      assert.equal(res.status, 502, JSON.stringify(failure));
-      assert.equal(res.body.error.code, 'upstream_unavailable', JSON.stringify(failure));
-      assert.ok(Date.now() - started < 5000, 'the timeout (1.5 s) applies');
-    }
-  });
-
-  test('a connect answer lost to the timeout: the call\'s own callback still settles it', async () => {
-    exotel.failNext({ kind: 'slow', delayMs: 3000 });
-    const res = await client.createCall('98765 43210');
-    assert.equal(res.status, 502);
-    assert.equal(res.body.error.code, 'upstream_unavailable');
-    // Exotel did place it; its callback carries the token minted for this call.
-    const connect = exotel.connects().at(-1);
-    const id = decodeURIComponent(connect.form.StatusCallback.split('/').pop()).split('.')[0];
-    assert.equal((await client.get(`/api/calls/${id}`)).body.status, 'unknown');
-    const callback = await exotel.sendCallback(connect.sid, { Status: 'completed' });
-    assert.equal(callback.status, 200, callback.body);
-    assert.equal((await client.get(`/api/calls/${id}`)).body.status, 'completed');
-  });
-
-  test('429: 503 upstream_busy with Retry-After', async () => {
-    exotel.failNext({ status: 429, retryAfter: 7 });
-    const res = await client.createCall('98765 43210');
-    assert.equal(res.status, 503);
-    assert.equal(res.body.error.code, 'upstream_busy');
-    assert.equal(res.body.error.retryAfter, 7);
-    assert.equal(res.headers['retry-after'], '7');
-  });
-});
+// Exotel refusing or failing (4xx, 429, 5xx, garbage, timeouts, connection errors) is in
+// faults.test.mjs.
 
 describe('status callbacks', () => {
   test('a urlencoded callback completes the call; a repeat changes nothing', async () => {
@@ -262,37 +202,7 @@ describe('status callbacks', () => {
     assert.deepEqual((await client.get(`/api/calls/${id}`)).body, settled.body);
   });
 
-  test('forged, malformed and foreign tokens: 403, nothing changes', async () => {
-    const { id, sid } = await placeCall();
-    const other = await placeCall();
-    const url = (token) => `${worker.url}/exotel/status/${token}`;
-    const forgeries = [
-      tokenFor(id, 'not-the-secret-but-just-as-long-as-the-real-one-xx'),
-      `${id}.${'A'.repeat(43)}`,
-      id,
-      `${id}.`,
-      'garbage',
-      `${tokenFor(id)}x`,
-      tokenFor(id).slice(0, -1),
-      encodeURIComponent(tokenFor(id)).replace('.', '%2E') + '%00',
-    ];
-    for (const token of forgeries) {
-      const res = await exotel.sendCallback(sid, { Status: 'busy' }, { url: url(token) });
-      assert.equal(res.status, 403, token);
-      assert.equal(JSON.parse(res.body).error.code, 'forbidden', token);
-    }
-    // A genuine token of another call, replayed with this call's Sid.
-    const foreign = await exotel.sendCallback(sid, { Status: 'busy' }, { url: url(tokenFor(other.id)) });
-    assert.equal(foreign.status, 403);
-    assert.equal((await client.get(`/api/calls/${id}`)).body.status, 'queued');
-    assert.equal((await client.get(`/api/calls/${other.id}`)).body.status, 'queued');
-  });
-
-  test('a valid token for a call that does not exist: 404', async () => {
-    const res = await exotel.sendCallback('0'.repeat(32), {}, { url: `${worker.url}/exotel/status/${tokenFor('A'.repeat(22))}` });
-    assert.equal(res.status, 404);
-    assert.equal(JSON.parse(res.body).error.code, 'not_found');
-  });
+  // Forged, malformed, foreign and replayed tokens are in security.test.mjs.
 
   test('a body that is not a callback: 400 invalid_callback, nothing changes', async () => {
     const { id } = await placeCall();
