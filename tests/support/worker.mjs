@@ -75,10 +75,10 @@ function compatibilityDate() {
   return date;
 }
 
-function writeConfig(scratch, vars) {
+function writeConfig(scratch, vars, main) {
   const config = {
     name: 'exotel-connect-test',
-    main: join(ROOT, 'build/index.js'),
+    main,
     compatibility_date: compatibilityDate(),
     assets: {
       directory: assetsDir(scratch),
@@ -144,15 +144,23 @@ async function waitUntilReady(url, child, logs) {
  * /__scheduled) runs the cron handler once.
  * Resolves to { url, port, persistDir, stop(), restart(), logs(), waitForLog(), query(sql),
  * scheduled() }.
+ * `main` runs another script in the built Worker's place (benches/baseline-worker/).
  */
-export async function startWorker({ vars = {}, port, persistDir, migrate = true, testScheduled = false } = {}) {
-  if (!existsSync(join(ROOT, 'build/index.js'))) {
-    throw new Error('build/index.js is missing: run scripts/build-worker.sh first');
+export async function startWorker({
+  vars = {},
+  port,
+  persistDir,
+  migrate = true,
+  testScheduled = false,
+  main = join(ROOT, 'build/index.js'),
+} = {}) {
+  if (!existsSync(main)) {
+    throw new Error(`${main} is missing: run scripts/build-worker.sh first`);
   }
   const scratch = mkdtempSync(join(tmpdir(), 'exotel-worker-'));
   const ownState = !persistDir;
   const state = persistDir ?? join(scratch, 'state');
-  const config = writeConfig(scratch, vars);
+  const config = writeConfig(scratch, vars, main);
   const listenPort = port ?? (await freePort());
   const url = `http://127.0.0.1:${listenPort}`;
   const logs = [];
