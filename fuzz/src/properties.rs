@@ -19,6 +19,10 @@ use exotel_connect::{
 };
 use serde_json::value::RawValue;
 
+#[path = "../../tests/support/json_members.rs"]
+mod json_members;
+use json_members::Members;
+
 /// The content types the targets name.
 pub const JSON: &str = "application/json";
 /// XML, as Exotel labels it.
@@ -406,34 +410,6 @@ impl Json {
             Json::Bool(b) => Some(b.to_string()),
             _ => None,
         }
-    }
-}
-
-/// An object's members in order, repeated keys included, so that every value is checked: the
-/// core checks a value even when a later one under the same key replaces it. (A `BTreeMap`
-/// would keep only the last, unchecked `RawValue`s dropped: fuzzing found that gap.)
-struct Members<'a>(Vec<(String, &'a RawValue)>);
-
-impl<'de> serde::Deserialize<'de> for Members<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = Members<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut members = Vec::new();
-                while let Some(member) = map.next_entry()? {
-                    members.push(member);
-                }
-                Ok(Members(members))
-            }
-        }
-        deserializer.deserialize_map(Visit)
     }
 }
 

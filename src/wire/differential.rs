@@ -16,36 +16,14 @@ use serde_json::value::RawValue;
 
 use super::{add_child, read_json, read_xml, Element, ParseError, Value, MAX_DEPTH};
 
+#[path = "../../tests/support/json_members.rs"]
+mod json_members;
+use json_members::Members;
+
 /// The reference JSON reader: serde_json's `RawValue`, walked into the same tree.
 fn reference_json(text: &str) -> Result<Value, ParseError> {
     let raw: &RawValue = serde_json::from_str(text).map_err(|e| ParseError::Json(e.to_string()))?;
     json_value(raw, 0)
-}
-
-/// A JSON object's members in order, repeated keys included.
-struct Members<'a>(Vec<(String, &'a RawValue)>);
-
-impl<'de> serde::Deserialize<'de> for Members<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MembersVisitor;
-        impl<'de> serde::de::Visitor<'de> for MembersVisitor {
-            type Value = Members<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut members = Vec::new();
-                while let Some(member) = map.next_entry()? {
-                    members.push(member);
-                }
-                Ok(Members(members))
-            }
-        }
-        deserializer.deserialize_map(MembersVisitor)
-    }
 }
 
 fn json_value(raw: &RawValue, depth: usize) -> Result<Value, ParseError> {
@@ -205,7 +183,13 @@ fn corpus() -> Vec<Vec<u8>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut out = Vec::new();
     // fuzz/call_json: what the `call_json` fuzz target found (it compares against serde_json too).
-    for dir in ["calls", "errors", "malformed", "callbacks", "fuzz/call_json"] {
+    for dir in [
+        "calls",
+        "errors",
+        "malformed",
+        "callbacks",
+        "fuzz/call_json",
+    ] {
         for entry in fs::read_dir(root.join(dir)).expect("fixture folder") {
             out.push(fs::read(entry.expect("entry").path()).expect("readable"));
         }

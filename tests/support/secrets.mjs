@@ -2,6 +2,7 @@
 // token may appear in any response (status, headers, body) or in the Worker's log.
 
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 
 /** `Basic base64(key:token)`'s base64 part: the credentials as they travel to Exotel. */
 export function basicAuth(apiKey, apiToken) {
@@ -48,4 +49,32 @@ export function assertNoSecrets({ transcript, logs, secrets, macs = [] }) {
     assert.ok(!own.includes(mac), 'a Worker log line leaked a callback token');
   }
   return { responseBytes: transcript.length, logBytes: logs.length, secrets: Object.keys(secrets).length, tokens: macs.length };
+}
+
+/**
+ * The scan as the Worker suites run it: the mock Exotel's API key, token and their Basic-auth
+ * form, plus the suite's own `secrets` ({ CALLBACK_SECRET, ADMIN_TOKEN... }), against the
+ * `transcript` and the wrangler log of `worker`, and every callback token the mock was given.
+ */
+export function assertWorkerLeaksNothing({ transcript, worker, exotel, secrets }) {
+  return assertNoSecrets({
+    transcript,
+    logs: worker.logs(),
+    secrets: {
+      EXOTEL_API_KEY: exotel.apiKey,
+      EXOTEL_API_TOKEN: exotel.apiToken,
+      basic: basicAuth(exotel.apiKey, exotel.apiToken),
+      ...secrets,
+    },
+    macs: callbackMacs(exotel),
+  });
+}
+
+/** What the Worker's callback-token HMAC covers before the call's id (src/worker/ids.rs). */
+export const TOKEN_CONTEXT = 'exotel-connect/status-callback/v1\n';
+
+/** The callback token the Worker mints for call `id` (docs: `<id>.<base64url(HMAC)>`). */
+export function callbackToken(id, secret) {
+  const mac = createHmac('sha256', secret).update(TOKEN_CONTEXT + id).digest('base64url');
+  return `${id}.${mac}`;
 }

@@ -4,23 +4,20 @@
 // are in faults.test.mjs; forged and replayed callback tokens in security.test.mjs.
 
 import assert from 'node:assert/strict';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
 import { createClient, pollCall } from '../support/client.mjs';
 import { startMockExotel } from '../support/mock-exotel.mjs';
+import { callbackToken } from '../support/secrets.mjs';
 import { startWorker } from '../support/worker.mjs';
 
 const CALLBACK_SECRET = randomBytes(32).toString('hex');
-const TOKEN_CONTEXT = 'exotel-connect/status-callback/v1\n';
 const ID = /^[A-Za-z0-9_-]{22}$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 
-/** The callback token the Worker mints for `id` (docs: `<id>.<base64url(HMAC)>`). */
-function tokenFor(id, secret = CALLBACK_SECRET) {
-  const mac = createHmac('sha256', secret).update(TOKEN_CONTEXT + id).digest('base64url');
-  return `${id}.${mac}`;
-}
+/** The callback token the Worker mints for `id` with this file's secret. */
+const tokenFor = (id, secret = CALLBACK_SECRET) => callbackToken(id, secret);
 
 let exotel;
 let worker;
