@@ -91,9 +91,8 @@ describe('callback tokens', () => {
       `${genuine}x`,
       genuine.slice(0, -1),
       encodeURIComponent(genuine).replace('.', '%2E') + '%00',
-      // One character of the MAC changed; the MAC in the standard base64 alphabet; padded.
+      // One character of the MAC changed; padded.
       `${id}.${flipped}`,
-      `${id}.${encodeURIComponent(Buffer.from(mac, 'base64url').toString('base64').replace(/=+$/, ''))}`,
       `${genuine}=`,
       // Another call's MAC under this call's id, and the other way round.
       `${id}.${tokenFor(other.id).split('.')[1]}`,
@@ -101,6 +100,10 @@ describe('callback tokens', () => {
       // The MAC of the id without the context string the Worker binds it to.
       `${id}.${createHmac('sha256', CALLBACK_SECRET).update(id).digest('base64url')}`,
     ];
+    // The MAC in the standard base64 alphabet: a different token only when the MAC has a `-`
+    // or `_` (about three MACs in four); otherwise it is the genuine token itself.
+    const standard = Buffer.from(mac, 'base64url').toString('base64').replace(/=+$/, '');
+    if (standard !== mac) forgeries.push(`${id}.${encodeURIComponent(standard)}`);
     for (const token of forgeries) {
       const res = await exotel.sendCallback(sid, { Status: 'busy' }, { url: url(token) });
       assert.equal(res.status, 403, token);
