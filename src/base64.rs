@@ -3,6 +3,9 @@
 //! encoding is all that is needed, and the `base64` crate would add about 8 KB of wasm that
 //! every visitor downloads.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// The standard alphabet (RFC 4648 §4).
 pub(crate) const STANDARD: &[u8; 64] =
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

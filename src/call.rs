@@ -1,6 +1,11 @@
 //! The Call resource Exotel answers with, its errors, and the enums that keep unknown values.
 
-use std::fmt;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::fmt;
+
+use crate::text::{concat, decimal};
 
 use crate::wire::{excerpt, read_body, BodyFormat, ParseError, Value};
 
@@ -43,8 +48,8 @@ macro_rules! open_enum {
             }
         }
 
-        impl std::str::FromStr for $name {
-            type Err = std::convert::Infallible;
+        impl core::str::FromStr for $name {
+            type Err = core::convert::Infallible;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Ok($name::parse(s))
             }
@@ -218,6 +223,16 @@ impl ExotelError {
         (400..500).contains(&self.http_status)
     }
 
+    /// The message `Display` writes (put together without `core::fmt`: see `crate::text`).
+    pub(crate) fn text(&self) -> String {
+        concat(&[
+            "Exotel answered ",
+            &decimal(u64::from(self.http_status)),
+            ": ",
+            &self.message,
+        ])
+    }
+
     /// Exotel's error body in JSON, as its API writes it (for simulators and mocks).
     pub fn to_json(&self) -> String {
         let mut out = String::from("{\"RestException\":{");
@@ -244,11 +259,11 @@ impl ExotelError {
 
 impl fmt::Display for ExotelError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Exotel answered {}: {}", self.http_status, self.message)
+        f.write_str(&self.text())
     }
 }
 
-impl std::error::Error for ExotelError {}
+impl core::error::Error for ExotelError {}
 
 /// Why a response did not yield a [`Call`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -265,21 +280,29 @@ pub enum ResponseError {
     Malformed(ParseError),
 }
 
-impl fmt::Display for ResponseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ResponseError {
+    /// The message `Display` writes (put together without `core::fmt`: see `crate::text`).
+    pub(crate) fn message(&self) -> String {
         match self {
-            ResponseError::Exotel(e) => e.fmt(f),
-            ResponseError::UnexpectedStatus { http_status } => write!(
-                f,
-                "expected an Exotel response, but got HTTP {http_status} with a body that is not Exotel's"
-            ),
-            ResponseError::Malformed(e) => write!(f, "malformed Exotel response: {e}"),
+            ResponseError::Exotel(e) => e.text(),
+            ResponseError::UnexpectedStatus { http_status } => concat(&[
+                "expected an Exotel response, but got HTTP ",
+                &decimal(u64::from(*http_status)),
+                " with a body that is not Exotel's",
+            ]),
+            ResponseError::Malformed(e) => concat(&["malformed Exotel response: ", &e.message()]),
         }
     }
 }
 
-impl std::error::Error for ResponseError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl core::error::Error for ResponseError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
             ResponseError::Exotel(e) => Some(e),
             ResponseError::Malformed(e) => Some(e),
@@ -358,7 +381,7 @@ pub(crate) fn optional_text(value: Option<&Value>) -> Option<String> {
             let trimmed = text.trim();
             (!trimmed.is_empty()).then(|| trimmed.to_owned())
         }
-        Value::Bool(b) => Some(b.to_string()),
+        Value::Bool(b) => Some(if *b { "true" } else { "false" }.to_owned()),
         Value::Null | Value::Object(_) | Value::Array(_) => None,
     }
 }

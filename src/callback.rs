@@ -1,5 +1,8 @@
 //! Status callbacks: the POST Exotel makes to `StatusCallback` when a call ends.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::call::{
     legs, optional_seconds, optional_text, required_text, CallStatus, Direction, Leg,
 };

@@ -5,8 +5,12 @@
 //! `to_request`. Bodies list fields in one fixed order, so the same input always encodes to the
 //! same bytes.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::phone::{Country, PhoneNumber};
 use crate::request::{check_path_segment, Account, HttpRequest, HttpUrl, Method, RequestError};
+use crate::text::{concat, decimal, quoted, signed_decimal};
 
 /// The longest call Exotel allows, in seconds (4 hours).
 pub const MAX_TIME_LIMIT: u32 = 14_400;
@@ -24,10 +28,12 @@ pub enum Flow {
 impl Flow {
     fn url(&self, account: &Account) -> String {
         match self {
-            Flow::AppId(id) => format!(
-                "http://my.exotel.com/{}/exoml/start_voice/{id}",
-                account.sid()
-            ),
+            Flow::AppId(id) => concat(&[
+                "http://my.exotel.com/",
+                account.sid(),
+                "/exoml/start_voice/",
+                id,
+            ]),
             Flow::Url(url) => url.clone(),
         }
     }
@@ -52,7 +58,7 @@ impl CallType {
             )),
             other => Err(RequestError::new(
                 "CallType",
-                format!("expected `trans`, but got `{}`", other.escape_debug()),
+                concat(&["expected `trans`, but got ", &quoted(other)]),
             )),
         }
     }
@@ -80,10 +86,7 @@ impl RecordingChannels {
             "dual" => Ok(Self::Dual),
             other => Err(RequestError::new(
                 "RecordingChannels",
-                format!(
-                    "expected `single` or `dual`, but got `{}`",
-                    other.escape_debug()
-                ),
+                concat(&["expected `single` or `dual`, but got ", &quoted(other)]),
             )),
         }
     }
@@ -114,10 +117,7 @@ impl RecordingFormat {
             "mp3-hq" => Ok(Self::Mp3Hq),
             other => Err(RequestError::new(
                 "RecordingFormat",
-                format!(
-                    "expected `mp3` or `mp3-hq`, but got `{}`",
-                    other.escape_debug()
-                ),
+                concat(&["expected `mp3` or `mp3-hq`, but got ", &quoted(other)]),
             )),
         }
     }
@@ -148,10 +148,10 @@ impl CallbackEvent {
             "answered" => Ok(Self::Answered),
             other => Err(RequestError::new(
                 "StatusCallbackEvents",
-                format!(
-                    "expected `terminal` or `answered`, but got `{}`",
-                    other.escape_debug()
-                ),
+                concat(&[
+                    "expected `terminal` or `answered`, but got ",
+                    &quoted(other),
+                ]),
             )),
         }
     }
@@ -182,10 +182,10 @@ impl CallbackContentType {
             "application/json" => Ok(Self::Json),
             other => Err(RequestError::new(
                 "StatusCallbackContentType",
-                format!(
-                    "expected `multipart/form-data` or `application/json`, but got `{}`",
-                    other.escape_debug()
-                ),
+                concat(&[
+                    "expected `multipart/form-data` or `application/json`, but got ",
+                    &quoted(other),
+                ]),
             )),
         }
     }
@@ -235,7 +235,7 @@ fn phone_field(
     value: &str,
     country: Country,
 ) -> Result<PhoneNumber, RequestError> {
-    PhoneNumber::parse(value, country).map_err(|e| RequestError::new(field, e.to_string()))
+    PhoneNumber::parse(value, country).map_err(|e| RequestError::new(field, e.message()))
 }
 
 fn seconds(field: &'static str, value: Option<i64>, max: u32) -> Result<Option<u32>, RequestError> {
@@ -244,7 +244,12 @@ fn seconds(field: &'static str, value: Option<i64>, max: u32) -> Result<Option<u
         Some(n) if n >= 1 && n <= i64::from(max) => Ok(u32::try_from(n).ok()),
         Some(n) => Err(RequestError::new(
             field,
-            format!("expected 1 to {max} seconds, but got {n}"),
+            concat(&[
+                "expected 1 to ",
+                &decimal(u64::from(max)),
+                " seconds, but got ",
+                &signed_decimal(n),
+            ]),
         )),
     }
 }
@@ -376,8 +381,8 @@ impl Form {
 impl CommonOptions {
     /// Appends the optional fields both connect requests share.
     fn append_optional(&self, form: &mut Form) {
-        let time_limit = self.time_limit.map(|n| n.to_string());
-        let time_out = self.time_out.map(|n| n.to_string());
+        let time_limit = self.time_limit.map(|n| decimal(u64::from(n)));
+        let time_out = self.time_out.map(|n| decimal(u64::from(n)));
         form.optional("CallType", self.call_type.as_ref().map(CallType::as_str))
             .optional("TimeLimit", time_limit.as_deref())
             .optional("TimeOut", time_out.as_deref())
@@ -389,11 +394,7 @@ impl CommonOptions {
 fn connect_request(account: &Account, body: String) -> HttpRequest {
     HttpRequest {
         method: Method::Post,
-        url: format!(
-            "{}/connect{}",
-            account.calls_url(),
-            account.format().suffix()
-        ),
+        url: concat(&[&account.calls_url(), "/connect", account.format().suffix()]),
         headers: account.headers(true),
         body: Some(body),
     }
@@ -488,10 +489,10 @@ impl ConnectToFlowBuilder {
                 if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
                     return Err(RequestError::new(
                         "Url",
-                        format!(
-                            "expected an app id of letters and digits, but got `{}`",
-                            id.escape_debug()
-                        ),
+                        concat(&[
+                            "expected an app id of letters and digits, but got ",
+                            &quoted(id),
+                        ]),
                     ));
                 }
                 Flow::AppId(id.to_owned())
@@ -555,7 +556,8 @@ impl ConnectTwoNumbers {
             )
             .optional("WaitUrl", self.wait_url.as_deref());
         for (index, event) in self.status_callback_events.iter().enumerate() {
-            form.field(&format!("StatusCallbackEvents[{index}]"), event.as_str());
+            let name = concat(&["StatusCallbackEvents[", &decimal(index as u64), "]"]);
+            form.field(&name, event.as_str());
         }
         form.optional(
             "StatusCallbackContentType",
@@ -687,12 +689,13 @@ impl CallDetails {
         let query = if self.details { "?details=true" } else { "" };
         HttpRequest {
             method: Method::Get,
-            url: format!(
-                "{}/{}{}{query}",
-                account.calls_url(),
-                self.call_sid,
-                account.format().suffix()
-            ),
+            url: concat(&[
+                &account.calls_url(),
+                "/",
+                &self.call_sid,
+                account.format().suffix(),
+                query,
+            ]),
             headers: account.headers(false),
             body: None,
         }

@@ -45,6 +45,31 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// The npm package's wasm is `no_std` (see the panic handler in src/js/mod.rs); every other build
+// (Rust users, the Worker, the tests) has std.
+#![cfg_attr(
+    all(
+        feature = "js",
+        not(feature = "worker"),
+        target_arch = "wasm32",
+        not(test)
+    ),
+    no_std
+)]
+
+extern crate alloc;
+
+/// What the std prelude brings from `alloc`, for the modules the `no_std` build compiles: each
+/// says `use crate::prelude::*;`.
+#[allow(unused_imports)]
+mod prelude {
+    pub(crate) use alloc::borrow::ToOwned;
+    pub(crate) use alloc::boxed::Box;
+    pub(crate) use alloc::format;
+    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::vec;
+    pub(crate) use alloc::vec::Vec;
+}
 
 mod base64;
 mod call;
@@ -52,6 +77,7 @@ mod callback;
 mod calls;
 mod phone;
 mod request;
+mod text;
 mod wire;
 
 #[cfg(feature = "js")]

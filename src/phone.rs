@@ -5,8 +5,13 @@
 //! module applies the general E.164 rule (a country code, 8 to 15 digits in all) everywhere, and
 //! small per-country rules for the countries it knows, India first.
 
-use std::fmt;
-use std::str::FromStr;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::fmt;
+use core::str::FromStr;
+
+use crate::text::{code_point, concat, decimal, is_non_ascii_digit, quoted};
 
 /// A phone number in E.164 form (`+919876543210`): a `+`, a country code and the national
 /// number, digits only.
@@ -242,52 +247,66 @@ pub enum PhoneError {
     UnsupportedCountry(String),
 }
 
-impl fmt::Display for PhoneError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl PhoneError {
+    /// The message `Display` writes (put together without `core::fmt`: see `crate::text`).
+    pub(crate) fn message(&self) -> String {
         match self {
-            PhoneError::Empty => f.write_str("expected a phone number, but got nothing"),
-            PhoneError::InvalidCharacter(c) => write!(
-                f,
-                "expected digits, spaces, dashes, dots or parentheses, but got `{}`",
-                c.escape_debug()
-            ),
-            PhoneError::NonAsciiDigit(c) => {
-                write!(
-                    f,
-                    "expected the digits 0-9, but got `{c}` (U+{:04X})",
-                    *c as u32
-                )
-            }
+            PhoneError::Empty => "expected a phone number, but got nothing".to_owned(),
+            PhoneError::InvalidCharacter(c) => concat(&[
+                "expected digits, spaces, dashes, dots or parentheses, but got ",
+                &quoted(c.encode_utf8(&mut [0; 4])),
+            ]),
+            PhoneError::NonAsciiDigit(c) => concat(&[
+                "expected the digits 0-9, but got `",
+                c.encode_utf8(&mut [0; 4]),
+                "` (",
+                &code_point(*c),
+                ")",
+            ]),
             PhoneError::MisplacedPlus => {
-                f.write_str("expected `+` only once, at the start of the number")
+                "expected `+` only once, at the start of the number".to_owned()
             }
             PhoneError::InvalidCountryCode => {
-                f.write_str("expected a country code after `+` or `00`, but got a 0")
+                "expected a country code after `+` or `00`, but got a 0".to_owned()
             }
-            PhoneError::WrongLength { digits } => write!(
-                f,
-                "expected 8 to 15 digits including the country code, but got {digits}"
-            ),
+            PhoneError::WrongLength { digits } => concat(&[
+                "expected 8 to 15 digits including the country code, but got ",
+                &decimal(*digits as u64),
+            ]),
             PhoneError::InvalidForCountry {
                 country,
                 calling_code,
                 expected,
                 got,
-            } => write!(
-                f,
-                "expected {expected} after +{calling_code} for {country}, but got {} ({got})",
-                plural_digits(got.len())
-            ),
+            } => concat(&[
+                "expected ",
+                expected,
+                " after +",
+                calling_code,
+                " for ",
+                country,
+                ", but got ",
+                &plural_digits(got.len()),
+                " (",
+                got,
+                ")",
+            ]),
             PhoneError::UnsupportedCountry(code) => {
                 let known: Vec<&str> = Country::ALL.iter().map(|c| c.iso).collect();
-                write!(
-                    f,
-                    "expected a default country among {}, but got `{}`",
-                    known.join(", "),
-                    code.escape_debug()
-                )
+                concat(&[
+                    "expected a default country among ",
+                    &known.join(", "),
+                    ", but got ",
+                    &quoted(code),
+                ])
             }
         }
+    }
+}
+
+impl fmt::Display for PhoneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 
@@ -295,11 +314,11 @@ fn plural_digits(n: usize) -> String {
     if n == 1 {
         "1 digit".to_owned()
     } else {
-        format!("{n} digits")
+        concat(&[&decimal(n as u64), " digits"])
     }
 }
 
-impl std::error::Error for PhoneError {}
+impl core::error::Error for PhoneError {}
 
 /// The digits of a typed number and whether it was written in international form.
 struct Typed {
@@ -323,7 +342,7 @@ fn strip_formatting(input: &str) -> Result<Typed, PhoneError> {
             '+' => return Err(PhoneError::MisplacedPlus),
             ' ' | '-' | '.' | '(' | ')' | '/' => {}
             c if c.is_whitespace() => {}
-            c if c.is_numeric() => return Err(PhoneError::NonAsciiDigit(c)),
+            c if is_non_ascii_digit(c) => return Err(PhoneError::NonAsciiDigit(c)),
             c => return Err(PhoneError::InvalidCharacter(c)),
         }
     }
@@ -394,7 +413,7 @@ impl PhoneNumber {
             _ => digits,
         };
         country.check_national(national)?;
-        Ok(PhoneNumber(format!("+{}{national}", country.calling_code)))
+        Ok(PhoneNumber(concat(&["+", country.calling_code, national])))
     }
 
     fn international(digits: &str) -> Result<PhoneNumber, PhoneError> {
@@ -408,14 +427,14 @@ impl PhoneNumber {
                 _ => national,
             };
             country.check_national(national)?;
-            return Ok(PhoneNumber(format!("+{}{national}", country.calling_code)));
+            return Ok(PhoneNumber(concat(&["+", country.calling_code, national])));
         }
         if !(8..=15).contains(&digits.len()) {
             return Err(PhoneError::WrongLength {
                 digits: digits.len(),
             });
         }
-        Ok(PhoneNumber(format!("+{digits}")))
+        Ok(PhoneNumber(concat(&["+", digits])))
     }
 
     /// The E.164 form, e.g. `+919876543210`.

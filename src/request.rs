@@ -1,7 +1,12 @@
 //! What every Exotel request shares: the account, where to send it, how to authenticate, and
 //! the plain request value any transport can send.
 
-use std::fmt;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::fmt;
+
+use crate::text::{concat, quoted};
 
 /// The HTTP method of a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -107,11 +112,11 @@ impl RequestError {
 
 impl fmt::Display for RequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid {}: {}", self.field, self.problem)
+        f.write_str(&concat(&["invalid ", self.field, ": ", &self.problem]))
     }
 }
 
-impl std::error::Error for RequestError {}
+impl core::error::Error for RequestError {}
 
 /// An Exotel API key and token. `Debug` and `Display` never show them.
 #[derive(Clone, PartialEq, Eq)]
@@ -144,7 +149,7 @@ impl Credentials {
     pub fn authorization(&self) -> String {
         let mut value = String::from("Basic ");
         crate::base64::encode(
-            format!("{}:{}", self.api_key, self.api_token).as_bytes(),
+            concat(&[&self.api_key, ":", &self.api_token]).as_bytes(),
             crate::base64::STANDARD,
             true,
             &mut value,
@@ -211,10 +216,7 @@ impl Region {
             "mumbai" | "in" => Ok(Region::Mumbai),
             _ => Err(RequestError::new(
                 "region",
-                format!(
-                    "expected `singapore` or `mumbai`, but got `{}`",
-                    name.escape_debug()
-                ),
+                concat(&["expected `singapore` or `mumbai`, but got ", &quoted(name)]),
             )),
         }
     }
@@ -274,10 +276,7 @@ impl Format {
             "xml" => Ok(Format::Xml),
             _ => Err(RequestError::new(
                 "format",
-                format!(
-                    "expected `json` or `xml`, but got `{}`",
-                    name.escape_debug()
-                ),
+                concat(&["expected `json` or `xml`, but got ", &quoted(name)]),
             )),
         }
     }
@@ -355,7 +354,7 @@ impl Account {
 
     /// `{base}/v1/Accounts/{sid}/Calls`, the root of the voice call resources.
     pub(crate) fn calls_url(&self) -> String {
-        format!("{}/v1/Accounts/{}/Calls", self.base.as_str(), self.sid)
+        concat(&[self.base.as_str(), "/v1/Accounts/", &self.sid, "/Calls"])
     }
 
     /// The headers every request carries, plus a form content type for bodies.
@@ -393,10 +392,10 @@ pub(crate) fn check_path_segment(field: &'static str, value: &str) -> Result<(),
     {
         return Err(RequestError::new(
             field,
-            format!(
-                "expected letters, digits, `_`, `-` or `.`, but got `{}`",
-                c.escape_debug()
-            ),
+            concat(&[
+                "expected letters, digits, `_`, `-` or `.`, but got ",
+                &quoted(c.encode_utf8(&mut [0; 4])),
+            ]),
         ));
     }
     if value == "." || value == ".." {
@@ -430,19 +429,16 @@ impl HttpUrl {
         } else {
             return Err(RequestError::new(
                 field,
-                format!(
-                    "expected an absolute http(s) URL, but got `{}`",
-                    text.escape_debug()
-                ),
+                concat(&["expected an absolute http(s) URL, but got ", &quoted(text)]),
             ));
         };
         if let Some(c) = text.chars().find(|c| c.is_whitespace() || c.is_control()) {
             return Err(RequestError::new(
                 field,
-                format!(
-                    "expected no spaces or control characters in the URL, but got `{}`",
-                    c.escape_debug()
-                ),
+                concat(&[
+                    "expected no spaces or control characters in the URL, but got ",
+                    &quoted(c.encode_utf8(&mut [0; 4])),
+                ]),
             ));
         }
         let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
@@ -458,10 +454,7 @@ impl HttpUrl {
         if host.is_empty() || host == "[" {
             return Err(RequestError::new(
                 field,
-                format!(
-                    "expected a host in the URL, but got `{}`",
-                    text.escape_debug()
-                ),
+                concat(&["expected a host in the URL, but got ", &quoted(text)]),
             ));
         }
         Ok(HttpUrl {

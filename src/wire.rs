@@ -3,15 +3,19 @@
 //!
 //! Numbers keep the exact text they were sent as: a price of `1.500` stays `1.500`.
 
-use std::collections::BTreeMap;
-use std::fmt;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::fmt;
+
+use crate::text::{concat, decimal, push_escaped, quoted};
 
 /// How deeply bodies may nest. Exotel's go three levels deep; the limit keeps hostile input
 /// from exhausting the stack.
 const MAX_DEPTH: usize = 16;
 
 /// A body read into a tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) enum Value {
     /// JSON `null`, or an empty XML element.
     Null,
@@ -21,17 +25,50 @@ pub(crate) enum Value {
     Number(String),
     /// A JSON boolean.
     Bool(bool),
-    /// Named children; repeated XML elements of one name become an [`Value::Array`] under it.
-    Object(BTreeMap<String, Value>),
+    /// Named children in the order they came, each name once: a repeated JSON key keeps its last
+    /// value, repeated XML elements of one name become an [`Value::Array`] under it. (A `Vec`,
+    /// not a map: bodies have a few dozen fields, and `BTreeMap` costs the npm package about
+    /// 2 KB of gzipped wasm.)
+    Object(Vec<(String, Value)>),
     /// A JSON array; XML children of one element read as a list through [`Value::items`].
     Array(Vec<Value>),
+}
+
+/// Objects are equal when they have the same fields, in any order (the readers keep document
+/// order; the reference readers in the tests build maps).
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Text(a), Value::Text(b)) | (Value::Number(a), Value::Number(b)) => a == b,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Array(a), Value::Array(b)) => a == b,
+            (Value::Object(a), Value::Object(b)) => {
+                a.len() == b.len() && a.iter().all(|(name, value)| other.get(name) == Some(value))
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Value {}
+
+/// The value of field `name` in `fields`.
+fn field_mut<'a>(fields: &'a mut [(String, Value)], name: &str) -> Option<&'a mut Value> {
+    fields
+        .iter_mut()
+        .find(|(field, _)| field == name)
+        .map(|(_, value)| value)
 }
 
 impl Value {
     /// The child called `name`, if this is an object that has it.
     pub(crate) fn get(&self, name: &str) -> Option<&Value> {
         match self {
-            Value::Object(map) => map.get(name),
+            Value::Object(fields) => fields
+                .iter()
+                .find(|(field, _)| field == name)
+                .map(|(_, value)| value),
             _ => None,
         }
     }
@@ -40,23 +77,22 @@ impl Value {
     pub(crate) fn items(&self) -> Vec<&Value> {
         match self {
             Value::Array(items) => items.iter().collect(),
-            Value::Object(map) => {
-                let children: Vec<&Value> = map.values().collect();
-                // Form lists arrive as `Legs[0]`, `Legs[1]`... keep their numeric order
-                // (a BTreeMap alone would put "10" before "2"); names that are not numbers
-                // follow, in the map's order. The index makes every key distinct, so the order
-                // is the one a stable sort by number gives.
-                let mut order: Vec<(u64, usize)> = map
-                    .keys()
+            Value::Object(fields) => {
+                // Form lists arrive as `Legs[0]`, `Legs[1]`... in any order: keep their numeric
+                // order ("2" before "10"); names that are not numbers follow, in document
+                // order. The index makes every key distinct, so the order is the one a stable
+                // sort by number gives.
+                let mut order: Vec<(u64, usize)> = fields
+                    .iter()
                     .enumerate()
-                    .map(|(index, key)| (key.parse::<u64>().unwrap_or(u64::MAX), index))
+                    .map(|(index, (key, _))| (key.parse::<u64>().unwrap_or(u64::MAX), index))
                     .collect();
                 heap_sort(&mut order);
                 let mut out = Vec::new();
                 for (_, index) in order {
-                    match children.get(index) {
+                    match fields.get(index).map(|(_, value)| value) {
                         Some(Value::Array(items)) => out.extend(items.iter()),
-                        Some(other) => out.push(*other),
+                        Some(other) => out.push(other),
                         None => {}
                     }
                 }
@@ -140,14 +176,21 @@ pub enum BodyFormat {
     Multipart,
 }
 
-impl fmt::Display for BodyFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl BodyFormat {
+    /// The format's name in messages: `JSON`, `urlencoded form`...
+    fn name(&self) -> &'static str {
+        match self {
             BodyFormat::Json => "JSON",
             BodyFormat::Xml => "XML",
             BodyFormat::UrlEncoded => "urlencoded form",
             BodyFormat::Multipart => "multipart form",
-        })
+        }
+    }
+}
+
+impl fmt::Display for BodyFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -198,63 +241,70 @@ pub enum ParseError {
     },
 }
 
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ParseError {
+    /// The message `Display` writes (put together without `core::fmt`: see `crate::text`).
+    pub(crate) fn message(&self) -> String {
         match self {
-            ParseError::EmptyBody => f.write_str("expected a body, but got an empty one"),
-            ParseError::NotUtf8 => f.write_str("expected UTF-8 text, but got invalid bytes"),
-            ParseError::UnsupportedContentType(ct) => write!(
-                f,
-                "expected a JSON, XML or form content type, but got `{}`",
-                ct.escape_debug()
-            ),
+            ParseError::EmptyBody => "expected a body, but got an empty one".to_owned(),
+            ParseError::NotUtf8 => "expected UTF-8 text, but got invalid bytes".to_owned(),
+            ParseError::UnsupportedContentType(ct) => concat(&[
+                "expected a JSON, XML or form content type, but got ",
+                &quoted(ct),
+            ]),
             ParseError::UnrecognizedBody { expected } => {
-                write!(f, "expected a {expected} body, but got something else")
+                concat(&["expected a ", expected, " body, but got something else"])
             }
-            ParseError::HtmlPage => f.write_str(
-                "expected Exotel's JSON or XML, but got an HTML page (a proxy or gateway error?)",
-            ),
-            ParseError::Json(e) => write!(f, "expected valid JSON, but {e}"),
-            ParseError::Xml(e) => write!(f, "expected well-formed XML, but {e}"),
-            ParseError::XmlDtd => f.write_str(
-                "expected XML without a DTD, but got a <!DOCTYPE> (refused: entity declarations can expand without bound)",
-            ),
-            ParseError::XmlEntity(name) => write!(
-                f,
-                "expected only XML's predefined entities, but got `&{};`",
-                name.escape_debug()
-            ),
-            ParseError::Multipart(e) => write!(f, "expected a multipart form, but {e}"),
-            ParseError::Form(e) => write!(f, "expected a urlencoded form, but {e}"),
-            ParseError::TooDeep => write!(
-                f,
-                "expected at most {MAX_DEPTH} levels of nesting, but got more"
-            ),
+            ParseError::HtmlPage => {
+                "expected Exotel's JSON or XML, but got an HTML page (a proxy or gateway error?)"
+                    .to_owned()
+            }
+            ParseError::Json(e) => concat(&["expected valid JSON, but ", e]),
+            ParseError::Xml(e) => concat(&["expected well-formed XML, but ", e]),
+            ParseError::XmlDtd => "expected XML without a DTD, but got a <!DOCTYPE> (refused: entity declarations can expand without bound)".to_owned(),
+            ParseError::XmlEntity(name) => {
+                let mut out = String::from("expected only XML's predefined entities, but got `&");
+                push_escaped(&mut out, name);
+                out.push_str(";`");
+                out
+            }
+            ParseError::Multipart(e) => concat(&["expected a multipart form, but ", e]),
+            ParseError::Form(e) => concat(&["expected a urlencoded form, but ", e]),
+            ParseError::TooDeep => concat(&[
+                "expected at most ",
+                &decimal(MAX_DEPTH as u64),
+                " levels of nesting, but got more",
+            ]),
             ParseError::MissingEnvelope(name) => {
-                write!(f, "expected a `{name}` object, but the body has none")
+                concat(&["expected a `", name, "` object, but the body has none"])
             }
             ParseError::MissingField(name) => {
-                write!(f, "expected a `{name}` field, but got none")
+                concat(&["expected a `", name, "` field, but got none"])
             }
             ParseError::InvalidField {
                 field,
                 expected,
                 got,
-            } => write!(f, "expected `{field}` to be {expected}, but got {got}"),
+            } => concat(&["expected `", field, "` to be ", expected, ", but got ", got]),
         }
     }
 }
 
-impl std::error::Error for ParseError {}
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl core::error::Error for ParseError {}
 
 /// Shortens a value for an error message, so a hostile body cannot make messages huge.
 pub(crate) fn excerpt(text: &str) -> String {
     const MAX: usize = 40;
     let mut out: String = text.chars().take(MAX).collect();
-    if text.chars().count() > MAX {
+    if text.chars().nth(MAX).is_some() {
         out.push('…');
     }
-    format!("`{}`", out.escape_debug())
+    quoted(&out)
 }
 
 /// The format a content type names, with the multipart boundary if there is one. `Ok(None)`
@@ -322,7 +372,7 @@ pub(crate) fn read_body(
     content_type: Option<&str>,
     accepted: &[BodyFormat],
 ) -> Result<(BodyFormat, Value), ParseError> {
-    let text = std::str::from_utf8(body).map_err(|_| ParseError::NotUtf8)?;
+    let text = core::str::from_utf8(body).map_err(|_| ParseError::NotUtf8)?;
     if text.trim().is_empty() {
         return Err(ParseError::EmptyBody);
     }
@@ -332,7 +382,7 @@ pub(crate) fn read_body(
     };
     if !accepted.contains(&format) {
         return Err(ParseError::UnsupportedContentType(
-            content_type.map_or_else(|| format.to_string(), str::to_owned),
+            content_type.map_or_else(|| format.name().to_owned(), str::to_owned),
         ));
     }
     let value = match format {
@@ -344,7 +394,7 @@ pub(crate) fn read_body(
     Ok((format, value))
 }
 
-fn read_json(text: &str) -> Result<Value, ParseError> {
+pub(crate) fn read_json(text: &str) -> Result<Value, ParseError> {
     let mut reader = JsonReader {
         text,
         bytes: text.as_bytes(),
@@ -390,7 +440,14 @@ impl JsonReader<'_> {
                 .iter()
                 .rposition(|&b| b == b'\n')
                 .map_or(0, |i| i + 1);
-        ParseError::Json(format!("got {problem} at line {line} column {column}"))
+        ParseError::Json(concat(&[
+            "got ",
+            problem,
+            " at line ",
+            &decimal(line as u64),
+            " column ",
+            &decimal(column as u64),
+        ]))
     }
 
     /// An error at the byte being looked at, or at the end.
@@ -399,7 +456,7 @@ impl JsonReader<'_> {
     }
 
     fn eof(&self, what: &str) -> ParseError {
-        self.error_at(self.bytes.len(), &format!("EOF while parsing {what}"))
+        self.error_at(self.bytes.len(), &concat(&["EOF while parsing ", what]))
     }
 
     fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
@@ -597,11 +654,11 @@ impl JsonReader<'_> {
 
     fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
         self.pos += 1;
-        let mut map = BTreeMap::new();
+        let mut fields: Vec<(String, Value)> = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(map));
+            return Ok(Value::Object(fields));
         }
         loop {
             self.skip_whitespace();
@@ -619,13 +676,16 @@ impl JsonReader<'_> {
             self.skip_whitespace();
             // A repeated key keeps its last value, as serde_json's map did.
             let value = self.value(depth + 1)?;
-            map.insert(key, value);
+            match field_mut(&mut fields, &key) {
+                Some(existing) => *existing = value,
+                None => fields.push((key, value)),
+            }
             self.skip_whitespace();
             match self.peek() {
                 None => return Err(self.eof("an object")),
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(map));
+                    return Ok(Value::Object(fields));
                 }
                 Some(b',') => {
                     self.pos += 1;
@@ -643,19 +703,17 @@ impl JsonReader<'_> {
 /// One XML element while its children are read.
 struct Element {
     name: String,
-    children: BTreeMap<String, Value>,
+    children: Vec<(String, Value)>,
     text: String,
 }
 
 /// Adds a child element's value; a repeated name turns into a list of all its values.
-fn add_child(children: &mut BTreeMap<String, Value>, name: String, value: Value) {
-    match children.get_mut(&name) {
-        None => {
-            children.insert(name, value);
-        }
+fn add_child(children: &mut Vec<(String, Value)>, name: String, value: Value) {
+    match field_mut(children, &name) {
+        None => children.push((name, value)),
         Some(Value::Array(items)) => items.push(value),
         Some(existing) => {
-            let first = std::mem::replace(existing, Value::Null);
+            let first = core::mem::replace(existing, Value::Null);
             *existing = Value::Array(vec![first, value]);
         }
     }
@@ -665,7 +723,7 @@ impl Element {
     fn new(name: String) -> Element {
         Element {
             name,
-            children: BTreeMap::new(),
+            children: Vec::new(),
             text: String::new(),
         }
     }
@@ -691,7 +749,7 @@ impl Element {
 /// references are resolved, end tags must match, nesting stops at [`MAX_DEPTH`]. The tests in
 /// `wire/differential.rs` keep comparing it with quick-xml 0.41 on cut and corrupted bodies.
 fn read_xml(text: &str) -> Result<Value, ParseError> {
-    let syntax = |problem: &str| ParseError::Xml(format!("got syntax error: {problem}"));
+    let syntax = |problem: &str| ParseError::Xml(concat(&["got syntax error: ", problem]));
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // The document element is read into this root, so `<TwilioResponse>` is a key of it. Each
     // open element keeps its tag name as written, to match its end tag against.
@@ -754,17 +812,23 @@ fn read_xml(text: &str) -> Result<Value, ParseError> {
             let name = after[..end].trim_end();
             rest = &after[end + 1..];
             if stack.len() == 1 {
-                return Err(ParseError::Xml(format!(
-                    "got ill-formed document: close tag `</{name}>` does not match any open tag"
-                )));
+                return Err(ParseError::Xml(concat(&[
+                    "got ill-formed document: close tag `</",
+                    name,
+                    ">` does not match any open tag",
+                ])));
             }
             let Some((tag, element)) = stack.pop() else {
                 return Err(ParseError::Xml("got an unmatched end tag".to_owned()));
             };
             if tag != name {
-                return Err(ParseError::Xml(format!(
-                    "got ill-formed document: expected `</{tag}>`, but `</{name}>` was found"
-                )));
+                return Err(ParseError::Xml(concat(&[
+                    "got ill-formed document: expected `</",
+                    &tag,
+                    ">`, but `</",
+                    name,
+                    ">` was found",
+                ])));
             }
             let (name, value) = element.into_entry();
             if let Some((_, parent)) = stack.last_mut() {
@@ -863,7 +927,13 @@ fn add_text(stack: &mut [(String, Element)], raw: &str) -> Result<(), ParseError
         if name.is_empty()
             || !name
                 .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '#' | '_' | '-' | '.' | ':'))
+                // Any non-ASCII character may be part of a name, as in XML's NameChar; checking
+                // Unicode's letter tables would cost the npm package more than this reader.
+                .all(|c| {
+                    c.is_ascii_alphanumeric()
+                        || !c.is_ascii()
+                        || matches!(c, '#' | '_' | '-' | '.' | ':')
+                })
         {
             return Err(ParseError::Xml(
                 "got ill-formed document: entity or character reference not closed: `;` not found before end of input".to_owned(),
@@ -878,7 +948,10 @@ fn add_text(stack: &mut [(String, Element)], raw: &str) -> Result<(), ParseError
                 .filter(|&c| c != 0)
                 .and_then(char::from_u32)
                 .ok_or_else(|| {
-                    ParseError::Xml(format!("got invalid character reference {}", excerpt(name)))
+                    ParseError::Xml(concat(&[
+                        "got invalid character reference ",
+                        &excerpt(name),
+                    ]))
                 })?
         } else {
             match name {
@@ -915,10 +988,11 @@ fn read_urlencoded(text: &str) -> Result<Value, ParseError> {
     let mut pairs = Vec::new();
     for piece in text.split('&').filter(|piece| !piece.is_empty()) {
         if !piece.contains('=') {
-            return Err(ParseError::Form(format!(
-                "got {} without `=`",
-                excerpt(piece)
-            )));
+            return Err(ParseError::Form(concat(&[
+                "got ",
+                &excerpt(piece),
+                " without `=`",
+            ])));
         }
         // form_urlencoded decodes `+` and percent escapes, replacing invalid UTF-8 lossily.
         if let Some(pair) = form_urlencoded::parse(piece.as_bytes()).next() {
@@ -933,7 +1007,7 @@ fn read_urlencoded(text: &str) -> Result<Value, ParseError> {
 
 /// Builds an object from flat form pairs, nesting bracketed names.
 fn nest_pairs(pairs: Vec<(String, String)>) -> Value {
-    let mut root = BTreeMap::new();
+    let mut root = Vec::new();
     for (name, value) in pairs {
         let mut path: Vec<&str> = Vec::new();
         let (head, mut rest) = match name.find('[') {
@@ -954,19 +1028,28 @@ fn nest_pairs(pairs: Vec<(String, String)>) -> Value {
     Value::Object(root)
 }
 
-fn insert_path(map: &mut BTreeMap<String, Value>, path: &[&str], value: String) {
+/// Puts `value` at `path` (`["Legs", "0", "Status"]`), making the objects on the way. The first
+/// value given for a name is kept; a later one, or one under a name that already holds text, is
+/// dropped.
+fn insert_path(fields: &mut Vec<(String, Value)>, path: &[&str], value: String) {
     let Some((first, rest)) = path.split_first() else {
         return;
     };
-    if rest.is_empty() {
-        map.entry((*first).to_owned()).or_insert(Value::Text(value));
-        return;
-    }
-    let child = map
-        .entry((*first).to_owned())
-        .or_insert_with(|| Value::Object(BTreeMap::new()));
-    if let Value::Object(child) = child {
-        insert_path(child, rest, value);
+    let index = match fields.iter().position(|(name, _)| name == first) {
+        Some(index) => index,
+        None if rest.is_empty() => {
+            fields.push(((*first).to_owned(), Value::Text(value)));
+            return;
+        }
+        None => {
+            fields.push(((*first).to_owned(), Value::Object(Vec::new())));
+            fields.len() - 1
+        }
+    };
+    if let Some((_, Value::Object(child))) = fields.get_mut(index) {
+        if !rest.is_empty() {
+            insert_path(child, rest, value);
+        }
     }
 }
 
@@ -976,7 +1059,7 @@ fn read_multipart(text: &str, boundary: Option<&str>) -> Result<Value, ParseErro
     let boundary = boundary
         .filter(|b| !b.is_empty() && b.len() <= 200)
         .ok_or_else(|| ParseError::Multipart("got no boundary".to_owned()))?;
-    let delimiter = format!("--{boundary}");
+    let delimiter = concat(&["--", boundary]);
     let mut sections = split_str(text, &delimiter).into_iter();
     // Whatever precedes the first delimiter is preamble, ignored.
     sections.next();

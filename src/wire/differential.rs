@@ -42,7 +42,7 @@ fn json_value(raw: &RawValue, depth: usize) -> Result<Value, ParseError> {
             for (key, child) in members {
                 out.insert(key, json_value(child, depth + 1)?);
             }
-            Value::Object(out)
+            Value::Object(out.into_iter().collect())
         }
         Some(b'[') => {
             let items: Vec<&RawValue> = serde_json::from_str(text).map_err(parse_err)?;
