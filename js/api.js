@@ -1,14 +1,29 @@
+// The functions of exotel-connect, appended to wasm-bindgen's glue by scripts/build-pkg.sh (so
+// the wasm exports `wasm*` are in scope; they are not exported). Everything here is about JS
+// values: which type a value is, reading an options object safely, bytes from a body, the
+// `Error` to throw, and `fetch`. Every rule about options, phone numbers and Exotel's bodies is
+// the Rust core's, in the wasm, which answers each call with `{"ok": ...}` or `{"error": ...}`.
 
-// connect(), connectTwoNumbers() and callDetails(): appended to wasm-bindgen's glue by
-// scripts/build-pkg.sh (js/send.js), so no async machinery is compiled into the wasm. The
-// request is built and the answer parsed in wasm; only fetch is here. Never retried.
-function exotelFail(message, cause) {
-    const e = new Error(message);
-    e.name = "ExotelConnectError";
-    e.code = "network_error";
-    e.cause = cause;
-    return e;
+function exotelError(fields) {
+    const { message, ...details } = fields;
+    return Object.assign(new Error(message), { name: "ExotelConnectError" }, details);
 }
+function invalidOption(field, problem) {
+    return exotelError({ message: `invalid ${field}: ${problem}`, code: "invalid_option", field });
+}
+function exotelAnswer(json) {
+    const answer = JSON.parse(json);
+    if (answer.error) throw exotelError(answer.error);
+    return answer.ok;
+}
+// How a value's type reads in a message: "a string", "an array", "null"...
+function exotelTypeName(value) {
+    if (value === null || value === undefined) return String(value);
+    if (Array.isArray(value)) return "an array";
+    const type = typeof value;
+    return type === "object" ? "an object" : `a ${type}`;
+}
+// A thrown value as text for a message: an Error's message, or String(value).
 function exotelDescribe(value) {
     try {
         if (value instanceof Error && typeof value.message === "string") return value.message;
@@ -19,6 +34,109 @@ function exotelDescribe(value) {
         return "an unprintable value";
     }
 }
+// Text without lone surrogates (each becomes U+FFFD, as TextEncoder makes them), which JSON
+// could carry but UTF-8 cannot.
+function exotelWellFormed(text) {
+    return typeof text.toWellFormed === "function" ? text.toWellFormed() : new TextDecoder().decode(new TextEncoder().encode(text));
+}
+// An option's value as JSON can hold it: strings, booleans, finite numbers and arrays as they
+// are; anything else as {"type"} (and, for NaN and the infinities, {"text"}), so the core can
+// say what was got.
+function exotelPlain(value, key) {
+    const type = typeof value;
+    if (type === "string") return exotelWellFormed(value);
+    if (type === "boolean" || (type === "number" && Number.isFinite(value))) return value;
+    if (Array.isArray(value)) {
+        let items;
+        try {
+            items = Array.from(value);
+        } catch (e) {
+            throw invalidOption(key, `expected a readable array, but got ${exotelDescribe(e)}`);
+        }
+        return items.map((item) => (Array.isArray(item) ? { type: "an array" } : exotelPlain(item, key)));
+    }
+    return type === "number" ? { type: "a number", text: String(value) } : { type: exotelTypeName(value) };
+}
+// The caller's options object as the JSON text the wasm reads. `undefined` and `null` values
+// are left out (not given); a getter or Proxy that throws is an invalid_option, not a crash.
+function exotelOptions(options) {
+    const kind = exotelTypeName(options);
+    if (kind !== "an object") throw invalidOption("options", `expected an options object, but got ${kind}`);
+    let keys;
+    try {
+        keys = Object.keys(options);
+    } catch (e) {
+        throw invalidOption("options", `expected readable options, but got ${exotelDescribe(e)}`);
+    }
+    const members = [];
+    for (const key of keys) {
+        let value;
+        try {
+            value = options[key];
+        } catch (e) {
+            throw invalidOption(key, `expected a readable value, but reading it threw ${exotelDescribe(e)}`);
+        }
+        if (value !== undefined && value !== null) members.push(`${JSON.stringify(exotelWellFormed(key))}:${JSON.stringify(exotelPlain(value, key))}`);
+    }
+    return `{${members.join(",")}}`;
+}
+// A body as bytes: text as UTF-8, a Uint8Array (or Node Buffer, or any view) or ArrayBuffer as is.
+function exotelBytes(body) {
+    if (typeof body === "string") return new TextEncoder().encode(body);
+    if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    if (body instanceof ArrayBuffer) return new Uint8Array(body);
+    throw invalidOption("body", `expected a string, Uint8Array or ArrayBuffer, but got ${exotelTypeName(body)}`);
+}
+function exotelContentType(contentType) {
+    if (contentType === undefined || contentType === null || typeof contentType === "string") return contentType ?? undefined;
+    throw invalidOption("contentType", `expected a string, but got ${exotelTypeName(contentType)}`);
+}
+
+function connectRequest(options) {
+    return exotelAnswer(wasmConnectRequest(exotelOptions(options)));
+}
+function connectTwoNumbersRequest(options) {
+    return exotelAnswer(wasmConnectTwoNumbersRequest(exotelOptions(options)));
+}
+function callDetailsRequest(options) {
+    return exotelAnswer(wasmCallDetailsRequest(exotelOptions(options)));
+}
+function parseCall(body, contentType) {
+    return exotelAnswer(wasmParseCall(exotelBytes(body), exotelContentType(contentType)));
+}
+function parseResponse(status, body, contentType) {
+    if (!Number.isInteger(status) || status < 100 || status > 599) {
+        throw invalidOption("status", `expected an HTTP status from 100 to 599, but got ${exotelDescribe(status)}`);
+    }
+    return exotelAnswer(wasmParseResponse(status, exotelBytes(body), exotelContentType(contentType)));
+}
+function parseStatusCallback(body, contentType) {
+    return exotelAnswer(wasmParseStatusCallback(exotelBytes(body), exotelContentType(contentType)));
+}
+function normalizePhone(input, defaultCountry) {
+    if (typeof input !== "string") {
+        throw exotelError({ message: `expected a phone number as a string, but got ${exotelTypeName(input)}`, code: "invalid_phone" });
+    }
+    if (defaultCountry !== undefined && defaultCountry !== null && typeof defaultCountry !== "string") {
+        throw invalidOption("defaultCountry", `expected a string, but got ${exotelTypeName(defaultCountry)}`);
+    }
+    return exotelAnswer(wasmNormalizePhone(input, defaultCountry ?? undefined));
+}
+const EXOTEL_ERROR_CODES = ["invalid_option", "invalid_phone", "malformed_response", "exotel_error", "network_error"];
+function isExotelConnectError(value) {
+    try {
+        return value instanceof Error && EXOTEL_ERROR_CODES.includes(value.code);
+    } catch (_) {
+        return false;
+    }
+}
+
+// connect(), connectTwoNumbers() and callDetails(): the request is built and the answer read
+// in wasm; only fetch is here. Never retried: a connect request that may have reached Exotel
+// can place a second call if sent again.
+function exotelNetworkError(message, cause) {
+    return exotelError({ message, code: "network_error", cause });
+}
 async function exotelSend(build, options) {
     const init = build(options);
     const url = init.url;
@@ -26,21 +144,12 @@ async function exotelSend(build, options) {
         try {
             return options[key] ?? undefined;
         } catch (e) {
-            const err = new Error(`invalid ${key}: expected a readable value, but reading it threw ${exotelDescribe(e)}`);
-            err.name = "ExotelConnectError";
-            err.code = "invalid_option";
-            err.field = key;
-            throw err;
+            throw invalidOption(key, `expected a readable value, but reading it threw ${exotelDescribe(e)}`);
         }
     };
     const custom = read("fetch");
     if (custom !== undefined && typeof custom !== "function") {
-        const kind = Array.isArray(custom) ? "an array" : typeof custom === "object" ? "an object" : `a ${typeof custom}`;
-        const err = new Error(`invalid fetch: expected a function, but got ${kind}`);
-        err.name = "ExotelConnectError";
-        err.code = "invalid_option";
-        err.field = "fetch";
-        throw err;
+        throw invalidOption("fetch", `expected a function, but got ${exotelTypeName(custom)}`);
     }
     const signal = read("signal");
     if (signal !== undefined) init.signal = signal;
@@ -48,24 +157,24 @@ async function exotelSend(build, options) {
     try {
         response = await (custom ? custom(url, init) : fetch(url, init));
     } catch (e) {
-        throw exotelFail(`could not reach Exotel at ${url}: ${exotelDescribe(e)}`, e);
+        throw exotelNetworkError(`could not reach Exotel at ${url}: ${exotelDescribe(e)}`, e);
     }
     let status, contentType, body;
     try {
-        // Reflect, as the wasm did: a fetch that gave junk (`42`) is an error, not `undefined`.
+        // Reflect, so a fetch that gave junk (`42`) is an error, not `undefined`.
         status = Reflect.get(response, "status");
         status = typeof status === "number" && status >= 0 && status <= 999 ? Math.trunc(status) : 0;
         const headers = Reflect.get(response, "headers");
         contentType = Reflect.apply(Reflect.get(headers, "get"), headers, ["content-type"]);
         body = await Reflect.apply(Reflect.get(response, "arrayBuffer"), response, []);
     } catch (e) {
-        throw exotelFail(`could not read Exotel's answer from ${url}: ${exotelDescribe(e)}`, e);
+        throw exotelNetworkError(`could not read Exotel's answer from ${url}: ${exotelDescribe(e)}`, e);
     }
-    if (typeof body !== "string" && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
+    if (typeof body !== "string" && !ArrayBuffer.isView(body) && !(body instanceof ArrayBuffer)) {
         const e = "arrayBuffer() gave no bytes";
-        throw exotelFail(`could not read Exotel's answer from ${url}: ${e}`, e);
+        throw exotelNetworkError(`could not read Exotel's answer from ${url}: ${e}`, e);
     }
-    return parseSent(status, body, typeof contentType === "string" ? contentType : undefined);
+    return exotelAnswer(wasmParseResponse(status, exotelBytes(body), typeof contentType === "string" ? contentType : undefined));
 }
 function connect(options) {
     return exotelSend(connectRequest, options);

@@ -9,7 +9,8 @@
 # build is also copied to www/vendor/exotel-connect/ for the page.
 #
 # Offline: the wasm-bindgen CLI comes from `cargo install` (scripts/install-tools.sh, pinned to
-# Cargo.lock's wasm-bindgen) and wasm-opt from npm's binaryen (node_modules/.bin/wasm-opt).
+# Cargo.lock's wasm-bindgen), wasm-opt from npm's binaryen (node_modules/.bin/wasm-opt) and
+# esbuild from npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +24,7 @@ OUT=target/js/bindgen
 PKG=pkg
 
 scripts/install-tools.sh wasm
-if [ ! -x node_modules/.bin/wasm-opt ]; then
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ]; then
   scripts/install-tools.sh node
 fi
 
@@ -58,28 +59,24 @@ node_modules/.bin/wasm-opt -Oz \
   --strip-debug --strip-producers --strip-target-features \
   "$OUT/web/exotel_connect_bg.wasm" -o "$PKG/exotel_connect_bg.wasm"
 
-# The sending functions (connect, connectTwoNumbers, callDetails) are JS, not wasm: js/send.js is
-# appended to each glue file, where it calls the wasm request builders and `parseSent`, the
-# wasm export that reads a fetched answer. `parseSent` is internal: it loses its `export` here
-# (its TypeScript declaration is skipped in Rust; the senders' are in src/js/send.d.ts).
-sed 's/^export function parseSent(/function parseSent(/' "$OUT/web/exotel_connect.js" >"$PKG/exotel_connect.js"
-{ cat js/send.js; echo 'export { connect, connectTwoNumbers, callDetails };'; } >>"$PKG/exotel_connect.js"
-grep -v '^exports\.parseSent = parseSent;$' "$OUT/node/exotel_connect.js" >"$PKG/exotel_connect.cjs"
-{ cat js/send.js; echo 'exports.connect = connect;'
-  echo 'exports.connectTwoNumbers = connectTwoNumbers;'
-  echo 'exports.callDetails = callDetails;'; } >>"$PKG/exotel_connect.cjs"
-if grep -q '^export function parseSent\|^exports\.parseSent' "$PKG/exotel_connect.js" "$PKG/exotel_connect.cjs"; then
-  echo "parseSent is still exported: wasm-bindgen's glue changed shape" >&2
+# The package's functions are JS (js/api.js), appended to each glue file, around the wasm
+# exports `wasm*`, which are internal: they lose their `export` here (their TypeScript
+# declarations are skipped in Rust; the functions' are src/js/api.d.ts).
+PUBLIC="connectRequest connectTwoNumbersRequest callDetailsRequest parseCall parseResponse
+  parseStatusCallback normalizePhone isExotelConnectError connect connectTwoNumbers callDetails"
+sed 's/^export function \(wasm[A-Z]\)/function \1/' "$OUT/web/exotel_connect.js" >"$OUT/esm.js"
+{ cat js/api.js; echo "export { $(echo $PUBLIC | sed 's/ /, /g') };"; } >>"$OUT/esm.js"
+grep -v '^exports\.wasm[A-Za-z]* = wasm[A-Za-z]*;$' "$OUT/node/exotel_connect.js" >"$OUT/cjs.cjs"
+{ cat js/api.js; for name in $PUBLIC; do echo "exports.$name = $name;"; done; } >>"$OUT/cjs.cjs"
+if grep -q '^export function wasm\|^exports\.wasm' "$OUT/esm.js" "$OUT/cjs.cjs"; then
+  echo "a wasm* export is still public: wasm-bindgen's glue changed shape" >&2
   exit 1
 fi
-# The glue's JSDoc comments repeat the .d.ts (which editors read) and cost ~1.3 KB gzipped of
-# every download: dropped from the shipped .js/.cjs.
-node -e '
-  const fs = require("fs");
-  for (const f of process.argv.slice(1)) {
-    fs.writeFileSync(f, fs.readFileSync(f, "utf8").replace(/^ *\/\*\*[^]*?\*\/\n/gm, ""));
-  }
-' "$PKG/exotel_connect.js" "$PKG/exotel_connect.cjs"
+# Minified (esbuild's transform: whitespace, comments, local names; the module's imports and
+# exports stay as they are): the glue is downloaded with the wasm by every page that uses it,
+# and the .d.ts carries the documentation.
+node_modules/.bin/esbuild --minify --format=esm --log-level=warning "$OUT/esm.js" --outfile="$PKG/exotel_connect.js"
+node_modules/.bin/esbuild --minify --format=cjs --log-level=warning "$OUT/cjs.cjs" --outfile="$PKG/exotel_connect.cjs"
 cp "$OUT/web/exotel_connect.d.ts" "$PKG/"
 cp "$OUT/node/exotel_connect.d.ts" "$PKG/exotel_connect.d.cts"
 cp js/node.mjs js/workerd.mjs "$PKG/"

@@ -1,45 +1,35 @@
-//! The one error type JS callers see: an `Error` named `ExotelConnectError` with a stable `code`
-//! and, depending on the code, the option at fault or what Exotel answered.
+//! The one error type JS callers see, `ExotelConnectError`: a stable `code` and, depending on
+//! the code, the option at fault or what Exotel answered. It crosses to JS as JSON (see
+//! [`super::answer`]); js/api.js makes the `Error` object.
 
-use wasm_bindgen::prelude::*;
-
+use crate::prelude::*;
 use crate::{ExotelError, ParseError, PhoneError, ResponseError};
 
-use super::sys;
+use super::results::JsonObject;
 
 /// The stable `code` of a thrown error (`ErrorCode` in the TypeScript declarations).
+/// `network_error` is made in js/api.js only: sending is the one thing the wasm never does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Code {
     InvalidOption,
     InvalidPhone,
     MalformedResponse,
     ExotelError,
-    NetworkError,
 }
 
 impl Code {
-    pub(crate) const ALL: [Code; 5] = [
-        Code::InvalidOption,
-        Code::InvalidPhone,
-        Code::MalformedResponse,
-        Code::ExotelError,
-        Code::NetworkError,
-    ];
-
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Code::InvalidOption => "invalid_option",
             Code::InvalidPhone => "invalid_phone",
             Code::MalformedResponse => "malformed_response",
             Code::ExotelError => "exotel_error",
-            Code::NetworkError => "network_error",
         }
     }
 }
 
-/// An error on its way to JS. Built in Rust, so tests can look at it before it becomes an
-/// `Error` object.
-#[derive(Debug, Clone)]
+/// An error on its way to JS.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Failure {
     pub(crate) code: Code,
     pub(crate) message: String,
@@ -52,10 +42,10 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
-    pub(crate) fn new(code: Code, message: impl Into<String>) -> Failure {
+    pub(crate) fn new(code: Code, message: String) -> Failure {
         Failure {
             code,
-            message: message.into(),
+            message,
             field: None,
             status: None,
             exotel_message: None,
@@ -64,35 +54,40 @@ impl Failure {
     }
 
     /// An invalid option, with the message format the core uses: `invalid <field>: <problem>`.
-    pub(crate) fn option(field: &str, problem: impl AsRef<str>) -> Failure {
+    pub(crate) fn option(field: &str, problem: &str) -> Failure {
         Failure::field(Code::InvalidOption, field, problem)
     }
 
-    pub(crate) fn field(code: Code, field: &str, problem: impl AsRef<str>) -> Failure {
+    pub(crate) fn field(code: Code, field: &str, problem: &str) -> Failure {
+        let mut message = String::from("invalid ");
+        message.push_str(field);
+        message.push_str(": ");
+        message.push_str(problem);
         Failure {
             field: Some(field.to_owned()),
-            ..Failure::new(code, format!("invalid {field}: {}", problem.as_ref()))
+            ..Failure::new(code, message)
         }
     }
 
     /// A phone number refused by `normalizePhone` (no option involved).
     pub(crate) fn phone(error: &PhoneError) -> Failure {
-        Failure::new(Code::InvalidPhone, error.to_string())
+        Failure::new(Code::InvalidPhone, error.message())
     }
 
-    /// A body that `parseCall`, `parseStatusCallback` or `parseResponse` could not read.
+    /// A body that `parseCall` or `parseStatusCallback` could not read.
     pub(crate) fn malformed(what: &str, error: &ParseError) -> Failure {
-        Failure::new(
-            Code::MalformedResponse,
-            format!("malformed {what}: {error}"),
-        )
+        let mut message = String::from("malformed ");
+        message.push_str(what);
+        message.push_str(": ");
+        message.push_str(&error.message());
+        Failure::new(Code::MalformedResponse, message)
     }
 
     /// What `parseResponse` and the sending functions make of a response that is not a Call.
     pub(crate) fn response(http_status: u16, error: &ResponseError) -> Failure {
         let mut failure = match error {
             ResponseError::Exotel(exotel) => Failure::exotel(exotel),
-            other => Failure::new(Code::MalformedResponse, other.to_string()),
+            other => Failure::new(Code::MalformedResponse, other.message()),
         };
         failure.status = Some(http_status);
         failure
@@ -102,40 +97,22 @@ impl Failure {
         Failure {
             exotel_message: Some(error.message.clone()),
             exotel_code: error.code.clone(),
-            ..Failure::new(Code::ExotelError, error.to_string())
+            ..Failure::new(Code::ExotelError, error.text())
         }
     }
-}
 
-impl From<Failure> for JsValue {
-    fn from(failure: Failure) -> JsValue {
-        let error = sys::new_error(&failure.message);
-        let set = |key: &str, value: &JsValue| sys::set(&error, key, value);
-        set("name", &JsValue::from_str("ExotelConnectError"));
-        set("code", &JsValue::from_str(failure.code.as_str()));
-        if let Some(field) = &failure.field {
-            set("field", &JsValue::from_str(field));
+    /// The error as the JSON object js/api.js turns into an `ExotelConnectError`: `message`,
+    /// `code`, then whichever of `field`, `status`, `exotelMessage`, `exotelCode` it has.
+    pub(crate) fn to_json(&self) -> String {
+        let mut object = JsonObject::new();
+        object.text("message", Some(&self.message));
+        object.text("code", Some(self.code.as_str()));
+        object.optional("field", self.field.as_deref());
+        if let Some(status) = self.status {
+            object.number("status", Some(u64::from(status)));
         }
-        if let Some(status) = failure.status {
-            set("status", &JsValue::from_f64(f64::from(status)));
-        }
-        if let Some(message) = &failure.exotel_message {
-            set("exotelMessage", &JsValue::from_str(message));
-        }
-        if let Some(code) = &failure.exotel_code {
-            set("exotelCode", &JsValue::from_str(code));
-        }
-        error
+        object.optional("exotelMessage", self.exotel_message.as_deref());
+        object.optional("exotelCode", self.exotel_code.as_deref());
+        object.finish()
     }
-}
-
-/// Whether `value` is an error this package threw: an `Error` whose `code` is one of ours.
-pub(crate) fn is_ours(value: &JsValue) -> bool {
-    if !sys::is_error(value) {
-        return false;
-    }
-    let code = sys::get(value, "code")
-        .ok()
-        .and_then(|code| code.as_string());
-    code.is_some_and(|code| Code::ALL.iter().any(|known| known.as_str() == code))
 }

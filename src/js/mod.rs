@@ -1,26 +1,33 @@
-//! The wasm-bindgen façade published as the npm package `exotel-connect` (the `js` feature).
+//! The wasm half of the npm package `exotel-connect` (the `js` feature).
 //!
-//! Every function here is a thin shell over the core: it reads JS values, calls the same builders
-//! and parsers Rust users call, and turns the result into plain JS objects, or a thrown `Error`
-//! with a stable `code` (see [`error`]). No I/O happens here: `connect()` and its siblings are
-//! a few lines of JS (js/send.js) that build the request here, `fetch` it and parse the answer
-//! here ([`parse_sent`]), so no async machinery is compiled into the wasm.
+//! The package's functions are a few lines of JS (js/api.js, appended to wasm-bindgen's glue by
+//! scripts/build-pkg.sh) around the exports here. The boundary is text: js/api.js writes the
+//! caller's options as JSON and hands bodies over as bytes; each export answers with one JSON
+//! text, `{"ok": <result>}` or `{"error": <ExotelConnectError fields>}`, which js/api.js gives
+//! to the host's `JSON.parse`. So every rule (which options exist, what a valid number is, how
+//! Exotel's bodies read) is the Rust core's, while the wasm needs no JS bindings beyond
+//! wasm-bindgen's string and byte passing: reading JS objects field by field from Rust cost
+//! the package about a quarter of its size (docs/js.md, "Size").
 //!
-//! The TypeScript declarations come from two places: the doc comments and `unchecked_*_type`
-//! attributes below, and the interfaces in `types.d.ts`, appended verbatim. The generated
-//! `exotel_connect.d.ts` is checked against `js/exotel_connect.d.ts` by `scripts/test-js.sh`.
+//! The TypeScript declarations are written by hand beside this file (`api.d.ts`, `types.d.ts`)
+//! and emitted by wasm-bindgen as custom sections; the exports here are internal
+//! (`skip_typescript`, and build-pkg.sh removes them from the module's public names). The
+//! generated `exotel_connect.d.ts` is checked against `js/exotel_connect.d.ts` by
+//! tests/js/dts.test.mjs.
 
 use wasm_bindgen::prelude::*;
 
+use crate::prelude::*;
 use crate::{parse_call, parse_response, parse_status_callback, Country, PhoneNumber};
 
 mod error;
 mod options;
 mod requests;
 mod results;
-mod sys;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod tests;
+
+use error::Failure;
 
 /// The allocator of the npm package's wasm: lol_alloc's free-list allocator is about 1 KB where
 /// std's dlmalloc is about 8 KB, and every browser downloads it. Requests and bodies are small
@@ -31,193 +38,98 @@ mod tests;
 static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
 
-use error::Failure;
-
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.d.ts");
 
-/// The declarations of the sending functions, which are JS (js/send.js), not wasm.
+/// The declarations of the package's functions, which are JS (js/api.js).
 #[wasm_bindgen(typescript_custom_section)]
-const SENDERS: &str = include_str!("send.d.ts");
+const FUNCTIONS: &str = include_str!("api.d.ts");
 
-/// Builds the request that connects a number to a call flow: Exotel calls `from` and, when they
-/// pick up, connects them to the flow given by `appId` or `flowUrl`.
-///
-/// Nothing is sent: send the result with any HTTP client (`fetch(request.url, request)`), or
-/// use {@link connect}, which sends it and parses the answer.
-///
-/// @throws {ExotelConnectError} `invalid_option` naming the option at fault (`field`), or
-/// `invalid_phone` for a number that cannot be read.
-///
-/// @example
-/// const request = connectRequest({
-///   accountSid: "acme", apiKey: "key", apiToken: "token", region: "mumbai",
-///   from: "098765 43210", callerId: "080 4711 2400", appId: "926",
-/// });
-/// // request.body === "From=%2B919876543210&CallerId=%2B918047112400&Url=http%3A%2F%2F..."
-#[wasm_bindgen(js_name = connectRequest, unchecked_return_type = "HttpRequest")]
-pub fn connect_request(
-    #[wasm_bindgen(unchecked_param_type = "ConnectOptions")] options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let request = requests::connect_to_flow(&options)?;
-    Ok(results::request_to_js(&request))
-}
-
-/// Builds the request that connects two numbers: Exotel calls `from` and, when they pick up,
-/// dials `to` and bridges the two.
-///
-/// @throws {ExotelConnectError} `invalid_option` naming the option at fault (`field`), or
-/// `invalid_phone` for a number that cannot be read.
-#[wasm_bindgen(js_name = connectTwoNumbersRequest, unchecked_return_type = "HttpRequest")]
-pub fn connect_two_numbers_request(
-    #[wasm_bindgen(unchecked_param_type = "ConnectTwoNumbersOptions")] options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let request = requests::connect_two_numbers(&options)?;
-    Ok(results::request_to_js(&request))
-}
-
-/// Builds the call details request (`GET .../Calls/<callSid>`): the fallback when a status
-/// callback is late or lost.
-///
-/// @throws {ExotelConnectError} `invalid_option` naming the option at fault (`field`).
-#[wasm_bindgen(js_name = callDetailsRequest, unchecked_return_type = "HttpRequest")]
-pub fn call_details_request(
-    #[wasm_bindgen(unchecked_param_type = "CallDetailsOptions")] options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let request = requests::call_details(&options)?;
-    Ok(results::request_to_js(&request))
-}
-
-/// Parses a Call from Exotel's JSON (`{"Call": {...}}`) or XML (`<TwilioResponse><Call>...`).
-/// Without a content type the format is read from the body itself.
-///
-/// @throws {ExotelConnectError} `malformed_response` saying what was expected and what was got.
-#[wasm_bindgen(js_name = parseCall, unchecked_return_type = "Call")]
-pub fn parse_call_js(
-    #[wasm_bindgen(unchecked_param_type = "Body")] body: JsValue,
-    #[wasm_bindgen(js_name = contentType, unchecked_optional_param_type = "string | null")]
-    content_type: JsValue,
-) -> Result<JsValue, JsValue> {
-    let bytes = results::body_bytes(&body)?;
-    let content_type = results::content_type(&content_type)?;
-    let call = parse_call(&bytes, content_type.as_deref())
-        .map_err(|e| Failure::malformed("Exotel response", &e))?;
-    Ok(results::call_to_js(&call))
-}
-
-/// Parses a whole Exotel response, for callers who send requests themselves: the Call of a
-/// success, or the error Exotel reported (`RestException`, in JSON or XML).
-///
-/// @throws {ExotelConnectError} `exotel_error` with Exotel's `status` and `exotelMessage`, or
-/// `malformed_response` (with `status`) for a body that is not Exotel's.
-#[wasm_bindgen(js_name = parseResponse, unchecked_return_type = "Call")]
-pub fn parse_response_js(
-    #[wasm_bindgen(unchecked_param_type = "number")] status: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Body")] body: JsValue,
-    #[wasm_bindgen(js_name = contentType, unchecked_optional_param_type = "string | null")]
-    content_type: JsValue,
-) -> Result<JsValue, JsValue> {
-    let status = status
-        .as_f64()
-        .filter(|s| s.fract() == 0.0 && (100.0..=599.0).contains(s))
-        .map(|s| s as u16)
-        .ok_or_else(|| {
-            Failure::option(
-                "status",
-                format!(
-                    "expected an HTTP status from 100 to 599, but got {}",
-                    sys::describe(&status)
-                ),
-            )
-        })?;
-    let bytes = results::body_bytes(&body)?;
-    let content_type = results::content_type(&content_type)?;
-    let call = parse_response(status, content_type.as_deref(), &bytes)
-        .map_err(|e| Failure::response(status, &e))?;
-    Ok(results::call_to_js(&call))
-}
-
-/// Parses the status callback Exotel POSTs to `statusCallback` when a call ends: urlencoded or
-/// multipart form data, or JSON. Unknown fields are ignored.
-///
-/// Exotel does not sign callbacks: check a secret in the callback URL before trusting one.
-///
-/// @throws {ExotelConnectError} `malformed_response` saying what was expected and what was got.
-#[wasm_bindgen(js_name = parseStatusCallback, unchecked_return_type = "StatusCallback")]
-pub fn parse_status_callback_js(
-    #[wasm_bindgen(unchecked_param_type = "Body")] body: JsValue,
-    #[wasm_bindgen(js_name = contentType, unchecked_optional_param_type = "string | null")]
-    content_type: JsValue,
-) -> Result<JsValue, JsValue> {
-    let bytes = results::body_bytes(&body)?;
-    let content_type = results::content_type(&content_type)?;
-    let callback = parse_status_callback(&bytes, content_type.as_deref())
-        .map_err(|e| Failure::malformed("status callback", &e))?;
-    Ok(results::callback_to_js(&callback))
-}
-
-/// Turns a phone number as a person typed it into E.164: `"098765-43210"` becomes
-/// `"+919876543210"`. Numbers without a country code are read as `defaultCountry`'s (India when
-/// left out).
-///
-/// @throws {ExotelConnectError} `invalid_phone` saying what was expected and what was got, or
-/// `invalid_option` for a `defaultCountry` this package has no rules for.
-#[wasm_bindgen(js_name = normalizePhone)]
-pub fn normalize_phone(
-    #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
-    #[wasm_bindgen(js_name = defaultCountry, unchecked_optional_param_type = "CountryCode")]
-    default_country: JsValue,
-) -> Result<String, JsValue> {
-    let Some(input) = input.as_string() else {
-        return Err(Failure::new(
-            error::Code::InvalidPhone,
-            format!(
-                "expected a phone number as a string, but got {}",
-                sys::type_name(&input)
-            ),
-        )
-        .into());
+/// The one JSON text every export answers with.
+fn answer(result: Result<String, Failure>) -> String {
+    let (key, json) = match result {
+        Ok(json) => ("{\"ok\":", json),
+        Err(failure) => ("{\"error\":", failure.to_json()),
     };
-    let country = if default_country.is_undefined() || default_country.is_null() {
-        Country::INDIA
-    } else {
-        let code = default_country.as_string().ok_or_else(|| {
-            Failure::option(
-                "defaultCountry",
-                format!(
-                    "expected a string, but got {}",
-                    sys::type_name(&default_country)
-                ),
-            )
-        })?;
-        Country::from_iso(&code).map_err(|e| Failure::option("defaultCountry", e.to_string()))?
+    let mut out = String::with_capacity(key.len() + json.len() + 1);
+    out.push_str(key);
+    out.push_str(&json);
+    out.push('}');
+    out
+}
+
+/// `connectRequest(options)`: the connect-to-flow request, as an `HttpRequest`.
+#[wasm_bindgen(js_name = wasmConnectRequest, skip_typescript)]
+pub fn connect_request(options: &str) -> String {
+    answer(requests::connect_to_flow(options).map(|request| results::request_json(&request)))
+}
+
+/// `connectTwoNumbersRequest(options)`: the connect-two-numbers request, as an `HttpRequest`.
+#[wasm_bindgen(js_name = wasmConnectTwoNumbersRequest, skip_typescript)]
+pub fn connect_two_numbers_request(options: &str) -> String {
+    answer(requests::connect_two_numbers(options).map(|request| results::request_json(&request)))
+}
+
+/// `callDetailsRequest(options)`: the call details request, as an `HttpRequest`.
+#[wasm_bindgen(js_name = wasmCallDetailsRequest, skip_typescript)]
+pub fn call_details_request(options: &str) -> String {
+    answer(requests::call_details(options).map(|request| results::request_json(&request)))
+}
+
+/// `parseCall(body, contentType)`: a `Call` from Exotel's JSON or XML.
+#[wasm_bindgen(js_name = wasmParseCall, skip_typescript)]
+pub fn parse_call_js(body: &[u8], content_type: Option<String>) -> String {
+    answer(
+        parse_call(body, content_type.as_deref())
+            .map(|call| results::call_json(&call))
+            .map_err(|e| Failure::malformed("Exotel response", &e)),
+    )
+}
+
+/// `parseResponse(status, body, contentType)` and the sending functions' reading of what
+/// `fetch` gave: the Call, or the error Exotel (or something else) answered with. js/api.js
+/// has checked the status (100 to 599 from a caller; any whole number up to 999 from `fetch`).
+#[wasm_bindgen(js_name = wasmParseResponse, skip_typescript)]
+pub fn parse_response_js(status: u16, body: &[u8], content_type: Option<String>) -> String {
+    answer(
+        parse_response(status, content_type.as_deref(), body)
+            .map(|call| results::call_json(&call))
+            .map_err(|e| Failure::response(status, &e)),
+    )
+}
+
+/// `parseStatusCallback(body, contentType)`: a `StatusCallback`.
+#[wasm_bindgen(js_name = wasmParseStatusCallback, skip_typescript)]
+pub fn parse_status_callback_js(body: &[u8], content_type: Option<String>) -> String {
+    answer(
+        parse_status_callback(body, content_type.as_deref())
+            .map(|callback| results::callback_json(&callback))
+            .map_err(|e| Failure::malformed("status callback", &e)),
+    )
+}
+
+/// `normalizePhone(input, defaultCountry)`: the E.164 form, as a JSON string. js/api.js has
+/// checked that both are strings (or the country left out: India).
+#[wasm_bindgen(js_name = wasmNormalizePhone, skip_typescript)]
+pub fn normalize_phone(input: &str, default_country: Option<String>) -> String {
+    let country = match default_country {
+        None => Ok(Country::INDIA),
+        Some(code) => {
+            Country::from_iso(&code).map_err(|e| Failure::option("defaultCountry", &e.message()))
+        }
     };
-    PhoneNumber::parse(&input, country)
-        .map(|number| number.as_str().to_owned())
-        .map_err(|e| Failure::phone(&e).into())
+    answer(country.and_then(|country| {
+        PhoneNumber::parse(input, country)
+            .map(|number| results::json_string(number.as_str()))
+            .map_err(|e| Failure::phone(&e))
+    }))
 }
 
-/// Reads the answer to a request `connect()` and its siblings sent (they live in the JS glue,
-/// js/send.js, appended to wasm-bindgen's output by scripts/build-pkg.sh, which also removes this
-/// export from the module's public names). Unlike {@link parseResponse}, any status `fetch`
-/// gave is taken as it is (the glue has made it a whole number from 0 to 999).
-#[wasm_bindgen(js_name = parseSent, skip_typescript)]
-pub fn parse_sent(status: u16, body: JsValue, content_type: JsValue) -> Result<JsValue, JsValue> {
-    let bytes = results::body_bytes(&body)?;
-    let content_type = results::content_type(&content_type)?;
-    let call = parse_response(status, content_type.as_deref(), &bytes)
-        .map_err(|e| Failure::response(status, &e))?;
-    Ok(results::call_to_js(&call))
-}
-
-/// Whether `value` is an error this package threw, for `catch (e)` blocks in TypeScript, where
-/// `e` is `unknown`.
-#[wasm_bindgen(
-    js_name = isExotelConnectError,
-    unchecked_return_type = "value is ExotelConnectError"
-)]
-pub fn is_exotel_connect_error(
-    #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
-) -> bool {
-    error::is_ours(&value)
+/// The npm package's wasm is `no_std`, so this is its panic handler: a trap. The code is
+/// written never to panic (no input reaches one: tests/robustness.rs, `make fuzz`), and std's
+/// panic machinery, which formats a message nobody sees, costs every download.
+#[cfg(all(target_arch = "wasm32", not(feature = "worker"), not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
 }

@@ -1,15 +1,17 @@
-//! Reading a JS options object: every key checked against the ones the function takes, every
+//! Reading a caller's options: every key checked against the ones the function takes, every
 //! value checked for its type, so a typo (`callerID`) or a number given as text is reported by
 //! name instead of being silently dropped.
 //!
-//! Values are read with `Reflect.get` one by one rather than through serde-wasm-bindgen: the
-//! options are a handful of strings and numbers, and serde would cost more wasm than the rest
-//! of the façade.
+//! The options arrive as JSON text that js/api.js wrote from the caller's object, read with the
+//! core's own JSON reader. Strings, booleans, finite numbers and arrays are written as
+//! themselves; any other value (an object, a function, `NaN`...) as `{"type": "a function"}`
+//! (plus `"text"`, its `String()`, for numbers), so the messages here can still say what was
+//! got. `undefined` and `null` are left out: not given.
 
-use wasm_bindgen::prelude::*;
+use crate::prelude::*;
+use crate::wire::{read_json, Value};
 
 use super::error::Failure;
-use super::sys;
 
 /// The options every request takes: the account and where its API lives.
 pub(crate) const ACCOUNT: &[&str] = &[
@@ -49,153 +51,155 @@ pub(crate) const DETAILS: &[&str] = &["callSid", "details"];
 /// options object can be handed to `connectRequest` and to `connect`.
 pub(crate) const SEND: &[&str] = &["fetch", "signal"];
 
-/// An options object whose keys have been checked.
-pub(crate) struct Options<'a> {
-    object: &'a JsValue,
+/// How a value's type reads in a message: `a string`, `an array`, or the type js/api.js wrote
+/// for a value JSON cannot hold.
+fn type_name(value: &Value) -> &str {
+    match value {
+        Value::Text(_) => "a string",
+        Value::Number(_) => "a number",
+        Value::Bool(_) => "a boolean",
+        Value::Array(_) => "an array",
+        Value::Null => "null",
+        Value::Object(_) => match value.get("type") {
+            Some(Value::Text(name)) => name,
+            _ => "an object",
+        },
+    }
 }
 
-impl<'a> Options<'a> {
-    /// Checks that `object` is a plain object whose own keys are all in `groups`.
-    pub(crate) fn new(object: &'a JsValue, groups: &[&[&str]]) -> Result<Options<'a>, Failure> {
-        let kind = sys::type_name(object);
-        if kind != "an object" {
-            return Err(Failure::option(
-                "options",
-                format!("expected an options object, but got {kind}"),
-            ));
-        }
-        let keys = sys::keys(object).map_err(|e| {
-            Failure::option(
-                "options",
-                format!("expected readable options, but got {}", sys::describe(&e)),
-            )
-        })?;
-        let allowed = || groups.iter().flat_map(|group| group.iter().copied());
-        for key in keys {
-            let Some(key) = key.as_string() else { continue };
-            if allowed().any(|known| known == key) {
-                continue;
+/// An options object whose keys have been checked.
+pub(crate) struct Options {
+    object: Value,
+}
+
+impl Options {
+    /// Reads `json` and checks that its keys are all in `groups`.
+    pub(crate) fn new(json: &str, groups: &[&[&str]]) -> Result<Options, Failure> {
+        let object = match read_json(json) {
+            Ok(object @ Value::Object(_)) => object,
+            // js/api.js writes an object with JSON.stringify: only a caller of the raw export
+            // gets here.
+            _ => {
+                return Err(Failure::option(
+                    "options",
+                    "expected an options object, but got something else",
+                ))
             }
-            // A differently cased known name is almost certainly what was meant.
-            let problem = match allowed().find(|known| known.eq_ignore_ascii_case(&key)) {
-                Some(known) => format!("unknown option, did you mean `{known}`?"),
-                None => format!(
-                    "unknown option (expected one of {})",
-                    allowed().collect::<Vec<_>>().join(", ")
-                ),
-            };
-            return Err(Failure::option(&key, problem));
+        };
+        let allowed = || groups.iter().flat_map(|group| group.iter().copied());
+        if let Value::Object(fields) = &object {
+            for (key, _) in fields {
+                if allowed().any(|known| known == key) {
+                    continue;
+                }
+                // A differently cased known name is almost certainly what was meant.
+                let mut problem = String::from("unknown option");
+                match allowed().find(|known| known.eq_ignore_ascii_case(key)) {
+                    Some(known) => {
+                        problem.push_str(", did you mean `");
+                        problem.push_str(known);
+                        problem.push_str("`?");
+                    }
+                    None => {
+                        problem.push_str(" (expected one of ");
+                        problem.push_str(&allowed().collect::<Vec<_>>().join(", "));
+                        problem.push(')');
+                    }
+                }
+                return Err(Failure::option(key, &problem));
+            }
         }
         Ok(Options { object })
     }
 
-    /// The value of `key`; `undefined` and `null` both mean "not given".
-    pub(crate) fn value(&self, key: &str) -> Result<Option<JsValue>, Failure> {
-        let value = sys::get(self.object, key).map_err(|e| {
-            Failure::option(
-                key,
-                format!(
-                    "expected a readable value, but reading it threw {}",
-                    sys::describe(&e)
-                ),
-            )
-        })?;
-        Ok((!value.is_null() && !value.is_undefined()).then_some(value))
+    /// The value of `key`, if it was given.
+    fn value(&self, key: &str) -> Option<&Value> {
+        self.object.get(key)
     }
 
-    /// Whether `key` was given (not `undefined` or `null`).
+    /// Whether `key` was given.
     pub(crate) fn has(&self, key: &str) -> bool {
-        matches!(self.value(key), Ok(Some(_)))
+        self.value(key).is_some()
+    }
+
+    /// A refusal of `key`'s value: `expected <expected>, but got <what was got>`.
+    fn refuse(key: &str, expected: &str, got: &str) -> Failure {
+        let mut problem = String::from("expected ");
+        problem.push_str(expected);
+        problem.push_str(", but got ");
+        problem.push_str(got);
+        Failure::option(key, &problem)
     }
 
     /// A string option.
     pub(crate) fn string(&self, key: &str) -> Result<Option<String>, Failure> {
-        match self.value(key)? {
+        match self.value(key) {
             None => Ok(None),
-            Some(value) => value.as_string().map(Some).ok_or_else(|| {
-                Failure::option(
-                    key,
-                    format!("expected a string, but got {}", sys::type_name(&value)),
-                )
-            }),
+            Some(Value::Text(text)) => Ok(Some(text.clone())),
+            Some(other) => Err(Options::refuse(key, "a string", type_name(other))),
         }
     }
 
     /// A whole number of seconds. Anything beyond JS's safe integers is refused here, before it
     /// could be rounded on its way to an `i64`.
     pub(crate) fn seconds(&self, key: &str) -> Result<Option<i64>, Failure> {
-        const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
-        let Some(value) = self.value(key)? else {
-            return Ok(None);
+        const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
+        const EXPECTED: &str = "a whole number of seconds";
+        let text = match self.value(key) {
+            None => return Ok(None),
+            Some(Value::Number(text)) => text,
+            // NaN and the infinities, which JSON cannot hold, come with their `String()`.
+            Some(tagged @ Value::Object(_)) if type_name(tagged) == "a number" => {
+                let text = match tagged.get("text") {
+                    Some(Value::Text(text)) => text.as_str(),
+                    _ => "a number",
+                };
+                return Err(Options::refuse(key, EXPECTED, text));
+            }
+            Some(other) => return Err(Options::refuse(key, EXPECTED, type_name(other))),
         };
-        let Some(number) = value.as_f64() else {
-            return Err(Failure::option(
-                key,
-                format!(
-                    "expected a whole number of seconds, but got {}",
-                    sys::type_name(&value)
-                ),
-            ));
-        };
-        if number.fract() != 0.0 || number.abs() > MAX_SAFE_INTEGER {
-            // NaN and the infinities fail the first test (their fract() is NaN).
-            return Err(Failure::option(
-                key,
-                format!(
-                    "expected a whole number of seconds, but got {}",
-                    sys::describe(&value)
-                ),
-            ));
+        // JSON.stringify writes every integer below 10^21 in plain digits (`5`, never `5.0` or
+        // `5e0`), so a whole number is an optional `-` and digits.
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        let whole = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+        match digits.parse::<i64>() {
+            Ok(magnitude) if whole && magnitude <= MAX_SAFE_INTEGER => {
+                Ok(Some(if digits.len() < text.len() {
+                    -magnitude
+                } else {
+                    magnitude
+                }))
+            }
+            _ => Err(Options::refuse(key, EXPECTED, text)),
         }
-        // Exact: the value is an integer within ±2^53.
-        Ok(Some(number as i64))
     }
 
     /// A boolean option.
     pub(crate) fn boolean(&self, key: &str) -> Result<Option<bool>, Failure> {
-        match self.value(key)? {
+        match self.value(key) {
             None => Ok(None),
-            Some(value) => value.as_bool().map(Some).ok_or_else(|| {
-                Failure::option(
-                    key,
-                    format!("expected true or false, but got {}", sys::type_name(&value)),
-                )
-            }),
+            Some(Value::Bool(value)) => Ok(Some(*value)),
+            Some(other) => Err(Options::refuse(key, "true or false", type_name(other))),
         }
     }
 
     /// An array of strings.
     pub(crate) fn strings(&self, key: &str) -> Result<Vec<String>, Failure> {
-        let Some(value) = self.value(key)? else {
-            return Ok(Vec::new());
+        const EXPECTED: &str = "an array of strings";
+        let items = match self.value(key) {
+            None => return Ok(Vec::new()),
+            Some(Value::Array(items)) => items,
+            Some(other) => return Err(Options::refuse(key, EXPECTED, type_name(other))),
         };
-        if !sys::is_array(&value) {
-            return Err(Failure::option(
-                key,
-                format!(
-                    "expected an array of strings, but got {}",
-                    sys::type_name(&value)
-                ),
-            ));
-        }
-        let items = sys::array_items(&value).map_err(|e| {
-            Failure::option(
-                key,
-                format!("expected a readable array, but got {}", sys::describe(&e)),
-            )
-        })?;
         items
-            .into_iter()
-            .map(|item| {
-                item.as_string().ok_or_else(|| {
-                    Failure::option(
-                        key,
-                        format!(
-                            "expected an array of strings, but got {} in it",
-                            sys::type_name(&item)
-                        ),
-                    )
-                })
+            .iter()
+            .map(|item| match item {
+                Value::Text(text) => Ok(text.clone()),
+                other => {
+                    let mut got = String::from(type_name(other));
+                    got.push_str(" in it");
+                    Err(Options::refuse(key, EXPECTED, &got))
+                }
             })
             .collect()
     }

@@ -1,8 +1,6 @@
-//! JS options in, the core's [`HttpRequest`] out: each builder reads its options, hands them to
+//! Options (as JSON, see [`super::options`]) in, the core's [`HttpRequest`] out: each builder reads its options, hands them to
 //! the core's builder unchanged, and renames the core's field names in errors to the option
 //! names a JS caller wrote.
-
-use wasm_bindgen::prelude::*;
 
 use crate::{
     Account, ApiBase, CallDetails, ConnectToFlow, ConnectTwoNumbers, Country, Credentials, Format,
@@ -92,7 +90,7 @@ fn default_country(options: &Options) -> Result<Country, Failure> {
     match options.string("defaultCountry")? {
         None => Ok(Country::INDIA),
         Some(code) => {
-            Country::from_iso(&code).map_err(|e| Failure::option("defaultCountry", e.to_string()))
+            Country::from_iso(&code).map_err(|e| Failure::option("defaultCountry", &e.message()))
         }
     }
 }
@@ -129,8 +127,8 @@ macro_rules! call_options {
 }
 
 /// `connectRequest(options)`.
-pub(crate) fn connect_to_flow(value: &JsValue) -> Result<HttpRequest, Failure> {
-    let options = Options::new(value, &[ACCOUNT, CALL, FLOW, SEND])?;
+pub(crate) fn connect_to_flow(json: &str) -> Result<HttpRequest, Failure> {
+    let options = Options::new(json, &[ACCOUNT, CALL, FLOW, SEND])?;
     let account = account(&options)?;
     let mut builder = call_options!(ConnectToFlow::builder(), &options);
     if let Some(app_id) = options.string("appId")? {
@@ -144,8 +142,8 @@ pub(crate) fn connect_to_flow(value: &JsValue) -> Result<HttpRequest, Failure> {
 }
 
 /// `connectTwoNumbersRequest(options)`.
-pub(crate) fn connect_two_numbers(value: &JsValue) -> Result<HttpRequest, Failure> {
-    let options = Options::new(value, &[ACCOUNT, CALL, TWO_NUMBERS, SEND])?;
+pub(crate) fn connect_two_numbers(json: &str) -> Result<HttpRequest, Failure> {
+    let options = Options::new(json, &[ACCOUNT, CALL, TWO_NUMBERS, SEND])?;
     let account = account(&options)?;
     let mut builder = call_options!(ConnectTwoNumbers::builder(), &options);
     if let Some(to) = options.string("to")? {
@@ -174,8 +172,8 @@ pub(crate) fn connect_two_numbers(value: &JsValue) -> Result<HttpRequest, Failur
 }
 
 /// `callDetailsRequest(options)`.
-pub(crate) fn call_details(value: &JsValue) -> Result<HttpRequest, Failure> {
-    let options = Options::new(value, &[ACCOUNT, DETAILS, SEND])?;
+pub(crate) fn call_details(json: &str) -> Result<HttpRequest, Failure> {
+    let options = Options::new(json, &[ACCOUNT, DETAILS, SEND])?;
     let account = account(&options)?;
     let call_sid = options.string("callSid")?.unwrap_or_default();
     let details = options.boolean("details")?.unwrap_or(false);

@@ -1,58 +1,20 @@
-//! The core's parsed values as plain JS objects, in the shapes the TypeScript declarations
-//! promise: every `Call` field present (`null` when Exotel sent nothing), a status callback's
-//! optional fields only when they were sent.
-
-use wasm_bindgen::prelude::*;
+//! The core's parsed values as JSON, in the shapes the TypeScript declarations promise: every
+//! `Call` field present (`null` when Exotel sent nothing), a status callback's optional fields
+//! only when they were sent. js/api.js hands the text to the host's `JSON.parse`.
 
 use crate::call::push_json_string;
+use crate::prelude::*;
 use crate::{Call, CallLegDetails, HttpRequest, Leg, StatusCallback};
-
-use super::error::Failure;
-use super::sys;
-
-/// A body as bytes: text is taken as UTF-8, bytes as they are.
-pub(crate) fn body_bytes(body: &JsValue) -> Result<Vec<u8>, Failure> {
-    if let Some(text) = body.as_string() {
-        return Ok(text.into_bytes());
-    }
-    // A Node `Buffer` is a `Uint8Array` too.
-    if body.is_instance_of::<js_sys::Uint8Array>() {
-        return Ok(body.unchecked_ref::<js_sys::Uint8Array>().to_vec());
-    }
-    if body.is_instance_of::<js_sys::ArrayBuffer>() {
-        return Ok(js_sys::Uint8Array::new(body).to_vec());
-    }
-    Err(Failure::option(
-        "body",
-        format!(
-            "expected a string, Uint8Array or ArrayBuffer, but got {}",
-            sys::type_name(body)
-        ),
-    ))
-}
-
-/// An optional content type: a string, or `undefined`/`null` for "sniff the body".
-pub(crate) fn content_type(value: &JsValue) -> Result<Option<String>, Failure> {
-    if value.is_null() || value.is_undefined() {
-        return Ok(None);
-    }
-    value.as_string().map(Some).ok_or_else(|| {
-        Failure::option(
-            "contentType",
-            format!("expected a string, but got {}", sys::type_name(value)),
-        )
-    })
-}
 
 /// A JSON object written field by field. Results cross into JS as one JSON text and one call to
 /// the host's `JSON.parse`: setting each field from wasm would pass every key and value over the
 /// boundary separately, which cost about ten times the parse itself (`make bench`).
-struct JsonObject {
+pub(crate) struct JsonObject {
     out: String,
 }
 
 impl JsonObject {
-    fn new() -> JsonObject {
+    pub(crate) fn new() -> JsonObject {
         JsonObject {
             out: String::from("{"),
         }
@@ -67,7 +29,7 @@ impl JsonObject {
     }
 
     /// A string, or `null` when absent.
-    fn text(&mut self, key: &str, value: Option<&str>) {
+    pub(crate) fn text(&mut self, key: &str, value: Option<&str>) {
         self.key(key);
         match value {
             Some(value) => push_json_string(&mut self.out, value),
@@ -76,14 +38,15 @@ impl JsonObject {
     }
 
     /// A string only when present.
-    fn optional(&mut self, key: &str, value: Option<&str>) {
+    pub(crate) fn optional(&mut self, key: &str, value: Option<&str>) {
         if value.is_some() {
             self.text(key, value);
         }
     }
 
-    /// Seconds as a number (exact up to 2^53 s, far beyond any call's length), or `null`.
-    fn seconds(&mut self, key: &str, value: Option<u64>) {
+    /// A whole number (seconds, an HTTP status), or `null`. Exact up to 2^53, far beyond any
+    /// call's length.
+    pub(crate) fn number(&mut self, key: &str, value: Option<u64>) {
         self.key(key);
         match value {
             Some(seconds) => push_decimal(&mut self.out, seconds),
@@ -92,12 +55,12 @@ impl JsonObject {
     }
 
     /// A value already written as JSON.
-    fn raw(&mut self, key: &str, json: &str) {
+    pub(crate) fn raw(&mut self, key: &str, json: &str) {
         self.key(key);
         self.out.push_str(json);
     }
 
-    fn finish(mut self) -> String {
+    pub(crate) fn finish(mut self) -> String {
         self.out.push('}');
         self.out
     }
@@ -122,7 +85,7 @@ fn push_decimal(out: &mut String, mut value: u64) {
 
 fn leg_json(leg: &Leg) -> String {
     let mut object = JsonObject::new();
-    object.seconds("onCallDuration", leg.on_call_duration);
+    object.number("onCallDuration", leg.on_call_duration);
     object.text("status", leg.status.as_ref().map(|s| s.as_str()));
     object.text("answeredBy", leg.answered_by.as_deref());
     object.finish()
@@ -138,7 +101,7 @@ fn legs_json(legs: &[Leg]) -> String {
 
 fn details_json(details: &CallLegDetails) -> String {
     let mut object = JsonObject::new();
-    object.seconds("conversationDuration", details.conversation_duration);
+    object.number("conversationDuration", details.conversation_duration);
     object.text(
         "leg1Status",
         details.leg1_status.as_ref().map(|s| s.as_str()),
@@ -166,7 +129,7 @@ pub(crate) fn call_json(call: &Call) -> String {
     object.text("status", Some(call.status.as_str()));
     object.text("startTime", call.start_time.as_deref());
     object.text("endTime", call.end_time.as_deref());
-    object.seconds("duration", call.duration);
+    object.number("duration", call.duration);
     object.text("price", call.price.as_ref().map(|p| p.as_str()));
     object.text("direction", call.direction.as_ref().map(|d| d.as_str()));
     object.text("answeredBy", call.answered_by.as_deref());
@@ -179,11 +142,6 @@ pub(crate) fn call_json(call: &Call) -> String {
         object.raw("details", &details_json(details));
     }
     object.finish()
-}
-
-/// A [`Call`] as a JS object (see [`call_json`]).
-pub(crate) fn call_to_js(call: &Call) -> JsValue {
-    sys::parse_json(&call_json(call))
 }
 
 /// A [`StatusCallback`] as the `StatusCallback` interface, in JSON: the four fields Exotel
@@ -202,7 +160,7 @@ pub(crate) fn callback_json(callback: &StatusCallback) -> String {
     object.optional("startTime", callback.start_time.as_deref());
     object.optional("endTime", callback.end_time.as_deref());
     if callback.conversation_duration.is_some() {
-        object.seconds("conversationDuration", callback.conversation_duration);
+        object.number("conversationDuration", callback.conversation_duration);
     }
     object.optional("direction", callback.direction.as_ref().map(|d| d.as_str()));
     object.optional("customField", callback.custom_field.as_deref());
@@ -210,11 +168,6 @@ pub(crate) fn callback_json(callback: &StatusCallback) -> String {
         object.raw("legs", &legs_json(&callback.legs));
     }
     object.finish()
-}
-
-/// A [`StatusCallback`] as a JS object (see [`callback_json`]).
-pub(crate) fn callback_to_js(callback: &StatusCallback) -> JsValue {
-    sys::parse_json(&callback_json(callback))
 }
 
 /// An [`HttpRequest`] as the `HttpRequest` interface: `method`, `url`, `headers` (an object)
@@ -232,7 +185,9 @@ pub(crate) fn request_json(request: &HttpRequest) -> String {
     object.finish()
 }
 
-/// An [`HttpRequest`] as a JS object (see [`request_json`]).
-pub(crate) fn request_to_js(request: &HttpRequest) -> JsValue {
-    sys::parse_json(&request_json(request))
+/// `text` as a JSON string literal.
+pub(crate) fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    push_json_string(&mut out, text);
+    out
 }
