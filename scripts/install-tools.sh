@@ -11,6 +11,9 @@ cd "$(dirname "$0")/.."
 # the library must match exactly); `make check-pins` verifies it.
 WASM_BINDGEN_VERSION=0.2.130
 WORKER_BUILD_VERSION=0.8.7
+# The npm package's wasm is built with this nightly (scripts/build-pkg.sh says why), pinned by
+# date, with the standard library's source for -Zbuild-std. Nothing else uses it.
+PKG_NIGHTLY=nightly-2026-05-19
 # cargo-fuzz drives libFuzzer for `make fuzz` (fuzz/); it needs the nightly toolchain that
 # fuzz/rust-toolchain.toml names. Not part of `all`: only the long fuzzing runs use it.
 CARGO_FUZZ_VERSION=0.13.2
@@ -37,6 +40,10 @@ install_rust() {
 
 install_wasm() {
   install_rust
+  if ! rustup component list --installed --toolchain "$PKG_NIGHTLY" 2>/dev/null | grep -q '^rust-src'; then
+    log "rustup toolchain install $PKG_NIGHTLY (minimal, with rust-src; under a minute, once)"
+    rustup toolchain install "$PKG_NIGHTLY" --profile minimal --component rust-src
+  fi
   if ! have_cargo_bin wasm-bindgen "$WASM_BINDGEN_VERSION"; then
     log "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
     # --locked fails here (a locked dependency is missing from the index), so leave it off.

@@ -5,7 +5,7 @@ use crate::prelude::*;
 
 use core::fmt;
 
-use crate::text::{concat, decimal};
+use crate::text::{concat, decimal, parse_unsigned};
 
 use crate::wire::{excerpt, read_body, BodyFormat, ParseError, Value};
 
@@ -407,14 +407,14 @@ pub(crate) fn optional_seconds(
     };
     // Some systems write whole numbers as `17.0`.
     let whole = text.strip_suffix(".0").unwrap_or(&text);
-    whole
-        .parse::<u64>()
-        .map(Some)
-        .map_err(|_| ParseError::InvalidField {
+    match parse_unsigned(whole, 10) {
+        Some(seconds) => Ok(Some(seconds)),
+        None => Err(ParseError::InvalidField {
             field,
             expected: "a whole number of seconds",
             got: excerpt(&text),
-        })
+        }),
+    }
 }
 
 pub(crate) fn optional_status(value: &Value, field: &'static str) -> Option<CallStatus> {
@@ -425,19 +425,17 @@ pub(crate) fn legs(value: Option<&Value>) -> Result<Vec<Leg>, ParseError> {
     let Some(value) = value else {
         return Ok(Vec::new());
     };
-    value
-        .items()
-        .into_iter()
-        .map(|leg| {
-            // A leg is sometimes wrapped once more: `{"Leg": {...}}` or `<Leg>...</Leg>`.
-            let leg = leg.get("Leg").unwrap_or(leg);
-            Ok(Leg {
-                on_call_duration: optional_seconds(leg, "OnCallDuration")?,
-                status: optional_status(leg, "Status"),
-                answered_by: optional_text(leg.get("AnsweredBy")),
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    for leg in value.items() {
+        // A leg is sometimes wrapped once more: `{"Leg": {...}}` or `<Leg>...</Leg>`.
+        let leg = leg.get("Leg").unwrap_or(leg);
+        out.push(Leg {
+            on_call_duration: optional_seconds(leg, "OnCallDuration")?,
+            status: optional_status(leg, "Status"),
+            answered_by: optional_text(leg.get("AnsweredBy")),
+        });
+    }
+    Ok(out)
 }
 
 impl Call {

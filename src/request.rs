@@ -211,13 +211,16 @@ impl Region {
 
     /// Parses `"singapore"` or `"mumbai"` (any case).
     pub fn parse(name: &str) -> Result<Region, RequestError> {
-        match name.trim().to_ascii_lowercase().as_str() {
-            "singapore" | "sg" => Ok(Region::Singapore),
-            "mumbai" | "in" => Ok(Region::Mumbai),
-            _ => Err(RequestError::new(
+        let is = |word: &str| name.trim().eq_ignore_ascii_case(word);
+        if is("singapore") || is("sg") {
+            Ok(Region::Singapore)
+        } else if is("mumbai") || is("in") {
+            Ok(Region::Mumbai)
+        } else {
+            Err(RequestError::new(
                 "region",
                 concat(&["expected `singapore` or `mumbai`, but got ", &quoted(name)]),
-            )),
+            ))
         }
     }
 }
@@ -271,13 +274,16 @@ pub enum Format {
 impl Format {
     /// Parses `"json"` or `"xml"`.
     pub fn parse(name: &str) -> Result<Format, RequestError> {
-        match name.trim().to_ascii_lowercase().as_str() {
-            "json" => Ok(Format::Json),
-            "xml" => Ok(Format::Xml),
-            _ => Err(RequestError::new(
+        let is = |word: &str| name.trim().eq_ignore_ascii_case(word);
+        if is("json") {
+            Ok(Format::Json)
+        } else if is("xml") {
+            Ok(Format::Xml)
+        } else {
+            Err(RequestError::new(
                 "format",
                 concat(&["expected `json` or `xml`, but got ", &quoted(name)]),
-            )),
+            ))
         }
     }
 
@@ -421,11 +427,16 @@ impl HttpUrl {
         if text.is_empty() {
             return Err(RequestError::new(field, "expected a URL, but got nothing"));
         }
-        let lower = text.to_ascii_lowercase();
-        let rest = if lower.starts_with("https://") {
-            &text[8..]
-        } else if lower.starts_with("http://") {
-            &text[7..]
+        // The scheme in any case, compared without a lower-case copy.
+        let after = |scheme: &str| {
+            text.get(..scheme.len())
+                .filter(|start| start.eq_ignore_ascii_case(scheme))
+                .map(|_| &text[scheme.len()..])
+        };
+        let rest = if let Some(rest) = after("https://") {
+            rest
+        } else if let Some(rest) = after("http://") {
+            rest
         } else {
             return Err(RequestError::new(
                 field,
@@ -441,7 +452,11 @@ impl HttpUrl {
                 ]),
             ));
         }
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let end = rest
+            .bytes()
+            .position(|b| matches!(b, b'/' | b'?' | b'#'))
+            .unwrap_or(rest.len());
+        let authority = &rest[..end];
         let (userinfo, host_port) = match authority.rsplit_once('@') {
             Some((user, host)) => (Some(user), host),
             None => (None, authority),

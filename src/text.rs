@@ -31,10 +31,28 @@ pub(crate) fn decimal(value: u64) -> String {
             break;
         }
     }
-    digits[start..]
-        .iter()
-        .map(|&digit| char::from(digit))
-        .collect()
+    let mut out = String::new();
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
+    }
+    out
+}
+
+/// A number in `radix` (10 or 16) as `str::parse` reads one: an optional `+`, then digits only,
+/// `None` for anything else or a value beyond `u64`. (One reader for every number the core
+/// parses: std's `parse` is instantiated per integer type.)
+pub(crate) fn parse_unsigned(text: &str, radix: u32) -> Option<u64> {
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if digits.is_empty() {
+        return None;
+    }
+    let mut value: u64 = 0;
+    for c in digits.chars() {
+        value = value
+            .checked_mul(u64::from(radix))?
+            .checked_add(u64::from(c.to_digit(radix)?))?;
+    }
+    Some(value)
 }
 
 /// `value` in decimal, with a `-` when negative.
@@ -182,6 +200,23 @@ mod tests {
         for value in [0, -1, 42, i64::MIN, i64::MAX] {
             assert_eq!(signed_decimal(value), value.to_string());
         }
+        for text in ["0", "17", "+17", "18446744073709551615", "007"] {
+            assert_eq!(parse_unsigned(text, 10), text.parse::<u64>().ok(), "{text}");
+        }
+        for text in [
+            "",
+            "+",
+            "-1",
+            "1.0",
+            " 1",
+            "18446744073709551616",
+            "１",
+            "0x1",
+        ] {
+            assert_eq!(parse_unsigned(text, 10), None, "{text}");
+        }
+        assert_eq!(parse_unsigned("10FFFF", 16), Some(0x10ffff));
+        assert_eq!(parse_unsigned("g", 16), None);
         for c in ['\0', 'A', '९', '９', '\u{1d7ce}', '\u{10ffff}'] {
             assert_eq!(code_point(c), format!("U+{:04X}", u32::from(c)));
         }

@@ -8,7 +8,7 @@ use crate::prelude::*;
 
 use core::fmt;
 
-use crate::text::{concat, decimal, push_escaped, quoted};
+use crate::text::{concat, decimal, parse_unsigned, push_escaped, quoted};
 
 /// How deeply bodies may nest. Exotel's go three levels deep; the limit keeps hostile input
 /// from exhausting the stack.
@@ -76,17 +76,22 @@ impl Value {
     /// The items of a list: a JSON array, or the children of an XML element (`<Legs><Leg/>...`).
     pub(crate) fn items(&self) -> Vec<&Value> {
         match self {
-            Value::Array(items) => items.iter().collect(),
+            Value::Array(items) => {
+                let mut out = Vec::new();
+                for item in items {
+                    out.push(item);
+                }
+                out
+            }
             Value::Object(fields) => {
                 // Form lists arrive as `Legs[0]`, `Legs[1]`... in any order: keep their numeric
                 // order ("2" before "10"); names that are not numbers follow, in document
                 // order. The index makes every key distinct, so the order is the one a stable
                 // sort by number gives.
-                let mut order: Vec<(u64, usize)> = fields
-                    .iter()
-                    .enumerate()
-                    .map(|(index, (key, _))| (key.parse::<u64>().unwrap_or(u64::MAX), index))
-                    .collect();
+                let mut order = Vec::new();
+                for (index, (key, _)) in fields.iter().enumerate() {
+                    order.push((parse_unsigned(key, 10).unwrap_or(u64::MAX), index));
+                }
                 heap_sort(&mut order);
                 let mut out = Vec::new();
                 for (_, index) in order {
@@ -300,11 +305,10 @@ impl core::error::Error for ParseError {}
 /// Shortens a value for an error message, so a hostile body cannot make messages huge.
 pub(crate) fn excerpt(text: &str) -> String {
     const MAX: usize = 40;
-    let mut out: String = text.chars().take(MAX).collect();
-    if text.chars().nth(MAX).is_some() {
-        out.push('…');
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => quoted(&concat(&[&text[..cut], "…"])),
+        None => quoted(text),
     }
-    quoted(&out)
 }
 
 /// The format a content type names, with the multipart boundary if there is one. `Ok(None)`
@@ -316,23 +320,35 @@ fn format_of(
         return Ok(None);
     };
     let mut parts = content_type.split(';');
-    let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
-    let boundary = parts.find_map(|param| {
-        let (name, value) = param.split_once('=')?;
-        name.trim()
-            .eq_ignore_ascii_case("boundary")
-            .then(|| value.trim().trim_matches('"').to_owned())
-    });
-    let format = match media.as_str() {
-        "application/json" | "text/json" => BodyFormat::Json,
-        m if m.ends_with("+json") => BodyFormat::Json,
-        "application/xml" | "text/xml" => BodyFormat::Xml,
-        m if m.ends_with("+xml") => BodyFormat::Xml,
-        "application/x-www-form-urlencoded" => BodyFormat::UrlEncoded,
-        "multipart/form-data" => BodyFormat::Multipart,
+    let media = parts.next().unwrap_or_default().trim();
+    let mut boundary = None;
+    for param in parts {
+        if let Some((name, value)) = param.split_once('=') {
+            if boundary.is_none() && name.trim().eq_ignore_ascii_case("boundary") {
+                boundary = Some(value.trim().trim_matches('"').to_owned());
+            }
+        }
+    }
+    // Compared without allocating a lower-case copy; every name here is ASCII.
+    let is = |name: &str| media.eq_ignore_ascii_case(name);
+    let ends_with = |suffix: &str| {
+        media.len() >= suffix.len()
+            && media.as_bytes()[media.len() - suffix.len()..]
+                .eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    let format = if is("application/json") || is("text/json") || ends_with("+json") {
+        BodyFormat::Json
+    } else if is("application/xml") || is("text/xml") || ends_with("+xml") {
+        BodyFormat::Xml
+    } else if is("application/x-www-form-urlencoded") {
+        BodyFormat::UrlEncoded
+    } else if is("multipart/form-data") {
+        BodyFormat::Multipart
+    } else if is("text/plain") || is("application/octet-stream") || is("text/html") {
         // Servers mislabel bodies (text/plain, text/html on a JSON error): look at the bytes.
-        "text/plain" | "application/octet-stream" | "text/html" => return Ok(None),
-        _ => return Err(ParseError::UnsupportedContentType(content_type.to_owned())),
+        return Ok(None);
+    } else {
+        return Err(ParseError::UnsupportedContentType(content_type.to_owned()));
     };
     Ok(Some((format, boundary)))
 }
@@ -941,10 +957,10 @@ fn add_text(stack: &mut [(String, Element)], raw: &str) -> Result<(), ParseError
         }
         let resolved = if let Some(number) = name.strip_prefix('#') {
             let code = match number.strip_prefix('x') {
-                Some(hex) => u32::from_str_radix(hex, 16),
-                None => number.parse::<u32>(),
+                Some(hex) => parse_unsigned(hex, 16),
+                None => parse_unsigned(number, 10),
             };
-            code.ok()
+            code.and_then(|c| u32::try_from(c).ok())
                 .filter(|&c| c != 0)
                 .and_then(char::from_u32)
                 .ok_or_else(|| {

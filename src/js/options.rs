@@ -9,6 +9,7 @@
 //! got. `undefined` and `null` are left out: not given.
 
 use crate::prelude::*;
+use crate::text::parse_unsigned;
 use crate::wire::{read_json, Value};
 
 use super::error::Failure;
@@ -67,6 +68,32 @@ fn type_name(value: &Value) -> &str {
     }
 }
 
+/// Why `key` is not an option: with the option it differs from only in case (almost certainly
+/// what was meant), or else with every option there is.
+fn unknown_option(key: &str, groups: &[&[&str]]) -> String {
+    let mut problem = String::from("unknown option");
+    for group in groups {
+        for known in *group {
+            if known.eq_ignore_ascii_case(key) {
+                problem.push_str(", did you mean `");
+                problem.push_str(known);
+                problem.push_str("`?");
+                return problem;
+            }
+        }
+    }
+    let mut separator = " (expected one of ";
+    for group in groups {
+        for known in *group {
+            problem.push_str(separator);
+            problem.push_str(known);
+            separator = ", ";
+        }
+    }
+    problem.push(')');
+    problem
+}
+
 /// An options object whose keys have been checked.
 pub(crate) struct Options {
     object: Value,
@@ -86,27 +113,12 @@ impl Options {
                 ))
             }
         };
-        let allowed = || groups.iter().flat_map(|group| group.iter().copied());
         if let Value::Object(fields) = &object {
             for (key, _) in fields {
-                if allowed().any(|known| known == key) {
+                if groups.iter().any(|group| group.contains(&key.as_str())) {
                     continue;
                 }
-                // A differently cased known name is almost certainly what was meant.
-                let mut problem = String::from("unknown option");
-                match allowed().find(|known| known.eq_ignore_ascii_case(key)) {
-                    Some(known) => {
-                        problem.push_str(", did you mean `");
-                        problem.push_str(known);
-                        problem.push_str("`?");
-                    }
-                    None => {
-                        problem.push_str(" (expected one of ");
-                        problem.push_str(&allowed().collect::<Vec<_>>().join(", "));
-                        problem.push(')');
-                    }
-                }
-                return Err(Failure::option(key, &problem));
+                return Err(Failure::option(key, &unknown_option(key, groups)));
             }
         }
         Ok(Options { object })
@@ -143,7 +155,7 @@ impl Options {
     /// A whole number of seconds. Anything beyond JS's safe integers is refused here, before it
     /// could be rounded on its way to an `i64`.
     pub(crate) fn seconds(&self, key: &str) -> Result<Option<i64>, Failure> {
-        const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
+        const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
         const EXPECTED: &str = "a whole number of seconds";
         let text = match self.value(key) {
             None => return Ok(None),
@@ -162,8 +174,10 @@ impl Options {
         // `5e0`), so a whole number is an optional `-` and digits.
         let digits = text.strip_prefix('-').unwrap_or(text);
         let whole = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
-        match digits.parse::<i64>() {
-            Ok(magnitude) if whole && magnitude <= MAX_SAFE_INTEGER => {
+        match parse_unsigned(digits, 10) {
+            Some(magnitude) if whole && magnitude <= MAX_SAFE_INTEGER => {
+                // Exact: at most 2^53, well within an i64.
+                let magnitude = magnitude as i64;
                 Ok(Some(if digits.len() < text.len() {
                     -magnitude
                 } else {
@@ -191,16 +205,17 @@ impl Options {
             Some(Value::Array(items)) => items,
             Some(other) => return Err(Options::refuse(key, EXPECTED, type_name(other))),
         };
-        items
-            .iter()
-            .map(|item| match item {
-                Value::Text(text) => Ok(text.clone()),
+        let mut out = Vec::new();
+        for item in items {
+            match item {
+                Value::Text(text) => out.push(text.clone()),
                 other => {
                     let mut got = String::from(type_name(other));
                     got.push_str(" in it");
-                    Err(Options::refuse(key, EXPECTED, &got))
+                    return Err(Options::refuse(key, EXPECTED, &got));
                 }
-            })
-            .collect()
+            }
+        }
+        Ok(out)
     }
 }

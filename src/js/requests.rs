@@ -2,6 +2,7 @@
 //! the core's builder unchanged, and renames the core's field names in errors to the option
 //! names a JS caller wrote.
 
+use crate::prelude::*;
 use crate::{
     Account, ApiBase, CallDetails, ConnectToFlow, ConnectTwoNumbers, Country, Credentials, Format,
     HttpRequest, Region, RequestError,
@@ -10,47 +11,42 @@ use crate::{
 use super::error::{Code, Failure};
 use super::options::{Options, ACCOUNT, CALL, DETAILS, FLOW, SEND, TWO_NUMBERS};
 
-/// The option a core field name stands for, and whether it holds a phone number.
-fn option_name(field: &str, options: &Options) -> (&'static str, bool) {
-    match field {
-        "From" => ("from", true),
-        "CallerId" => ("callerId", true),
-        "To" => ("to", true),
-        // The core names the flow by its form field, `Url`, whichever option made it.
-        "Url" if options.has("flowUrl") && !options.has("appId") => ("flowUrl", false),
-        "Url" => ("appId", false),
-        "CallType" => ("callType", false),
-        "TimeLimit" => ("timeLimit", false),
-        "TimeOut" => ("timeOut", false),
-        "StatusCallback" => ("statusCallback", false),
-        "CustomField" => ("customField", false),
-        "Record" => ("record", false),
-        "RecordingChannels" => ("recordingChannels", false),
-        "RecordingFormat" => ("recordingFormat", false),
-        "WaitUrl" => ("waitUrl", false),
-        "StatusCallbackEvents" => ("statusCallbackEvents", false),
-        "StatusCallbackContentType" => ("statusCallbackContentType", false),
-        "CallSid" => ("callSid", false),
-        "account_sid" => ("accountSid", false),
-        "api_key" => ("apiKey", false),
-        "api_token" => ("apiToken", false),
-        "base_url" => ("baseUrl", false),
-        "region" => ("region", false),
-        "format" => ("format", false),
-        _ => ("options", false),
+/// The option a core field name stands for: `TimeLimit` is `timeLimit`, `api_key` is `apiKey`
+/// (every option is its field's name in camelCase), except that the flow's one field, `Url`,
+/// comes from `appId` or `flowUrl`.
+fn option_name(field: &str, options: &Options) -> String {
+    if field == "Url" {
+        let by_url = options.has("flowUrl") && !options.has("appId");
+        return if by_url { "flowUrl" } else { "appId" }.to_owned();
     }
+    let mut name = String::with_capacity(field.len());
+    let mut word_start = false;
+    for c in field.chars() {
+        if c == '_' {
+            word_start = true;
+        } else if name.is_empty() {
+            name.push(c.to_ascii_lowercase());
+        } else if word_start {
+            name.push(c.to_ascii_uppercase());
+            word_start = false;
+        } else {
+            name.push(c);
+        }
+    }
+    name
 }
 
 /// The core's error with the option's JS name. A phone number that was given but could not be
 /// read is `invalid_phone`; a missing one is an `invalid_option` like any other.
 fn request_failure(error: &RequestError, options: &Options) -> Failure {
-    let (field, phone) = option_name(error.field(), options);
-    let code = if phone && options.has(field) {
+    let field = option_name(error.field(), options);
+    let phone = matches!(error.field(), "From" | "CallerId" | "To");
+    let code = if phone && options.has(&field) {
         Code::InvalidPhone
     } else {
         Code::InvalidOption
     };
-    Failure::field(code, field, error.problem())
+    Failure::field(code, &field, error.problem())
 }
 
 /// Reads the account options into the core's [`Account`].

@@ -92,9 +92,13 @@ fn leg_json(leg: &Leg) -> String {
 }
 
 fn legs_json(legs: &[Leg]) -> String {
-    let items: Vec<String> = legs.iter().map(leg_json).collect();
     let mut out = String::from("[");
-    out.push_str(&items.join(","));
+    for (index, leg) in legs.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        out.push_str(&leg_json(leg));
+    }
     out.push(']');
     out
 }
