@@ -8,6 +8,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::form::Form;
 use crate::phone::{Country, PhoneNumber};
 use crate::request::{check_path_segment, Account, HttpRequest, HttpUrl, Method, RequestError};
 use crate::text::{concat, decimal, quoted, signed_decimal};
@@ -351,31 +352,6 @@ macro_rules! common_setters {
             self
         }
     };
-}
-
-/// A form body under construction, in the order fields are added.
-struct Form(form_urlencoded::Serializer<'static, String>);
-
-impl Form {
-    fn new() -> Form {
-        Form(form_urlencoded::Serializer::new(String::new()))
-    }
-
-    fn field(&mut self, name: &str, value: &str) -> &mut Self {
-        self.0.append_pair(name, value);
-        self
-    }
-
-    fn optional(&mut self, name: &str, value: Option<&str>) -> &mut Self {
-        if let Some(value) = value {
-            self.0.append_pair(name, value);
-        }
-        self
-    }
-
-    fn finish(mut self) -> String {
-        self.0.finish()
-    }
 }
 
 impl CommonOptions {

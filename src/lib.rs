@@ -75,6 +75,7 @@ mod base64;
 mod call;
 mod callback;
 mod calls;
+mod form;
 mod phone;
 mod request;
 mod text;

@@ -8,6 +8,7 @@ use crate::prelude::*;
 
 use core::fmt;
 
+use crate::form::decode;
 use crate::text::{concat, decimal, parse_unsigned, push_escaped, quoted};
 
 /// How deeply bodies may nest. Exotel's go three levels deep; the limit keeps hostile input
@@ -1010,9 +1011,9 @@ fn read_urlencoded(text: &str) -> Result<Value, ParseError> {
                 " without `=`",
             ])));
         }
-        // form_urlencoded decodes `+` and percent escapes, replacing invalid UTF-8 lossily.
-        if let Some(pair) = form_urlencoded::parse(piece.as_bytes()).next() {
-            pairs.push((pair.0.into_owned(), pair.1.into_owned()));
+        // `+` and percent escapes decoded, invalid UTF-8 replaced (crate::form).
+        if let Some((name, value)) = piece.split_once('=') {
+            pairs.push((decode(name), decode(value)));
         }
     }
     if pairs.is_empty() {

@@ -21,6 +21,7 @@
 use super::config::SandboxTimings;
 use super::time::exotel_ist;
 use super::upstream::RawResponse;
+use crate::form::Form;
 use crate::{Call, CallStatus, Direction, ExotelError, HttpRequest, Method, Price, MAX_TIME_LIMIT};
 
 /// How long after the callback Call Details starts reporting the outcome. Exotel's records
@@ -303,9 +304,7 @@ fn check_connect_form(request: &HttpRequest, account: &str) -> Result<ConnectFor
         return Err("Expected a form body (application/x-www-form-urlencoded)".to_owned());
     }
     let body = request.body.as_deref().unwrap_or_default();
-    let fields: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let fields = crate::form::pairs(body);
     let field = |name: &str| {
         fields
             .iter()
@@ -397,12 +396,12 @@ fn connect(
     };
     let call = timeline.call(&sid, account, parties, 0);
     let callback = form.status_callback.map(|url| {
-        let body = form_urlencoded::Serializer::new(String::new())
-            .append_pair("CallSid", &sid)
-            .append_pair("Status", outcome.final_status().as_str())
-            .append_pair("RecordingUrl", "")
-            .append_pair("DateUpdated", &exotel_ist(now_ms + timeline.callback_at()))
-            .finish();
+        let mut body = Form::new();
+        body.field("CallSid", &sid)
+            .field("Status", outcome.final_status().as_str())
+            .field("RecordingUrl", "")
+            .field("DateUpdated", &exotel_ist(now_ms + timeline.callback_at()));
+        let body = body.finish();
         ScheduledCallback {
             url,
             body,

@@ -5,6 +5,7 @@ use worker::wasm_bindgen::JsValue;
 use worker::{console_warn, AbortSignal, Fetch, Headers, RequestInit};
 
 use super::config::Turnstile;
+use crate::form::Form;
 
 /// Longest token Cloudflare issues.
 const MAX_TOKEN_LEN: usize = 2048;
@@ -23,12 +24,10 @@ pub async fn verify(turnstile: &Turnstile, token: Option<&str>, remote_ip: Optio
     let Some(token) = token.filter(|t| !t.is_empty() && t.len() <= MAX_TOKEN_LEN) else {
         return false;
     };
-    let mut form = form_urlencoded::Serializer::new(String::new());
-    form.append_pair("secret", &turnstile.secret);
-    form.append_pair("response", token);
-    if let Some(ip) = remote_ip {
-        form.append_pair("remoteip", ip);
-    }
+    let mut form = Form::new();
+    form.field("secret", &turnstile.secret)
+        .field("response", token)
+        .optional("remoteip", remote_ip);
     let body = form.finish();
     match siteverify(&turnstile.verify_url, body).await {
         Ok(verdict) => verdict,
