@@ -39,6 +39,7 @@ lint:
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --features worker --target $(WASM_TARGET) -- -D warnings
 	cargo clippy --features worker --lib --tests -- -D warnings
+	cargo clippy --features js --target $(WASM_TARGET) --lib -- -D warnings
 
 test-native: lint ## the Rust core: unit, fixture and doc tests, and the wasm32 build of the core
 	cargo test --all-targets

@@ -1,6 +1,85 @@
 /* tslint:disable */
 /* eslint-disable */
 /**
+ * Builds the request that connects a number to a call flow: Exotel calls `from` and, when they
+ * pick up, connects them to the flow given by `appId` or `flowUrl`.
+ *
+ * Nothing is sent: send the result with any HTTP client (`fetch(request.url, request)`), or
+ * use {@link connect}, which sends it and parses the answer.
+ *
+ * @throws {ExotelConnectError} `invalid_option` naming the option at fault (`field`), or
+ * `invalid_phone` for a number that cannot be read.
+ *
+ * @example
+ * const request = connectRequest({
+ *   accountSid: "acme", apiKey: "key", apiToken: "token", region: "mumbai",
+ *   from: "098765 43210", callerId: "080 4711 2400", appId: "926",
+ * });
+ * // request.body === "From=%2B919876543210&CallerId=%2B918047112400&Url=http%3A%2F%2F..."
+ */
+export function connectRequest(options: ConnectOptions): HttpRequest;
+
+/**
+ * Builds the request that connects two numbers: Exotel calls `from` and, when they pick up,
+ * dials `to` and bridges the two.
+ *
+ * @throws {ExotelConnectError} `invalid_option` naming the option at fault (`field`), or
+ * `invalid_phone` for a number that cannot be read.
+ */
+export function connectTwoNumbersRequest(options: ConnectTwoNumbersOptions): HttpRequest;
+
+/**
+ * Builds the call details request (`GET .../Calls/<callSid>`): the fallback when a status
+ * callback is late or lost.
+ *
+ * @throws {ExotelConnectError} `invalid_option` naming the option at fault (`field`).
+ */
+export function callDetailsRequest(options: CallDetailsOptions): HttpRequest;
+
+/**
+ * Parses a Call from Exotel's JSON (`{"Call": {...}}`) or XML (`<TwilioResponse><Call>...`).
+ * Without a content type the format is read from the body itself.
+ *
+ * @throws {ExotelConnectError} `malformed_response` saying what was expected and what was got.
+ */
+export function parseCall(body: Body, contentType?: string | null): Call;
+
+/**
+ * Parses a whole Exotel response, for callers who send requests themselves: the Call of a
+ * success, or the error Exotel reported (`RestException`, in JSON or XML).
+ *
+ * @throws {ExotelConnectError} `exotel_error` with Exotel's `status` and `exotelMessage`, or
+ * `malformed_response` (with `status`) for a body that is not Exotel's.
+ */
+export function parseResponse(status: number, body: Body, contentType?: string | null): Call;
+
+/**
+ * Parses the status callback Exotel POSTs to `statusCallback` when a call ends: urlencoded or
+ * multipart form data, or JSON. Unknown fields are ignored.
+ *
+ * Exotel does not sign callbacks: check a secret in the callback URL before trusting one.
+ *
+ * @throws {ExotelConnectError} `malformed_response` saying what was expected and what was got.
+ */
+export function parseStatusCallback(body: Body, contentType?: string | null): StatusCallback;
+
+/**
+ * Turns a phone number as a person typed it into E.164: `"098765-43210"` becomes
+ * `"+919876543210"`. Numbers without a country code are read as `defaultCountry`'s (India when
+ * left out).
+ *
+ * @throws {ExotelConnectError} `invalid_phone` saying what was expected and what was got, or
+ * `invalid_option` for a `defaultCountry` this package has no rules for.
+ */
+export function normalizePhone(input: string, defaultCountry?: CountryCode | null): string;
+
+/**
+ * Whether `value` is an error this package threw, for `catch (e)` blocks in TypeScript, where
+ * `e` is `unknown`.
+ */
+export function isExotelConnectError(value: unknown): value is ExotelConnectError;
+
+/**
  * Sends {@link connectRequest}`(options)` with `fetch` and resolves to the Call Exotel answered
  * with. A Call means Exotel accepted the request, not that anyone answered: the outcome comes
  * later, in a status callback or from {@link callDetails}.
@@ -291,84 +370,3 @@ export interface ExotelConnectError extends Error {
 
 /** A body as received: text, or bytes (a `Uint8Array`, a Node `Buffer`, an `ArrayBuffer`). */
 export type Body = string | Uint8Array | ArrayBuffer;
-
-
-
-/**
- * Builds the call details request (`GET .../Calls/<callSid>`): the fallback when a status
- * callback is late or lost.
- *
- * @throws {ExotelConnectError} `invalid_option` naming the option at fault (`field`).
- */
-export function callDetailsRequest(options: CallDetailsOptions): HttpRequest;
-
-/**
- * Builds the request that connects a number to a call flow: Exotel calls `from` and, when they
- * pick up, connects them to the flow given by `appId` or `flowUrl`.
- *
- * Nothing is sent: send the result with any HTTP client (`fetch(request.url, request)`), or
- * use {@link connect}, which sends it and parses the answer.
- *
- * @throws {ExotelConnectError} `invalid_option` naming the option at fault (`field`), or
- * `invalid_phone` for a number that cannot be read.
- *
- * @example
- * const request = connectRequest({
- *   accountSid: "acme", apiKey: "key", apiToken: "token", region: "mumbai",
- *   from: "098765 43210", callerId: "080 4711 2400", appId: "926",
- * });
- * // request.body === "From=%2B919876543210&CallerId=%2B918047112400&Url=http%3A%2F%2F..."
- */
-export function connectRequest(options: ConnectOptions): HttpRequest;
-
-/**
- * Builds the request that connects two numbers: Exotel calls `from` and, when they pick up,
- * dials `to` and bridges the two.
- *
- * @throws {ExotelConnectError} `invalid_option` naming the option at fault (`field`), or
- * `invalid_phone` for a number that cannot be read.
- */
-export function connectTwoNumbersRequest(options: ConnectTwoNumbersOptions): HttpRequest;
-
-/**
- * Whether `value` is an error this package threw, for `catch (e)` blocks in TypeScript, where
- * `e` is `unknown`.
- */
-export function isExotelConnectError(value: unknown): value is ExotelConnectError;
-
-/**
- * Turns a phone number as a person typed it into E.164: `"098765-43210"` becomes
- * `"+919876543210"`. Numbers without a country code are read as `defaultCountry`'s (India when
- * left out).
- *
- * @throws {ExotelConnectError} `invalid_phone` saying what was expected and what was got, or
- * `invalid_option` for a `defaultCountry` this package has no rules for.
- */
-export function normalizePhone(input: string, defaultCountry?: CountryCode): string;
-
-/**
- * Parses a Call from Exotel's JSON (`{"Call": {...}}`) or XML (`<TwilioResponse><Call>...`).
- * Without a content type the format is read from the body itself.
- *
- * @throws {ExotelConnectError} `malformed_response` saying what was expected and what was got.
- */
-export function parseCall(body: Body, contentType?: string | null): Call;
-
-/**
- * Parses a whole Exotel response, for callers who send requests themselves: the Call of a
- * success, or the error Exotel reported (`RestException`, in JSON or XML).
- *
- * @throws {ExotelConnectError} `exotel_error` with Exotel's `status` and `exotelMessage`, or
- * `malformed_response` (with `status`) for a body that is not Exotel's.
- */
-export function parseResponse(status: number, body: Body, contentType?: string | null): Call;
-
-/**
- * Parses the status callback Exotel POSTs to `statusCallback` when a call ends: urlencoded or
- * multipart form data, or JSON. Unknown fields are ignored.
- *
- * Exotel does not sign callbacks: check a secret in the callback URL before trusting one.
- *
- * @throws {ExotelConnectError} `malformed_response` saying what was expected and what was got.
- */
-export function parseStatusCallback(body: Body, contentType?: string | null): StatusCallback;

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Pinned versions. WASM_BINDGEN must equal the wasm-bindgen version in Cargo.lock (the CLI and
-# the library must match exactly); `make check-pins` verifies it.
+# the library must match exactly); scripts/build-pkg.sh checks it.
 WASM_BINDGEN_VERSION=0.2.130
 WORKER_BUILD_VERSION=0.8.7
 # The npm package's wasm is built with this nightly (scripts/build-pkg.sh says why), pinned by

@@ -182,7 +182,7 @@ test('connect(): a fetch that throws or returns junk is a network_error, not a c
   assert.equal(e3.field, 'fetch');
 });
 
-// Moved from src/js/tests.rs when the senders moved from wasm to the JS glue (js/send.js).
+// The senders are JS (js/api.js): their failures are tested here, through the package.
 for (const [flavour, m] of [['esm', esm], ['cjs', cjs]]) {
   test(`${flavour}: connect() failures of a given fetch reject with their codes`, async () => {
     const cases = [
