@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { STEPS, announcement, duration, errorView, isTerminal, retryText, sendingView, statusView } from '../../www/call-state.js';
 import { COUNTRIES, describePrefixes, explain, formatE164, localNormalize } from '../../www/phone.js';
-import { BUDGET_BYTES, kb, pageFiles } from './size.mjs';
 
 const STATUSES = ['queued', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled', 'unknown'];
 const CODES = ['destination_not_allowed', 'rate_limited', 'captcha_failed', 'exotel_rejected', 'origin_not_allowed',
@@ -122,10 +121,3 @@ test('numbers shown back to the visitor, and where calls can go', () => {
   assert.deepEqual(COUNTRIES.map((c) => c.code).sort(), ['AE', 'CA', 'GB', 'IN', 'SG', 'US']);
 });
 
-test(`the page weighs at most ${kb(BUDGET_BYTES)} gzipped (www without vendor/)`, () => {
-  const files = pageFiles();
-  const total = files.reduce((sum, f) => sum + f.gz, 0);
-  assert.ok(files.some((f) => f.file === 'index.html'));
-  assert.ok(!files.some((f) => f.file.startsWith('vendor')));
-  assert.ok(total <= BUDGET_BYTES, `${kb(total)} gzipped`);
-});
