@@ -62,6 +62,9 @@ fn encode_into(out: &mut String, text: &str) {
 /// after it stays as it is); bytes that are not UTF-8 become U+FFFD.
 pub(crate) fn decode(component: &str) -> String {
     let bytes = component.as_bytes();
+    if !bytes.iter().any(|&b| b == b'+' || b == b'%') {
+        return component.to_owned();
+    }
     let hex = |at: usize| bytes.get(at).and_then(|&b| char::from(b).to_digit(16));
     let mut out = Vec::with_capacity(bytes.len());
     let mut at = 0;

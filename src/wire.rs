@@ -15,6 +15,11 @@ use crate::text::{concat, decimal, parse_unsigned, push_escaped, quoted};
 /// from exhausting the stack.
 const MAX_DEPTH: usize = 16;
 
+/// How many fields one object may have. Exotel's have a few dozen; the limit keeps a hostile
+/// body (a megabyte of distinct names) from making the lookups in a [`Value::Object`], which
+/// are linear, quadratic.
+pub(crate) const MAX_FIELDS: usize = 256;
+
 /// A body read into a tree.
 #[derive(Debug, Clone)]
 pub(crate) enum Value {
@@ -232,6 +237,8 @@ pub enum ParseError {
     Form(String),
     /// The body nests deeper than any Exotel body does.
     TooDeep,
+    /// An object of the body has more fields than any Exotel body does.
+    TooManyFields,
     /// The body is well-formed but lacks the expected envelope, e.g. `Call`.
     MissingEnvelope(&'static str),
     /// A required field is missing or empty.
@@ -279,6 +286,11 @@ impl ParseError {
                 "expected at most ",
                 &decimal(MAX_DEPTH as u64),
                 " levels of nesting, but got more",
+            ]),
+            ParseError::TooManyFields => concat(&[
+                "expected at most ",
+                &decimal(MAX_FIELDS as u64),
+                " fields in an object, but got more",
             ]),
             ParseError::MissingEnvelope(name) => {
                 concat(&["expected a `", name, "` object, but the body has none"])
@@ -693,9 +705,12 @@ impl JsonReader<'_> {
             self.skip_whitespace();
             // A repeated key keeps its last value, as serde_json's map did.
             let value = self.value(depth + 1)?;
-            match field_mut(&mut fields, &key) {
-                Some(existing) => *existing = value,
-                None => fields.push((key, value)),
+            if let Some(existing) = field_mut(&mut fields, &key) {
+                *existing = value;
+            } else if fields.len() == MAX_FIELDS {
+                return Err(ParseError::TooManyFields);
+            } else {
+                fields.push((key, value));
             }
             self.skip_whitespace();
             match self.peek() {
@@ -725,15 +740,22 @@ struct Element {
 }
 
 /// Adds a child element's value; a repeated name turns into a list of all its values.
-fn add_child(children: &mut Vec<(String, Value)>, name: String, value: Value) {
+fn add_child(
+    children: &mut Vec<(String, Value)>,
+    name: String,
+    value: Value,
+) -> Result<(), ParseError> {
+    let full = children.len() == MAX_FIELDS;
     match field_mut(children, &name) {
-        None => children.push((name, value)),
         Some(Value::Array(items)) => items.push(value),
         Some(existing) => {
             let first = core::mem::replace(existing, Value::Null);
             *existing = Value::Array(vec![first, value]);
         }
+        None if full => return Err(ParseError::TooManyFields),
+        None => children.push((name, value)),
     }
+    Ok(())
 }
 
 impl Element {
@@ -849,7 +871,7 @@ fn read_xml(text: &str) -> Result<Value, ParseError> {
             }
             let (name, value) = element.into_entry();
             if let Some((_, parent)) = stack.last_mut() {
-                add_child(&mut parent.children, name, value);
+                add_child(&mut parent.children, name, value)?;
             }
             seen_root |= stack.len() == 1;
         } else {
@@ -875,7 +897,7 @@ fn read_xml(text: &str) -> Result<Value, ParseError> {
                 .to_owned();
             if empty {
                 if let Some((_, parent)) = stack.last_mut() {
-                    add_child(&mut parent.children, local, Value::Null);
+                    add_child(&mut parent.children, local, Value::Null)?;
                 }
                 seen_root |= stack.len() == 1;
             } else {
@@ -1019,11 +1041,11 @@ fn read_urlencoded(text: &str) -> Result<Value, ParseError> {
     if pairs.is_empty() {
         return Err(ParseError::Form("got no fields".to_owned()));
     }
-    Ok(nest_pairs(pairs))
+    nest_pairs(pairs)
 }
 
 /// Builds an object from flat form pairs, nesting bracketed names.
-fn nest_pairs(pairs: Vec<(String, String)>) -> Value {
+fn nest_pairs(pairs: Vec<(String, String)>) -> Result<Value, ParseError> {
     let mut root = Vec::new();
     for (name, value) in pairs {
         let mut path: Vec<&str> = Vec::new();
@@ -1040,33 +1062,37 @@ fn nest_pairs(pairs: Vec<(String, String)>) -> Value {
         if path.len() > MAX_DEPTH {
             continue;
         }
-        insert_path(&mut root, &path, value);
+        insert_path(&mut root, &path, value)?;
     }
-    Value::Object(root)
+    Ok(Value::Object(root))
 }
 
 /// Puts `value` at `path` (`["Legs", "0", "Status"]`), making the objects on the way. The first
 /// value given for a name is kept; a later one, or one under a name that already holds text, is
 /// dropped.
-fn insert_path(fields: &mut Vec<(String, Value)>, path: &[&str], value: String) {
+fn insert_path(
+    fields: &mut Vec<(String, Value)>,
+    path: &[&str],
+    value: String,
+) -> Result<(), ParseError> {
     let Some((first, rest)) = path.split_first() else {
-        return;
+        return Ok(());
     };
     let index = match fields.iter().position(|(name, _)| name == first) {
         Some(index) => index,
+        None if fields.len() == MAX_FIELDS => return Err(ParseError::TooManyFields),
         None if rest.is_empty() => {
             fields.push(((*first).to_owned(), Value::Text(value)));
-            return;
+            return Ok(());
         }
         None => {
             fields.push(((*first).to_owned(), Value::Object(Vec::new())));
             fields.len() - 1
         }
     };
-    if let Some((_, Value::Object(child))) = fields.get_mut(index) {
-        if !rest.is_empty() {
-            insert_path(child, rest, value);
-        }
+    match fields.get_mut(index) {
+        Some((_, Value::Object(child))) if !rest.is_empty() => insert_path(child, rest, value),
+        _ => Ok(()),
     }
 }
 
@@ -1120,7 +1146,7 @@ fn read_multipart(text: &str, boundary: Option<&str>) -> Result<Value, ParseErro
     if pairs.is_empty() {
         return Err(ParseError::Multipart("got no parts".to_owned()));
     }
-    Ok(nest_pairs(pairs))
+    nest_pairs(pairs)
 }
 
 /// The `name` parameter of a `Content-Disposition: form-data; name="X"` header.
@@ -1210,6 +1236,44 @@ mod tests {
     fn json_depth_is_bounded() {
         let deep = "[".repeat(40) + &"]".repeat(40);
         assert_eq!(read_json(&deep), Err(ParseError::TooDeep));
+    }
+
+    #[test]
+    fn a_megabyte_of_distinct_names_is_refused_at_the_field_limit() {
+        // 100,000 distinct fields, in every encoding and in a nested form object: each is
+        // refused as soon as an object passes MAX_FIELDS, never read quadratically.
+        let names: Vec<String> = (0..100_000).map(|i| format!("f{i}")).collect();
+        let json = format!(
+            "{{{}}}",
+            names
+                .iter()
+                .map(|n| format!("\"{n}\":1"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let xml = format!(
+            "<r>{}</r>",
+            names.iter().map(|n| format!("<{n}/>")).collect::<String>()
+        );
+        let form = names
+            .iter()
+            .map(|n| format!("{n}=1"))
+            .collect::<Vec<_>>()
+            .join("&");
+        let nested = names
+            .iter()
+            .map(|n| format!("Legs[{n}]=1"))
+            .collect::<Vec<_>>()
+            .join("&");
+        assert!(json.len() > 700_000 && xml.len() > 700_000);
+        assert_eq!(read_json(&json), Err(ParseError::TooManyFields));
+        assert_eq!(read_xml(&xml), Err(ParseError::TooManyFields));
+        assert_eq!(read_urlencoded(&form), Err(ParseError::TooManyFields));
+        assert_eq!(read_urlencoded(&nested), Err(ParseError::TooManyFields));
+        assert_eq!(
+            ParseError::TooManyFields.to_string(),
+            "expected at most 256 fields in an object, but got more"
+        );
     }
 
     #[test]

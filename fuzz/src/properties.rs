@@ -34,6 +34,8 @@ pub const BOUNDARY: &str = "----exotelBoundary7MA4YWxkTrZu0gW";
 
 /// The core's nesting limit (`MAX_DEPTH` in src/wire.rs).
 const MAX_DEPTH: usize = 16;
+/// The core's limit on the distinct fields of one object (`MAX_FIELDS` in src/wire.rs).
+const MAX_FIELDS: usize = 256;
 
 fn multipart_type() -> String {
     format!("multipart/form-data; boundary={BOUNDARY}")
@@ -361,8 +363,8 @@ impl Json {
         }
     }
 
-    /// serde_json's reading of `data`, or why it refuses it; nesting beyond the core's limit is
-    /// refused as the core refuses it.
+    /// serde_json's reading of `data`, or why it refuses it; nesting or fields beyond the core's
+    /// limits are refused as the core refuses them.
     pub fn read(data: &[u8]) -> Result<Json, String> {
         let text = std::str::from_utf8(data).map_err(|e| e.to_string())?;
         let raw: &RawValue = serde_json::from_str(text).map_err(|e| e.to_string())?;
@@ -381,6 +383,9 @@ impl Json {
                 let mut out = BTreeMap::new();
                 for (key, child) in members.0 {
                     out.insert(key, Json::walk(child, depth + 1)?);
+                }
+                if out.len() > MAX_FIELDS {
+                    return Err("too many fields".to_owned());
                 }
                 Json::Object(out)
             }
@@ -421,7 +426,11 @@ fn json_reader_agrees(data: &[u8], ours: Option<&ParseError>) -> Result<Json, St
     let refused = matches!(
         ours,
         Some(
-            ParseError::Json(_) | ParseError::TooDeep | ParseError::EmptyBody | ParseError::NotUtf8
+            ParseError::Json(_)
+                | ParseError::TooDeep
+                | ParseError::TooManyFields
+                | ParseError::EmptyBody
+                | ParseError::NotUtf8
         )
     );
     match &reference {

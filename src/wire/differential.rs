@@ -14,7 +14,7 @@ use std::path::Path;
 use quick_xml::events::Event;
 use serde_json::value::RawValue;
 
-use super::{add_child, read_json, read_xml, Element, ParseError, Value, MAX_DEPTH};
+use super::{add_child, read_json, read_xml, Element, ParseError, Value, MAX_DEPTH, MAX_FIELDS};
 
 #[path = "../../tests/support/json_members.rs"]
 mod json_members;
@@ -41,6 +41,9 @@ fn json_value(raw: &RawValue, depth: usize) -> Result<Value, ParseError> {
             let mut out = BTreeMap::new();
             for (key, child) in members {
                 out.insert(key, json_value(child, depth + 1)?);
+            }
+            if out.len() > MAX_FIELDS {
+                return Err(ParseError::TooManyFields);
             }
             Value::Object(out.into_iter().collect())
         }
@@ -105,7 +108,7 @@ fn reference_xml(text: &str) -> Result<Value, ParseError> {
                 }
                 let name = element_name(start.local_name().as_ref())?;
                 if let Some(parent) = stack.last_mut() {
-                    add_child(&mut parent.children, name, Value::Null);
+                    add_child(&mut parent.children, name, Value::Null)?;
                 }
                 seen_root |= stack.len() == 1;
             }
@@ -117,7 +120,7 @@ fn reference_xml(text: &str) -> Result<Value, ParseError> {
                     return Err(ParseError::Xml("got an unmatched end tag".to_owned()));
                 };
                 let (name, value) = element.into_entry();
-                add_child(&mut parent.children, name, value);
+                add_child(&mut parent.children, name, value)?;
                 seen_root |= stack.len() == 1;
             }
             Event::Text(content) => {
@@ -322,4 +325,30 @@ fn safety_refusals_are_the_same() {
     let deep = "[".repeat(40) + &"]".repeat(40);
     assert_eq!(read_json(&deep), Err(ParseError::TooDeep));
     assert_eq!(reference_json(&deep), Err(ParseError::TooDeep));
+    // Distinct fields up to the limit are read; one more is refused. Repeats do not count.
+    for (count, expected) in [(MAX_FIELDS, true), (MAX_FIELDS + 1, false)] {
+        let json = format!(
+            "{{{}}}",
+            (0..count)
+                .map(|i| format!("\"f{i}\": {i}, \"f0\": 0"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let xml = format!(
+            "<r>{}</r>",
+            (0..count)
+                .map(|i| format!("<f{i}/><f0/>"))
+                .collect::<String>()
+        );
+        for (ours, theirs) in [
+            (read_json(&json), reference_json(&json)),
+            (read_xml(&xml), reference_xml(&xml)),
+        ] {
+            assert_eq!(ours.is_ok(), expected, "{count} fields: {ours:?}");
+            assert_eq!(ours, theirs);
+            if !expected {
+                assert_eq!(ours, Err(ParseError::TooManyFields));
+            }
+        }
+    }
 }
