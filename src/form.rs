@@ -8,22 +8,23 @@
 
 use crate::prelude::*;
 
-/// A form body under construction, in the order fields are added.
-pub(crate) struct Form(String);
+/// A form body under construction, in the order fields are added. Kept as bytes: everything
+/// written is ASCII (bytes kept as they are, `+`, `%XX`).
+pub(crate) struct Form(Vec<u8>);
 
 impl Form {
     pub(crate) fn new() -> Form {
-        Form(String::new())
+        Form(Vec::new())
     }
 
     /// Appends `name=value`, each encoded: ASCII letters, digits and `*-._` as they are, a
     /// space as `+`, every other byte of the UTF-8 as `%XX`.
     pub(crate) fn field(&mut self, name: &str, value: &str) -> &mut Self {
         if !self.0.is_empty() {
-            self.0.push('&');
+            self.0.push(b'&');
         }
         encode_into(&mut self.0, name);
-        self.0.push('=');
+        self.0.push(b'=');
         encode_into(&mut self.0, value);
         self
     }
@@ -37,25 +38,31 @@ impl Form {
     }
 
     pub(crate) fn finish(self) -> String {
-        self.0
+        // Only ASCII was written, so this is always UTF-8.
+        String::from_utf8(self.0).unwrap_or_default()
     }
 }
 
-fn encode_into(out: &mut String, text: &str) {
+fn encode_into(out: &mut Vec<u8>, text: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for byte in text.bytes() {
-        match byte {
-            b'*' | b'-' | b'.' | b'_' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z' => {
-                out.push(char::from(byte));
-            }
-            b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(char::from(HEX[usize::from(byte >> 4)]));
-                out.push(char::from(HEX[usize::from(byte & 0xf)]));
-            }
+    let kept =
+        |byte: &u8| byte.is_ascii_alphanumeric() || matches!(byte, b'*' | b'-' | b'.' | b'_');
+    out.reserve(text.len());
+    let mut rest = text.as_bytes();
+    // Runs of bytes kept as they are are copied whole, then the byte that ended the run escaped.
+    while let Some(run) = rest.iter().position(|byte| !kept(byte)) {
+        out.extend_from_slice(&rest[..run]);
+        match rest[run] {
+            b' ' => out.push(b'+'),
+            byte => out.extend_from_slice(&[
+                b'%',
+                HEX[usize::from(byte >> 4)],
+                HEX[usize::from(byte & 0xf)],
+            ]),
         }
+        rest = &rest[run + 1..];
     }
+    out.extend_from_slice(rest);
 }
 
 /// A form name or value decoded: `+` is a space and `%XX` a byte (a `%` without two hex digits
@@ -111,6 +118,7 @@ mod tests {
             "+91 98765 43210",
             "https://example.com/exotel/status/tok?x=1#y",
             "é 日本 😀 \u{feff}",
+            "a日b-c.d_e*f~g",
             "%41%4g%%2",
         ]
         .iter()
