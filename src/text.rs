@@ -67,18 +67,22 @@ pub(crate) fn signed_decimal(value: i64) -> String {
 
 /// A code point as `U+XXXX`: upper-case hex, at least four digits.
 pub(crate) fn code_point(c: char) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::from("U+");
-    let value = u32::from(c);
+    push_hex(&mut out, u32::from(c), 4, b"0123456789ABCDEF");
+    out
+}
+
+/// Appends `value` in hex with `digits` (a code point's six at most), without leading zeros
+/// beyond `min_digits`.
+fn push_hex(out: &mut String, value: u32, min_digits: u32, digits: &[u8; 16]) {
     let mut shift = 20;
-    // Skip leading zero digits beyond the four every code point gets.
-    while shift > 12 && (value >> shift) & 0xf == 0 {
+    while shift >= 4 * min_digits && (value >> shift) & 0xf == 0 {
         shift -= 4;
     }
     loop {
-        out.push(char::from(HEX[((value >> shift) & 0xf) as usize]));
+        out.push(char::from(digits[((value >> shift) & 0xf) as usize]));
         if shift == 0 {
-            return out;
+            return;
         }
         shift -= 4;
     }
@@ -99,7 +103,6 @@ pub(crate) fn quoted(text: &str) -> String {
 /// override, a no-break space, U+2028...). Letters, digits and symbols of any script are kept,
 /// so a message shows what was typed.
 pub(crate) fn push_escaped(out: &mut String, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     for c in text.chars() {
         match c {
             '\n' => out.push_str("\\n"),
@@ -112,18 +115,7 @@ pub(crate) fn push_escaped(out: &mut String, text: &str) {
             }
             c if is_invisible(c) => {
                 out.push_str("\\u{");
-                let value = u32::from(c);
-                let mut shift = 20;
-                while shift > 0 && (value >> shift) & 0xf == 0 {
-                    shift -= 4;
-                }
-                loop {
-                    out.push(char::from(HEX[((value >> shift) & 0xf) as usize]));
-                    if shift == 0 {
-                        break;
-                    }
-                    shift -= 4;
-                }
+                push_hex(out, u32::from(c), 1, b"0123456789abcdef");
                 out.push('}');
             }
             c => out.push(c),

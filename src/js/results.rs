@@ -4,6 +4,7 @@
 
 use crate::call::push_json_string;
 use crate::prelude::*;
+use crate::text::decimal;
 use crate::{Call, CallLegDetails, HttpRequest, Leg, StatusCallback};
 
 /// A JSON object written field by field. Results cross into JS as one JSON text and one call to
@@ -49,7 +50,7 @@ impl JsonObject {
     pub(crate) fn number(&mut self, key: &str, value: Option<u64>) {
         self.key(key);
         match value {
-            Some(seconds) => push_decimal(&mut self.out, seconds),
+            Some(seconds) => self.out.push_str(&decimal(seconds)),
             None => self.out.push_str("null"),
         }
     }
@@ -63,23 +64,6 @@ impl JsonObject {
     pub(crate) fn finish(mut self) -> String {
         self.out.push('}');
         self.out
-    }
-}
-
-/// `value` in decimal, without `core::fmt`.
-fn push_decimal(out: &mut String, mut value: u64) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            break;
-        }
-    }
-    for &digit in &digits[start..] {
-        out.push(char::from(digit));
     }
 }
 
