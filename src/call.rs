@@ -553,7 +553,8 @@ impl Call {
 }
 
 /// A JSON string literal: quotes, backslashes and control characters escaped.
-fn json_string(text: &str) -> String {
+/// `text` as a JSON string literal (also the npm package's answer to `normalizePhone`).
+pub(crate) fn json_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     push_json_string(&mut out, text);
     out

@@ -3,6 +3,7 @@
 //! [`super::answer`]); js/api.js makes the `Error` object.
 
 use crate::prelude::*;
+use crate::text::concat;
 use crate::{ExotelError, ParseError, PhoneError, ResponseError};
 
 use super::results::JsonObject;
@@ -59,13 +60,9 @@ impl Failure {
     }
 
     pub(crate) fn field(code: Code, field: &str, problem: &str) -> Failure {
-        let mut message = String::from("invalid ");
-        message.push_str(field);
-        message.push_str(": ");
-        message.push_str(problem);
         Failure {
             field: Some(field.to_owned()),
-            ..Failure::new(code, message)
+            ..Failure::new(code, concat(&["invalid ", field, ": ", problem]))
         }
     }
 
@@ -76,10 +73,7 @@ impl Failure {
 
     /// A body that `parseCall` or `parseStatusCallback` could not read.
     pub(crate) fn malformed(what: &str, error: &ParseError) -> Failure {
-        let mut message = String::from("malformed ");
-        message.push_str(what);
-        message.push_str(": ");
-        message.push_str(&error.message());
+        let message = concat(&["malformed ", what, ": ", &error.message()]);
         Failure::new(Code::MalformedResponse, message)
     }
 

@@ -17,6 +17,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::call::json_string;
 use crate::prelude::*;
 use crate::{parse_call, parse_response, parse_status_callback, Country, PhoneNumber};
 
@@ -120,7 +121,7 @@ pub fn normalize_phone(input: &str, default_country: Option<String>) -> String {
     };
     answer(country.and_then(|country| {
         PhoneNumber::parse(input, country)
-            .map(|number| results::json_string(number.as_str()))
+            .map(|number| json_string(number.as_str()))
             .map_err(|e| Failure::phone(&e))
     }))
 }

@@ -9,7 +9,7 @@
 //! got. `undefined` and `null` are left out: not given.
 
 use crate::prelude::*;
-use crate::text::parse_unsigned;
+use crate::text::{concat, parse_unsigned};
 use crate::wire::{read_json, Value};
 
 use super::error::Failure;
@@ -136,11 +136,7 @@ impl Options {
 
     /// A refusal of `key`'s value: `expected <expected>, but got <what was got>`.
     fn refuse(key: &str, expected: &str, got: &str) -> Failure {
-        let mut problem = String::from("expected ");
-        problem.push_str(expected);
-        problem.push_str(", but got ");
-        problem.push_str(got);
-        Failure::option(key, &problem)
+        Failure::option(key, &concat(&["expected ", expected, ", but got ", got]))
     }
 
     /// A string option.
@@ -171,11 +167,11 @@ impl Options {
             Some(other) => return Err(Options::refuse(key, EXPECTED, type_name(other))),
         };
         // JSON.stringify writes every integer below 10^21 in plain digits (`5`, never `5.0` or
-        // `5e0`), so a whole number is an optional `-` and digits.
+        // `5e0`), so a whole number is an optional `-` and digits (a JSON number never starts
+        // with the `+` parse_unsigned would also take).
         let digits = text.strip_prefix('-').unwrap_or(text);
-        let whole = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
         match parse_unsigned(digits, 10) {
-            Some(magnitude) if whole && magnitude <= MAX_SAFE_INTEGER => {
+            Some(magnitude) if magnitude <= MAX_SAFE_INTEGER => {
                 // Exact: at most 2^53, well within an i64.
                 let magnitude = magnitude as i64;
                 Ok(Some(if digits.len() < text.len() {
@@ -210,8 +206,7 @@ impl Options {
             match item {
                 Value::Text(text) => out.push(text.clone()),
                 other => {
-                    let mut got = String::from(type_name(other));
-                    got.push_str(" in it");
+                    let got = concat(&[type_name(other), " in it"]);
                     return Err(Options::refuse(key, EXPECTED, &got));
                 }
             }

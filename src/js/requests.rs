@@ -1,6 +1,6 @@
-//! Options (as JSON, see [`super::options`]) in, the core's [`HttpRequest`] out: each builder reads its options, hands them to
-//! the core's builder unchanged, and renames the core's field names in errors to the option
-//! names a JS caller wrote.
+//! Options (as JSON, see [`super::options`]) in, the core's [`HttpRequest`] out: each builder
+//! reads its options, hands them to the core's builder unchanged, and renames the core's field
+//! names in errors to the option names a JS caller wrote.
 
 use crate::prelude::*;
 use crate::{

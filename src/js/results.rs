@@ -172,10 +172,3 @@ pub(crate) fn request_json(request: &HttpRequest) -> String {
     object.text("body", request.body.as_deref());
     object.finish()
 }
-
-/// `text` as a JSON string literal.
-pub(crate) fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    push_json_string(&mut out, text);
-    out
-}
