@@ -19,47 +19,49 @@ WASM_TARGET := wasm32-unknown-unknown
         test-native test-js test-worker test-browser \
         lint build-worker tools clean
 
-help: ## list the targets
+help: ## list the targets, a line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
 
-dev: ## run the Worker and page at http://127.0.0.1:8787 (sandbox mode unless .dev.vars configures Exotel)
+dev: ## run the Worker and page at http://127.0.0.1:8787 (sandbox mode unless .dev.vars configures Exotel), with the cron every minute
 	$(INSTALL) worker node
 	@# The page checks numbers with the npm package's wasm (www/vendor/), built by `make pkg`.
 	@[ -f www/vendor/exotel-connect/exotel_connect.js ] || $(MAKE) --no-print-directory pkg
 	scripts/dev.sh
 
-test: test-native test-js test-worker test-browser ## every test: native, wasm, npm package, Worker in workerd, browser
+test: lint test-native test-js test-worker test-browser ## every test: lint, native, wasm, npm package, Worker in workerd, browser
 
 tools: ## install every tool the build and tests use
 	$(INSTALL) all
 
-lint:
+lint: ## rustfmt and clippy (-D warnings) on every crate, natively and for wasm32
 	$(INSTALL) rust
 	cargo fmt --all -- --check
-	cargo clippy --all-targets -- -D warnings
-	cargo clippy --features worker --target $(WASM_TARGET) -- -D warnings
-	cargo clippy --features worker --lib --tests -- -D warnings
-	cargo clippy --features js --target $(WASM_TARGET) --lib -- -D warnings
+	cargo clippy --workspace --all-targets -- -D warnings
+	@# One wasm crate per run: the npm crate is no_std, and building it beside the Worker
+	@# would unify wasm-bindgen's `std` feature into it.
+	cargo clippy -p exotel-connect-worker --target $(WASM_TARGET) -- -D warnings
+	cargo clippy -p exotel-connect-npm --target $(WASM_TARGET) -- -D warnings
 
-test-native: lint ## the Rust core: unit, fixture and doc tests, and the wasm32 build of the core
-	cargo test --all-targets
-	cargo test --doc
-	cargo build --target $(WASM_TARGET)
+test-native: ## the Rust core: unit, fixture, fuzz-replay and doc tests, and its wasm32 build
+	$(INSTALL) rust
+	cargo test -p exotel-connect --all-targets
+	cargo test -p exotel-connect --doc
+	cargo build -p exotel-connect --target $(WASM_TARGET)
 	@echo "core builds for $(WASM_TARGET)"
 
-build-worker: ## build the Worker into build/ (worker-build, offline)
+build-worker: ## build the Worker crate (worker/) into build/ (worker-build, offline)
 	$(INSTALL) worker node
 	scripts/build-worker.sh
 
-test-worker: build-worker ## the Worker in workerd (wrangler dev) against a mock Exotel on 127.0.0.1
-	cargo test --features worker --lib worker::
+test-worker: build-worker ## the Worker: its Rust unit tests, then in workerd (wrangler dev) against a mock Exotel on 127.0.0.1
+	cargo test -p exotel-connect-worker --lib
 	node --test --test-concurrency=1 tests/worker/
 
 test-browser: pkg build-worker ## the page and widget in headless Chromium against the Worker (sandbox)
 	$(INSTALL) browser
 	node --test --test-concurrency=1 tests/browser/
 
-pkg: ## build the npm package into pkg/ and pkg/exotel-connect-<version>.tgz
+pkg: ## build the npm package (npm/) into pkg/ and pkg/exotel-connect-<version>.tgz
 	$(INSTALL) wasm node
 	scripts/build-pkg.sh
 
@@ -75,5 +77,5 @@ bench: pkg build-worker ## benchmarks beside their peers: sizes, core speed, Wor
 	$(INSTALL) bench node
 	scripts/bench.sh
 
-clean:
+clean: ## remove every build output and local state (target/, pkg/, build/, www/vendor/, .wrangler/)
 	rm -rf target pkg build www/vendor .wrangler test-artifacts fuzz/target

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the npm package `exotel-connect` into pkg/ and packs it into pkg/exotel-connect-<version>.tgz.
+# Builds the npm package `exotel-connect` (the crate in npm/ and the JS beside it) into pkg/ and
+# packs it into pkg/exotel-connect-<version>.tgz.
 #
 # One wasm build, two sets of JS glue around the same optimised .wasm:
 #   wasm-bindgen --target web     -> exotel_connect.js (ES module: browsers, Node ESM via node.mjs,
@@ -18,9 +19,9 @@ log() { printf '[build-pkg] %s\n' "$*" >&2; }
 started=$(date +%s)
 
 # A target dir of its own, so this build never waits on the Worker's cargo lock.
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target/js}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target/npm}"
 WASM_TARGET=wasm32-unknown-unknown
-OUT=target/js/bindgen
+OUT=target/npm/bindgen
 PKG=pkg
 
 scripts/install-tools.sh wasm
@@ -42,15 +43,17 @@ fi
 # never to panic): about 4 KB off the gzipped wasm every page downloads. The same code is
 # tested on stable too (wasm-bindgen-test in scripts/test-js.sh, the Rust tests).
 nightly=$(sed -n 's/^PKG_NIGHTLY=//p' scripts/install-tools.sh)
-log "cargo +$nightly build --release --target $WASM_TARGET --features js --lib -Zbuild-std=core,alloc"
+log "cargo +$nightly build -p exotel-connect-npm --release --target $WASM_TARGET -Zbuild-std=core,alloc"
 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
-  cargo "+$nightly" build --release --target "$WASM_TARGET" --features js --lib -Zbuild-std=core,alloc
-wasm="$CARGO_TARGET_DIR/$WASM_TARGET/release/exotel_connect.wasm"
+  cargo "+$nightly" build -p exotel-connect-npm --release --target "$WASM_TARGET" --lib -Zbuild-std=core,alloc
+wasm="$CARGO_TARGET_DIR/$WASM_TARGET/release/exotel_connect_npm.wasm"
+scripts/check-no-fmt.sh "$wasm"
 
 rm -rf "$OUT" && mkdir -p "$OUT"
 log "wasm-bindgen $cli_version (web, nodejs)"
-wasm-bindgen --target web --out-dir "$OUT/web" "$wasm"
-wasm-bindgen --target nodejs --out-dir "$OUT/node" "$wasm"
+# --out-name: the files are named for the package, not for the crate.
+wasm-bindgen --target web --out-name exotel_connect --out-dir "$OUT/web" "$wasm"
+wasm-bindgen --target nodejs --out-name exotel_connect --out-dir "$OUT/node" "$wasm"
 if ! cmp -s "$OUT/web/exotel_connect_bg.wasm" "$OUT/node/exotel_connect_bg.wasm"; then
   echo "the web and nodejs builds emitted different wasm: the package cannot share one file" >&2
   exit 1
@@ -67,15 +70,15 @@ node_modules/.bin/wasm-opt --merge-similar-functions -Oz --converge \
   --strip-debug --strip-producers --strip-target-features \
   "$OUT/web/exotel_connect_bg.wasm" -o "$PKG/exotel_connect_bg.wasm"
 
-# The package's functions are JS (js/api.js), appended to each glue file, around the wasm
+# The package's functions are JS (npm/api.js), appended to each glue file, around the wasm
 # exports `wasm*`, which are internal: they lose their `export` here (their TypeScript
-# declarations are skipped in Rust; the functions' are src/js/api.d.ts).
+# declarations are skipped in Rust; the functions' are npm/src/api.d.ts).
 PUBLIC="connectRequest connectTwoNumbersRequest callDetailsRequest parseCall parseResponse
   parseStatusCallback normalizePhone isExotelConnectError connect connectTwoNumbers callDetails"
 sed 's/^export function \(wasm[A-Z]\)/function \1/' "$OUT/web/exotel_connect.js" >"$OUT/esm.js"
-{ cat js/api.js; echo "export { $(echo $PUBLIC | sed 's/ /, /g') };"; } >>"$OUT/esm.js"
+{ cat npm/api.js; echo "export { $(echo $PUBLIC | sed 's/ /, /g') };"; } >>"$OUT/esm.js"
 grep -v '^exports\.wasm[A-Za-z]* = wasm[A-Za-z]*;$' "$OUT/node/exotel_connect.js" >"$OUT/cjs.cjs"
-{ cat js/api.js; for name in $PUBLIC; do echo "exports.$name = $name;"; done; } >>"$OUT/cjs.cjs"
+{ cat npm/api.js; for name in $PUBLIC; do echo "exports.$name = $name;"; done; } >>"$OUT/cjs.cjs"
 if grep -q '^export function wasm\|^exports\.wasm' "$OUT/esm.js" "$OUT/cjs.cjs"; then
   echo "a wasm* export is still public: wasm-bindgen's glue changed shape" >&2
   exit 1
@@ -87,13 +90,14 @@ node_modules/.bin/esbuild --minify --format=esm --log-level=warning "$OUT/esm.js
 node_modules/.bin/esbuild --minify --format=cjs --log-level=warning "$OUT/cjs.cjs" --outfile="$PKG/exotel_connect.cjs"
 cp "$OUT/web/exotel_connect.d.ts" "$PKG/"
 cp "$OUT/node/exotel_connect.d.ts" "$PKG/exotel_connect.d.cts"
-cp js/node.mjs js/workerd.mjs "$PKG/"
+cp npm/node.mjs npm/workerd.mjs "$PKG/"
+cp LICENSE-MIT LICENSE-APACHE "$PKG/"
 cp docs/js.md "$PKG/README.md"
 
 version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
 node -e '
   const fs = require("fs");
-  const pkg = JSON.parse(fs.readFileSync("js/package.json", "utf8"));
+  const pkg = JSON.parse(fs.readFileSync("npm/package.json", "utf8"));
   pkg.version = process.argv[1];
   fs.writeFileSync(process.argv[2], JSON.stringify(pkg, null, 2) + "\n");
 ' "$version" "$PKG/package.json"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Cloudflare Worker (the crate with the `worker` feature) into build/:
-# build/index.js (the JS shim) and build/index_bg.wasm.
+# Builds the Cloudflare Worker (the crate in worker/) into build/ at the top of the repository,
+# where wrangler.toml's `main` points: build/index.js (the JS shim) and build/index_bg.wasm.
 #
 # Offline: worker-build would download wasm-bindgen and wasm-opt from GitHub and esbuild from
 # npm; it is handed local binaries instead (wasm-bindgen from `cargo install`, esbuild and
@@ -35,8 +35,10 @@ need "${WASM_BINDGEN_BIN:-wasm-bindgen}" worker
 need "$ESBUILD_BIN" node
 
 start=$(date +%s)
-log "cargo build (release, --features worker) + wasm-bindgen + esbuild"
-worker-build --release --no-opt --features worker
+log "cargo build (release, worker/) + wasm-bindgen + esbuild"
+# worker-build builds the crate in the current directory and writes ./build/.
+(cd worker && worker-build --release --no-opt)
+rm -rf build && mv worker/build build
 
 wasm=build/index_bg.wasm
 if [ -z "${WORKER_BUILD_FAST:-}" ]; then

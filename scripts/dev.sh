@@ -22,8 +22,8 @@ if [ ! -d www ]; then
   exit 1
 fi
 
-# `wrangler dev` runs scripts/build-worker.sh itself (wrangler.toml [build]) and again when src/
-# changes; the migrations don't need the build.
+# `wrangler dev` runs scripts/build-worker.sh itself (wrangler.toml [build]) and again when the
+# Worker's or the core's source changes; the migrations don't need the build.
 echo "[dev] applying D1 migrations to $persist" >&2
 CI=true "$wrangler" d1 migrations apply DB --local --persist-to "$persist"
 
@@ -33,4 +33,17 @@ else
   echo "[dev] no Exotel credentials in .dev.vars: SANDBOX mode (built-in simulator, no real calls)" >&2
 fi
 echo "[dev] page: http://127.0.0.1:$port/" >&2
-exec "$wrangler" dev --ip 127.0.0.1 --port "$port" --persist-to "$persist"
+
+# `wrangler dev` never fires the cron by itself; production runs it every minute
+# (wrangler.toml [triggers]), so a loop beside it asks for one run a minute, as Cloudflare would.
+cron=$(sed -n 's/^crons = \["\(.*\)"\]$/\1/p' wrangler.toml)
+(
+  trap 'exit 0' TERM INT
+  while sleep 60; do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/cdn-cgi/handler/scheduled?cron=$(printf %s "$cron" | sed 's/ /+/g')" ||
+      echo "[dev] the cron run did not answer (is wrangler still starting?)" >&2
+  done
+) &
+cron_loop=$!
+trap 'kill "$cron_loop" 2>/dev/null || true' EXIT
+"$wrangler" dev --ip 127.0.0.1 --port "$port" --persist-to "$persist"

@@ -5,8 +5,9 @@ use crate::prelude::*;
 
 use core::fmt;
 
-use crate::text::{concat, decimal, parse_unsigned};
+use crate::small_std::{concat, decimal, parse_unsigned};
 
+use crate::wire::json::write_string as json_string;
 use crate::wire::{excerpt, read_body, BodyFormat, ParseError, Value};
 
 /// Defines a wire-string enum that keeps values it does not know in `Unknown(String)`, so a new
@@ -223,8 +224,8 @@ impl ExotelError {
         (400..500).contains(&self.http_status)
     }
 
-    /// The message `Display` writes (put together without `core::fmt`: see `crate::text`).
-    pub(crate) fn text(&self) -> String {
+    /// The message `Display` writes , put together without `core::fmt` (see [`crate::small_std`]).
+    pub fn text(&self) -> String {
         concat(&[
             "Exotel answered ",
             &decimal(u64::from(self.http_status)),
@@ -281,8 +282,8 @@ pub enum ResponseError {
 }
 
 impl ResponseError {
-    /// The message `Display` writes (put together without `core::fmt`: see `crate::text`).
-    pub(crate) fn message(&self) -> String {
+    /// The message `Display` writes , put together without `core::fmt` (see [`crate::small_std`]).
+    pub fn message(&self) -> String {
         match self {
             ResponseError::Exotel(e) => e.text(),
             ResponseError::UnexpectedStatus { http_status } => concat(&[
@@ -550,48 +551,6 @@ impl Call {
         out.push_str(" </Call>\n</TwilioResponse>\n");
         out
     }
-}
-
-/// A JSON string literal: quotes, backslashes and control characters escaped.
-/// `text` as a JSON string literal (also the npm package's answer to `normalizePhone`).
-pub(crate) fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    push_json_string(&mut out, text);
-    out
-}
-
-/// Appends `text` to `out` as a JSON string literal. Shared with the npm package, which hands
-/// its results to the host's `JSON.parse` (src/js/results.rs).
-pub(crate) fn push_json_string(out: &mut String, text: &str) {
-    out.push('"');
-    let mut rest = text;
-    // Copy plain runs whole: only `"`, `\` and control characters need escaping, all ASCII, so
-    // every run ends on a character boundary.
-    while let Some(at) = rest
-        .bytes()
-        .position(|b| b == b'"' || b == b'\\' || b < 0x20)
-    {
-        out.push_str(&rest[..at]);
-        let byte = rest.as_bytes()[at];
-        match byte {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            0x08 => out.push_str("\\b"),
-            0x0c => out.push_str("\\f"),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str("\\u00");
-                out.push(char::from(HEX[usize::from(byte >> 4)]));
-                out.push(char::from(HEX[usize::from(byte & 0xf)]));
-            }
-        }
-        rest = &rest[at + 1..];
-    }
-    out.push_str(rest);
-    out.push('"');
 }
 
 /// Text with XML's five special characters escaped.

@@ -10,7 +10,12 @@
 //!
 //! In scope: building connect-to-flow, connect-two-numbers and call-details requests; parsing
 //! every response and callback body; phone number normalization. Out of scope: sending
-//! anything (the npm package's `connect()` and the Cloudflare Worker do that with `fetch`).
+//! anything (the npm package's `connect()` and the Cloudflare Worker, each a crate of its own
+//! in this repository, do that with `fetch`).
+//!
+//! Two modules are public for those two apps and documented as such: [`wire`], the body
+//! readers and writers with their limits, and [`small_std`], the few std stand-ins the npm
+//! package's size budget asks for.
 //!
 //! ```
 //! use exotel_connect::{parse_response, Account, ApiBase, ConnectToFlow, Credentials, Region};
@@ -43,24 +48,14 @@
 //! assert_eq!(call.sid, "80bfbec2d78bbbf10fb851f4fa165211");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
-// The npm package's wasm is `no_std` (see the panic handler in src/js/mod.rs); every other build
-// (Rust users, the Worker, the tests) has std.
-#![cfg_attr(
-    all(
-        feature = "js",
-        not(feature = "worker"),
-        target_arch = "wasm32",
-        not(test)
-    ),
-    no_std
-)]
+// No std: the npm package's wasm (npm/) is `no_std`, and nothing here needs more than `alloc`.
+// Rust users with std get the same types.
+#![cfg_attr(not(test), no_std)]
 
 extern crate alloc;
 
-/// What the std prelude brings from `alloc`, for the modules the `no_std` build compiles: each
-/// says `use crate::prelude::*;`.
+/// What the std prelude brings from `alloc`, for modules that build text and lists: each says
+/// `use crate::prelude::*;`.
 #[allow(unused_imports)]
 mod prelude {
     pub(crate) use alloc::borrow::ToOwned;
@@ -71,42 +66,29 @@ mod prelude {
     pub(crate) use alloc::vec::Vec;
 }
 
-mod base64;
+mod account;
 mod call;
 mod callback;
-mod calls;
-mod form;
+mod http;
 mod phone;
-mod request;
-mod text;
-mod wire;
+mod requests;
+pub mod small_std;
+pub mod wire;
 
-#[cfg(feature = "js")]
-mod js;
-#[cfg(feature = "worker")]
-mod worker;
-
+pub use account::{Account, ApiBase, Credentials, Format, Region, RequestError};
 pub use call::{
     parse_call, parse_response, Call, CallLegDetails, CallStatus, Direction, ExotelError, Leg,
     Price, ResponseError,
 };
 pub use callback::{parse_status_callback, StatusCallback};
-pub use calls::{
+pub use http::{HttpRequest, Method};
+pub use phone::{Country, PhoneError, PhoneNumber};
+pub use requests::{
     CallDetails, CallType, CallbackContentType, CallbackEvent, ConnectToFlow, ConnectToFlowBuilder,
     ConnectTwoNumbers, ConnectTwoNumbersBuilder, Flow, RecordingChannels, RecordingFormat,
     MAX_TIME_LIMIT,
 };
-pub use phone::{Country, PhoneError, PhoneNumber};
-pub use request::{
-    Account, ApiBase, Credentials, Format, HttpRequest, Method, Region, RequestError,
-};
 pub use wire::{BodyFormat, ParseError};
-
-/// The Worker's `POST /api/calls` body reader, for the fuzz target `worker_create_body`. Only
-/// in fuzzing builds (cargo-fuzz sets `--cfg fuzzing`); not part of the API.
-#[cfg(all(feature = "worker", fuzzing))]
-#[doc(hidden)]
-pub use worker::fuzz_create_body;
 
 /// The README's Rust examples, compiled and run as doctests so they stay true.
 #[cfg(doctest)]

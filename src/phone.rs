@@ -11,7 +11,7 @@ use crate::prelude::*;
 use core::fmt;
 use core::str::FromStr;
 
-use crate::text::{code_point, concat, decimal, is_non_ascii_digit, quoted};
+use crate::small_std::{code_point, concat, decimal, is_non_ascii_digit, quoted};
 
 /// A phone number in E.164 form (`+919876543210`): a `+`, a country code and the national
 /// number, digits only.
@@ -251,8 +251,8 @@ pub enum PhoneError {
 }
 
 impl PhoneError {
-    /// The message `Display` writes (put together without `core::fmt`: see `crate::text`).
-    pub(crate) fn message(&self) -> String {
+    /// The message `Display` writes , put together without `core::fmt` (see [`crate::small_std`]).
+    pub fn message(&self) -> String {
         match self {
             PhoneError::Empty => "expected a phone number, but got nothing".to_owned(),
             PhoneError::InvalidCharacter(c) => concat(&[

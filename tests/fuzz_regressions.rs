@@ -2,16 +2,14 @@
 //!
 //! Every input kept under `tests/fixtures/fuzz/<target>/` (crashes found by `make fuzz` and
 //! fixed since, and seeds worth keeping) goes through its target's property, and every other
-//! fixture through all of them. The properties are fuzz/src/properties.rs itself, included
-//! here, so an input is checked exactly as the fuzzer checked it. (The Worker's target,
-//! `worker_create_body`, is replayed by a unit test in src/worker/handlers/calls.rs: its entry
-//! point exists only with the `worker` feature.)
+//! fixture through all of them. The properties are the fuzz targets' own (the test-support
+//! crate), so an input is checked exactly as the fuzzer checked it. (The Worker's target,
+//! `worker_create_body`, is replayed by a unit test in the Worker crate.)
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-#[path = "../fuzz/src/properties.rs"]
-mod properties;
+use exotel_connect_test_support::fuzz_properties as properties;
 
 type Property = fn(&[u8]);
 

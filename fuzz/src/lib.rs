@@ -1,10 +1,9 @@
-//! The fuzz targets' properties. The core's are in `properties.rs`, which the stable replay
-//! test (tests/fuzz_regressions.rs) includes too; the Worker's is here, because its entry point
-//! exists only in fuzzing builds (its replay is a unit test in src/worker/handlers/calls.rs).
+//! The fuzz targets' properties. The core's are in the test-support crate
+//! (tests/support/src/fuzz_properties.rs), which the stable replay test
+//! (tests/fuzz_regressions.rs) uses too; the Worker's is here, because its entry point exists
+//! only in fuzzing builds (its replay is a unit test in the Worker crate).
 
-mod properties;
-
-pub use properties::*;
+pub use exotel_connect_test_support::fuzz_properties::*;
 
 use exotel_connect::{Country, PhoneNumber};
 
@@ -20,7 +19,7 @@ pub fn worker_create_body(data: &[u8]) {
     };
     let (phone, country) = (field("phone"), field("country"));
     for default_country in Country::ALL {
-        match exotel_connect::fuzz_create_body(data, default_country) {
+        match exotel_connect_worker::fuzz_create_body(data, default_country) {
             Ok(number) => {
                 valid_number(&number);
                 let phone = phone.as_deref().expect("accepted without a `phone` string");

@@ -14,11 +14,10 @@ use std::path::Path;
 use quick_xml::events::Event;
 use serde_json::value::RawValue;
 
-use super::{add_child, read_json, read_xml, Element, ParseError, Value, MAX_DEPTH, MAX_FIELDS};
+use super::xml::{add_child, read_xml, Element};
+use super::{read_json, ParseError, Value, MAX_DEPTH, MAX_FIELDS};
 
-#[path = "../../tests/support/json_members.rs"]
-mod json_members;
-use json_members::Members;
+use exotel_connect_test_support::json_members::Members;
 
 /// The reference JSON reader: serde_json's `RawValue`, walked into the same tree.
 fn reference_json(text: &str) -> Result<Value, ParseError> {

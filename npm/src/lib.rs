@@ -1,0 +1,153 @@
+//! The wasm half of the npm package `exotel-connect`.
+//!
+//! The package's functions are a few lines of JS (npm/api.js, appended to wasm-bindgen's glue by
+//! scripts/build-pkg.sh) around the exports here. The boundary is text: api.js writes the
+//! caller's options as JSON and hands bodies over as bytes; each export answers with one JSON
+//! text, `{"ok": <result>}` or `{"error": <ExotelConnectError fields>}`, which api.js gives
+//! to the host's `JSON.parse`. So every rule (which options exist, what a valid number is, how
+//! Exotel's bodies read) is the Rust core's, while the wasm needs no JS bindings beyond
+//! wasm-bindgen's string and byte passing: reading JS objects field by field from Rust cost
+//! the package about a quarter of its size (docs/js.md, "Size").
+//!
+//! The TypeScript declarations are written by hand beside this file (`api.d.ts`, `types.d.ts`)
+//! and emitted by wasm-bindgen as custom sections; the exports here are internal
+//! (`skip_typescript`, and build-pkg.sh removes them from the module's public names). The
+//! generated `exotel_connect.d.ts` is checked against the goldens in npm/tests/golden/ by
+//! npm/tests/dts.test.mjs.
+
+// The wasm is `no_std` (see the panic handler below); the tests and native builds have std.
+#![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
+
+extern crate alloc;
+
+use wasm_bindgen::prelude::*;
+
+use crate::prelude::*;
+use exotel_connect::wire::json::write_string as json_string;
+use exotel_connect::{parse_call, parse_response, parse_status_callback, Country, PhoneNumber};
+
+/// What the std prelude brings from `alloc`, for the `no_std` build: each module says
+/// `use crate::prelude::*;`.
+#[allow(unused_imports)]
+mod prelude {
+    pub(crate) use alloc::borrow::ToOwned;
+    pub(crate) use alloc::boxed::Box;
+    pub(crate) use alloc::format;
+    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::vec;
+    pub(crate) use alloc::vec::Vec;
+}
+
+mod error;
+mod options;
+mod requests;
+mod results;
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests;
+
+use error::Failure;
+
+/// The allocator of the npm package's wasm: lol_alloc's free-list allocator is about 1 KB where
+/// std's dlmalloc is about 8 KB, and every browser downloads it. Requests and bodies are small
+/// and short-lived, so its simple first-fit search costs nothing measurable. (Single-threaded:
+/// the lock never contends.)
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = include_str!("types.d.ts");
+
+/// The declarations of the package's functions, which are JS (npm/api.js).
+#[wasm_bindgen(typescript_custom_section)]
+const FUNCTIONS: &str = include_str!("api.d.ts");
+
+/// The one JSON text every export answers with.
+fn answer(result: Result<String, Failure>) -> String {
+    let (key, json) = match result {
+        Ok(json) => ("{\"ok\":", json),
+        Err(failure) => ("{\"error\":", failure.to_json()),
+    };
+    let mut out = String::with_capacity(key.len() + json.len() + 1);
+    out.push_str(key);
+    out.push_str(&json);
+    out.push('}');
+    out
+}
+
+/// `connectRequest(options)`: the connect-to-flow request, as an `HttpRequest`.
+#[wasm_bindgen(js_name = wasmConnectRequest, skip_typescript)]
+pub fn connect_request(options: &str) -> String {
+    answer(requests::connect_to_flow(options).map(|request| results::request_json(&request)))
+}
+
+/// `connectTwoNumbersRequest(options)`: the connect-two-numbers request, as an `HttpRequest`.
+#[wasm_bindgen(js_name = wasmConnectTwoNumbersRequest, skip_typescript)]
+pub fn connect_two_numbers_request(options: &str) -> String {
+    answer(requests::connect_two_numbers(options).map(|request| results::request_json(&request)))
+}
+
+/// `callDetailsRequest(options)`: the call details request, as an `HttpRequest`.
+#[wasm_bindgen(js_name = wasmCallDetailsRequest, skip_typescript)]
+pub fn call_details_request(options: &str) -> String {
+    answer(requests::call_details(options).map(|request| results::request_json(&request)))
+}
+
+/// `parseCall(body, contentType)`: a `Call` from Exotel's JSON or XML.
+#[wasm_bindgen(js_name = wasmParseCall, skip_typescript)]
+pub fn parse_call_js(body: &[u8], content_type: Option<String>) -> String {
+    answer(
+        parse_call(body, content_type.as_deref())
+            .map(|call| results::call_json(&call))
+            .map_err(|e| Failure::malformed("Exotel response", &e)),
+    )
+}
+
+/// `parseResponse(status, body, contentType)` and the sending functions' reading of what
+/// `fetch` gave: the Call, or the error Exotel (or something else) answered with. npm/api.js
+/// has checked the status (100 to 599 from a caller; any whole number up to 999 from `fetch`).
+#[wasm_bindgen(js_name = wasmParseResponse, skip_typescript)]
+pub fn parse_response_js(status: u16, body: &[u8], content_type: Option<String>) -> String {
+    answer(
+        parse_response(status, content_type.as_deref(), body)
+            .map(|call| results::call_json(&call))
+            .map_err(|e| Failure::response(status, &e)),
+    )
+}
+
+/// `parseStatusCallback(body, contentType)`: a `StatusCallback`.
+#[wasm_bindgen(js_name = wasmParseStatusCallback, skip_typescript)]
+pub fn parse_status_callback_js(body: &[u8], content_type: Option<String>) -> String {
+    answer(
+        parse_status_callback(body, content_type.as_deref())
+            .map(|callback| results::callback_json(&callback))
+            .map_err(|e| Failure::malformed("status callback", &e)),
+    )
+}
+
+/// `normalizePhone(input, defaultCountry)`: the E.164 form, as a JSON string. npm/api.js has
+/// checked that both are strings (or the country left out: India).
+#[wasm_bindgen(js_name = wasmNormalizePhone, skip_typescript)]
+pub fn normalize_phone(input: &str, default_country: Option<String>) -> String {
+    let country = match default_country {
+        None => Ok(Country::INDIA),
+        Some(code) => {
+            Country::from_iso(&code).map_err(|e| Failure::option("defaultCountry", &e.message()))
+        }
+    };
+    answer(country.and_then(|country| {
+        PhoneNumber::parse(input, country)
+            .map(|number| json_string(number.as_str()))
+            .map_err(|e| Failure::phone(&e))
+    }))
+}
+
+/// The npm package's wasm is `no_std`, so this is its panic handler: a trap. The code is
+/// written never to panic (no input reaches one: tests/robustness.rs, `make fuzz`), and std's
+/// panic machinery, which formats a message nobody sees, costs every download.
+#[cfg(all(target_arch = "wasm32", not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}

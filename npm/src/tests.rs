@@ -1,0 +1,225 @@
+//! The wasm half of the JS boundary, under wasm-bindgen-test in Node and in headless Chromium
+//! (scripts/test-js.sh runs both): each export called as npm/api.js calls it, with options as
+//! JSON text (including the `{"type": ...}` stand-ins for values JSON cannot hold) and bodies as
+//! bytes, answering one JSON text. The JS half (reading hostile objects, making the `Error`) is
+//! tested through the installed package in npm/tests/.
+
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use crate::prelude::*;
+use exotel_connect::wire::{read_json, Value};
+
+/// An export's answer, read back: `Ok(result)` or `Err(error fields)`.
+fn answer(json: &str) -> Result<Value, Value> {
+    let value = read_json(json).expect("every answer is JSON");
+    match (value.get("ok"), value.get("error")) {
+        (Some(ok), None) => Ok(ok.clone()),
+        (None, Some(error)) => Err(error.clone()),
+        _ => panic!("neither ok nor error: {json}"),
+    }
+}
+
+fn text<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
+    match value.get(key) {
+        Some(Value::Text(text)) | Some(Value::Number(text)) => Some(text),
+        _ => None,
+    }
+}
+
+/// The code, field and message of an error answer.
+fn error_of(json: &str) -> (String, Option<String>, String) {
+    let error = answer(json).expect_err("an error");
+    (
+        text(&error, "code").expect("code").to_owned(),
+        text(&error, "field").map(str::to_owned),
+        text(&error, "message").expect("message").to_owned(),
+    )
+}
+
+const FLOW: &str = r#""accountSid":"acme","apiKey":"k","apiToken":"t","region":"mumbai","from":"098765 43210","callerId":"080 4711 2400","appId":"926""#;
+
+fn flow_with(extra: &str) -> String {
+    format!("{{{FLOW}{extra}}}")
+}
+
+#[wasm_bindgen_test]
+fn connect_request_gives_a_fetch_init() {
+    let request = answer(&super::connect_request(&flow_with(""))).expect("valid options");
+    assert_eq!(text(&request, "method"), Some("POST"));
+    assert_eq!(
+        text(&request, "url"),
+        Some("https://api.in.exotel.com/v1/Accounts/acme/Calls/connect.json")
+    );
+    assert_eq!(
+        text(&request, "body"),
+        Some("From=%2B919876543210&CallerId=%2B918047112400&Url=http%3A%2F%2Fmy.exotel.com%2Facme%2Fexoml%2Fstart_voice%2F926")
+    );
+    let Some(headers @ Value::Object(fields)) = request.get("headers") else {
+        panic!("headers are an object");
+    };
+    let names: Vec<&str> = fields.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["Authorization", "Accept", "Content-Type"]);
+    assert_eq!(text(headers, "Authorization"), Some("Basic azp0"));
+}
+
+#[wasm_bindgen_test]
+fn call_details_request_has_a_null_body() {
+    let options = r#"{"accountSid":"acme","apiKey":"k","apiToken":"t","baseUrl":"http://127.0.0.1:9/","callSid":"abc","details":true,"format":"xml"}"#;
+    let request = answer(&super::call_details_request(options)).expect("valid options");
+    assert_eq!(text(&request, "method"), Some("GET"));
+    assert_eq!(
+        text(&request, "url"),
+        Some("http://127.0.0.1:9/v1/Accounts/acme/Calls/abc?details=true")
+    );
+    assert_eq!(request.get("body"), Some(&Value::Null));
+}
+
+#[wasm_bindgen_test]
+fn values_json_cannot_hold_are_refused_by_their_type() {
+    for (value, got) in [
+        (r#"{"type":"a symbol"}"#, "a symbol"),
+        (r#"{"type":"a bigint"}"#, "a bigint"),
+        (r#"{"type":"a function"}"#, "a function"),
+        (r#"{"type":"an object"}"#, "an object"),
+        ("[1]", "an array"),
+        ("true", "a boolean"),
+        ("42", "a number"),
+    ] {
+        let json = super::connect_request(&flow_with(&format!(r#","customField":{value}"#)));
+        assert_eq!(
+            error_of(&json),
+            (
+                "invalid_option".to_owned(),
+                Some("customField".to_owned()),
+                format!("invalid customField: expected a string, but got {got}")
+            ),
+            "{value}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn seconds_must_be_whole_and_safe() {
+    for (value, got) in [
+        ("1.5", "1.5"),
+        ("1e+21", "1e+21"),
+        ("1152921504606847000", "1152921504606847000"),
+        (r#"{"type":"a number","text":"NaN"}"#, "NaN"),
+        (r#""600""#, "a string"),
+    ] {
+        let json = super::connect_request(&flow_with(&format!(r#","timeLimit":{value}"#)));
+        assert_eq!(
+            error_of(&json).2,
+            format!("invalid timeLimit: expected a whole number of seconds, but got {got}")
+        );
+    }
+    let json = super::connect_request(&flow_with(r#","timeLimit":-5"#));
+    assert_eq!(
+        error_of(&json).2,
+        "invalid timeLimit: expected 1 to 14400 seconds, but got -5"
+    );
+    let request = answer(&super::connect_request(&flow_with(r#","timeLimit":900"#)));
+    assert!(text(&request.expect("valid"), "body")
+        .expect("body")
+        .ends_with("&TimeLimit=900"));
+}
+
+#[wasm_bindgen_test]
+fn unknown_options_are_named_in_the_order_given() {
+    let (code, field, message) = error_of(&super::connect_request(&flow_with(
+        r#","zeta":1,"callerID":"x""#,
+    )));
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("invalid_option", Some("zeta"))
+    );
+    assert!(message.starts_with("invalid zeta: unknown option (expected one of accountSid,"));
+    let (_, _, message) = error_of(&super::connect_request(&flow_with(r#","callerID":"x""#)));
+    assert_eq!(
+        message,
+        "invalid callerID: unknown option, did you mean `callerId`?"
+    );
+    // Not JSON from npm/api.js: refused, not trapped.
+    assert_eq!(
+        error_of(&super::connect_request("[")).1.as_deref(),
+        Some("options")
+    );
+}
+
+#[wasm_bindgen_test]
+fn phone_errors_are_invalid_phone_with_the_option_named() {
+    let (code, field, message) =
+        error_of(&super::connect_request(&flow_with(r#","from":"98765""#)));
+    assert_eq!(code, "invalid_phone");
+    assert_eq!(field.as_deref(), Some("from"));
+    assert_eq!(
+        message,
+        "invalid from: expected 10 digits not starting with 0 after +91 for India, but got 5 digits (98765)"
+    );
+    assert_eq!(
+        answer(&super::normalize_phone("(415) 555-0100", Some("us".into()))),
+        Ok(Value::Text("+14155550100".into()))
+    );
+    // Non-ASCII text crosses the boundary intact: full-width digits are named, not mangled.
+    let (code, field, message) = error_of(&super::normalize_phone("９８７６５", None));
+    assert_eq!((code.as_str(), field), ("invalid_phone", None));
+    assert_eq!(message, "expected the digits 0-9, but got `９` (U+FF19)");
+    let (code, field, _) = error_of(&super::normalize_phone("9876543210", Some("7".into())));
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("invalid_option", Some("defaultCountry"))
+    );
+}
+
+#[wasm_bindgen_test]
+fn bodies_cross_as_bytes() {
+    let body =
+        r#"{"Call": {"Sid": "abc", "Status": "completed", "Price": 1.500, "Duration": "17"}}"#;
+    let call = answer(&super::parse_call_js(body.as_bytes(), None)).expect("a call");
+    assert_eq!(text(&call, "price"), Some("1.500"));
+    assert_eq!(call.get("duration"), Some(&Value::Number("17".into())));
+    assert_eq!(call.get("parentCallSid"), Some(&Value::Null));
+    assert_eq!(call.get("details"), None);
+    let (code, _, message) = error_of(&super::parse_call_js(b"{\"Call\": \"\xff\"}", None));
+    assert_eq!(code, "malformed_response");
+    assert_eq!(
+        message,
+        "malformed Exotel response: expected UTF-8 text, but got invalid bytes"
+    );
+}
+
+#[wasm_bindgen_test]
+fn responses_become_the_right_errors() {
+    let exotel = r#"{"RestException": {"Status": 403, "Message": "NDNC", "Code": 20003}}"#;
+    let error = answer(&super::parse_response_js(403, exotel.as_bytes(), None)).expect_err("403");
+    assert_eq!(text(&error, "code"), Some("exotel_error"));
+    assert_eq!(error.get("status"), Some(&Value::Number("403".into())));
+    assert_eq!(text(&error, "exotelMessage"), Some("NDNC"));
+    assert_eq!(text(&error, "exotelCode"), Some("20003"));
+    let (code, _, _) = error_of(&super::parse_response_js(
+        200,
+        b"{",
+        Some("application/json".into()),
+    ));
+    assert_eq!(code, "malformed_response");
+    let (_, _, message) = error_of(&super::parse_status_callback_js(b"CallSid=a", None));
+    assert_eq!(
+        message,
+        "malformed status callback: expected a `Status` field, but got none"
+    );
+}
+
+#[wasm_bindgen_test]
+fn status_callbacks_leave_out_what_was_not_sent() {
+    let callback = answer(&super::parse_status_callback_js(
+        b"CallSid=abc&Status=busy&RecordingUrl=&DateUpdated=2026-11-26+10%3A00%3A00",
+        Some("application/x-www-form-urlencoded".into()),
+    ))
+    .expect("a callback");
+    assert_eq!(text(&callback, "status"), Some("busy"));
+    assert_eq!(text(&callback, "dateUpdated"), Some("2026-11-26 10:00:00"));
+    assert_eq!(callback.get("recordingUrl"), Some(&Value::Null));
+    for absent in ["eventType", "to", "legs", "conversationDuration"] {
+        assert_eq!(callback.get(absent), None, "{absent}");
+    }
+}

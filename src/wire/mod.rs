@@ -1,0 +1,250 @@
+//! Bodies as they arrive (JSON, XML, urlencoded and multipart forms) read into one small tree,
+//! so the typed parsers in `call` and `callback` are written once for every encoding, and the
+//! few writers the crate's outputs need (form bodies, JSON strings, base64).
+//!
+//! This module is public on purpose: the npm package reads its options with [`read_json`] and
+//! writes its answers with [`json::push_string`]; the Worker reads and writes forms with
+//! [`form`] and signs tokens with [`base64`]. It is kept small rather than complete: it reads
+//! what Exotel and this project's own clients send, and no more.
+//!
+//! Limits every reader keeps, whatever the input: at most [`MAX_DEPTH`] levels of nesting and
+//! [`MAX_FIELDS`] fields per object; UTF-8 only; XML without a DTD and with only its five
+//! predefined entities. Numbers keep the exact text they were sent as: a price of `1.500` stays
+//! `1.500`. No reader panics on any input.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use crate::small_std::{heap_sort, parse_unsigned};
+
+pub mod base64;
+mod error;
+pub mod form;
+pub mod json;
+mod multipart;
+mod sniff;
+mod xml;
+
+pub(crate) use error::excerpt;
+pub use error::{BodyFormat, ParseError};
+pub use json::read_json;
+
+/// How deeply bodies may nest. Exotel's go three levels deep; the limit keeps hostile input
+/// from exhausting the stack.
+pub const MAX_DEPTH: usize = 16;
+
+/// How many fields one object may have. Exotel's have a few dozen; the limit keeps a hostile
+/// body (a megabyte of distinct names) from making the lookups in a [`Value::Object`], which
+/// are linear, quadratic.
+pub const MAX_FIELDS: usize = 256;
+
+/// A body read into a tree.
+#[derive(Debug, Clone)]
+pub enum Value {
+    /// JSON `null`, or an empty XML element.
+    Null,
+    /// A string, or XML text, exactly as sent.
+    Text(String),
+    /// A JSON number, as its exact source text.
+    Number(String),
+    /// A JSON boolean.
+    Bool(bool),
+    /// Named children in the order they came, each name once: a repeated JSON key keeps its last
+    /// value, repeated XML elements of one name become an [`Value::Array`] under it. (A `Vec`,
+    /// not a map: bodies have a few dozen fields, and `BTreeMap` costs the npm package about
+    /// 2 KB of gzipped wasm.)
+    Object(Vec<(String, Value)>),
+    /// A JSON array; XML children of one element read as a list through [`Value::items`].
+    Array(Vec<Value>),
+}
+
+/// Objects are equal when they have the same fields, in any order (the readers keep document
+/// order; the reference readers in the tests build maps).
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Text(a), Value::Text(b)) | (Value::Number(a), Value::Number(b)) => a == b,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Array(a), Value::Array(b)) => a == b,
+            (Value::Object(a), Value::Object(b)) => {
+                a.len() == b.len() && a.iter().all(|(name, value)| other.get(name) == Some(value))
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Value {}
+
+/// The value of field `name` in `fields`.
+pub(crate) fn field_mut<'a>(
+    fields: &'a mut [(String, Value)],
+    name: &str,
+) -> Option<&'a mut Value> {
+    fields
+        .iter_mut()
+        .find(|(field, _)| field == name)
+        .map(|(_, value)| value)
+}
+
+impl Value {
+    /// The child called `name`, if this is an object that has it.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        match self {
+            Value::Object(fields) => fields
+                .iter()
+                .find(|(field, _)| field == name)
+                .map(|(_, value)| value),
+            _ => None,
+        }
+    }
+
+    /// The items of a list: a JSON array, or the children of an XML element (`<Legs><Leg/>...`).
+    pub fn items(&self) -> Vec<&Value> {
+        match self {
+            Value::Array(items) => {
+                let mut out = Vec::new();
+                for item in items {
+                    out.push(item);
+                }
+                out
+            }
+            Value::Object(fields) => {
+                // Form lists arrive as `Legs[0]`, `Legs[1]`... in any order: keep their numeric
+                // order ("2" before "10"); names that are not numbers follow, in document
+                // order. The index makes every key distinct, so the order is the one a stable
+                // sort by number gives.
+                let mut order = Vec::new();
+                for (index, (key, _)) in fields.iter().enumerate() {
+                    order.push((parse_unsigned(key, 10).unwrap_or(u64::MAX), index));
+                }
+                heap_sort(&mut order);
+                let mut out = Vec::new();
+                for (_, index) in order {
+                    match fields.get(index).map(|(_, value)| value) {
+                        Some(Value::Array(items)) => out.extend(items.iter()),
+                        Some(other) => out.push(other),
+                        None => {}
+                    }
+                }
+                out
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Reads a body into a tree, by its content type or, without one, by sniffing.
+/// `accepted` lists the formats the caller takes; the format read is returned with the tree.
+pub fn read_body(
+    body: &[u8],
+    content_type: Option<&str>,
+    accepted: &[BodyFormat],
+) -> Result<(BodyFormat, Value), ParseError> {
+    let text = core::str::from_utf8(body).map_err(|_| ParseError::NotUtf8)?;
+    if text.trim().is_empty() {
+        return Err(ParseError::EmptyBody);
+    }
+    let (format, boundary) = match sniff::format_of(content_type)? {
+        Some(found) => found,
+        None => sniff::sniff(text, accepted)?,
+    };
+    if !accepted.contains(&format) {
+        return Err(ParseError::UnsupportedContentType(
+            content_type.map_or_else(|| format.name().to_owned(), str::to_owned),
+        ));
+    }
+    let value = match format {
+        BodyFormat::Json => read_json(text)?,
+        BodyFormat::Xml => xml::read_xml(text)?,
+        BodyFormat::UrlEncoded => form::read_urlencoded(text)?,
+        BodyFormat::Multipart => multipart::read_multipart(text, boundary.as_deref())?,
+    };
+    Ok((format, value))
+}
+
+#[cfg(test)]
+mod differential;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::form::read_urlencoded;
+    use crate::wire::xml::read_xml;
+
+    #[test]
+    fn a_megabyte_of_distinct_names_is_refused_at_the_field_limit() {
+        // 100,000 distinct fields, in every encoding and in a nested form object: each is
+        // refused as soon as an object passes MAX_FIELDS, never read quadratically.
+        let names: Vec<String> = (0..100_000).map(|i| format!("f{i}")).collect();
+        let json = format!(
+            "{{{}}}",
+            names
+                .iter()
+                .map(|n| format!("\"{n}\":1"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let xml = format!(
+            "<r>{}</r>",
+            names.iter().map(|n| format!("<{n}/>")).collect::<String>()
+        );
+        let form = names
+            .iter()
+            .map(|n| format!("{n}=1"))
+            .collect::<Vec<_>>()
+            .join("&");
+        let nested = names
+            .iter()
+            .map(|n| format!("Legs[{n}]=1"))
+            .collect::<Vec<_>>()
+            .join("&");
+        assert!(json.len() > 700_000 && xml.len() > 700_000);
+        assert_eq!(read_json(&json), Err(ParseError::TooManyFields));
+        assert_eq!(read_xml(&xml), Err(ParseError::TooManyFields));
+        assert_eq!(read_urlencoded(&form), Err(ParseError::TooManyFields));
+        assert_eq!(read_urlencoded(&nested), Err(ParseError::TooManyFields));
+        assert_eq!(
+            ParseError::TooManyFields.to_string(),
+            "expected at most 256 fields in an object, but got more"
+        );
+    }
+
+    #[test]
+    fn content_types_and_sniffing() {
+        let all = [
+            BodyFormat::Json,
+            BodyFormat::Xml,
+            BodyFormat::UrlEncoded,
+            BodyFormat::Multipart,
+        ];
+        assert_eq!(
+            read_body(b"{}", Some("application/json; charset=utf-8"), &all).map(|r| r.0),
+            Ok(BodyFormat::Json)
+        );
+        assert_eq!(
+            read_body(b" <a/>", None, &all).map(|r| r.0),
+            Ok(BodyFormat::Xml)
+        );
+        assert_eq!(
+            read_body(b"a=b", None, &all).map(|r| r.0),
+            Ok(BodyFormat::UrlEncoded)
+        );
+        assert_eq!(
+            read_body(b"hello", None, &all),
+            Err(ParseError::UnrecognizedBody {
+                expected: "JSON or XML"
+            })
+        );
+        assert_eq!(read_body(b"", None, &all), Err(ParseError::EmptyBody));
+        assert_eq!(
+            read_body(&[0xff, 0xfe], None, &all),
+            Err(ParseError::NotUtf8)
+        );
+        assert_eq!(
+            read_body(b"{}", Some("image/png"), &all),
+            Err(ParseError::UnsupportedContentType("image/png".into()))
+        );
+    }
+}

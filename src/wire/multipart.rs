@@ -1,0 +1,104 @@
+//! The multipart form reader (`multipart/form-data`), for status callbacks sent that way.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use super::form::nest_pairs;
+use super::{ParseError, Value};
+use crate::small_std::{concat, split_once_str, split_str};
+
+/// Reads the text fields of a multipart form. Files are not expected from Exotel; a part with a
+/// filename is read like any other.
+pub(super) fn read_multipart(text: &str, boundary: Option<&str>) -> Result<Value, ParseError> {
+    let boundary = boundary
+        .filter(|b| !b.is_empty() && b.len() <= 200)
+        .ok_or_else(|| ParseError::Multipart("got no boundary".to_owned()))?;
+    let delimiter = concat(&["--", boundary]);
+    let mut sections = split_str(text, &delimiter).into_iter();
+    // Whatever precedes the first delimiter is preamble, ignored.
+    sections.next();
+    let mut pairs = Vec::new();
+    let mut closed = false;
+    for section in sections {
+        if section.starts_with("--") {
+            closed = true;
+            break;
+        }
+        let section = section
+            .strip_prefix("\r\n")
+            .or_else(|| section.strip_prefix('\n'))
+            .ok_or_else(|| {
+                ParseError::Multipart("got a boundary not followed by a line break".to_owned())
+            })?;
+        let (head, body) = split_once_str(section, "\r\n\r\n")
+            .or_else(|| split_once_str(section, "\n\n"))
+            .ok_or_else(|| ParseError::Multipart("got a part without headers".to_owned()))?;
+        let name = head
+            .lines()
+            .find_map(|line| {
+                let (header, value) = line.split_once(':')?;
+                header
+                    .trim()
+                    .eq_ignore_ascii_case("content-disposition")
+                    .then(|| disposition_name(value))?
+            })
+            .ok_or_else(|| {
+                ParseError::Multipart("got a part without a form-data name".to_owned())
+            })?;
+        let value = body
+            .strip_suffix("\r\n")
+            .or_else(|| body.strip_suffix('\n'))
+            .unwrap_or(body);
+        pairs.push((name, value.to_owned()));
+    }
+    if !closed {
+        return Err(ParseError::Multipart("got no closing boundary".to_owned()));
+    }
+    if pairs.is_empty() {
+        return Err(ParseError::Multipart("got no parts".to_owned()));
+    }
+    nest_pairs(pairs)
+}
+
+/// The `name` parameter of a `Content-Disposition: form-data; name="X"` header.
+fn disposition_name(value: &str) -> Option<String> {
+    let mut params = value.split(';');
+    if !params.next()?.trim().eq_ignore_ascii_case("form-data") {
+        return None;
+    }
+    params.find_map(|param| {
+        let (key, value) = param.split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("name")
+            .then(|| value.trim().trim_matches('"').to_owned())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::{read_body, BodyFormat};
+
+    fn text(v: &Value) -> &str {
+        match v {
+            Value::Text(t) | Value::Number(t) => t,
+            _ => panic!("not text: {v:?}"),
+        }
+    }
+
+    #[test]
+    fn multipart_fields() {
+        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"CallSid\"\r\n\r\nabc\r\n--XyZ\r\nContent-Disposition: form-data; name=\"Status\"\r\n\r\nbusy\r\n--XyZ--\r\n";
+        let (format, v) = read_body(
+            body.as_bytes(),
+            Some("multipart/form-data; boundary=XyZ"),
+            &[BodyFormat::Multipart],
+        )
+        .unwrap();
+        assert_eq!(format, BodyFormat::Multipart);
+        assert_eq!(text(v.get("Status").unwrap()), "busy");
+        // Sniffed without a content type too.
+        let (format, _) = read_body(body.as_bytes(), None, &[BodyFormat::Multipart]).unwrap();
+        assert_eq!(format, BodyFormat::Multipart);
+    }
+}

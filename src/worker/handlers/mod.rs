@@ -1,8 +1,0 @@
-//! One module per endpoint; each reads its input, calls the core and the store, and writes its
-//! output. Routing is in `worker/mod.rs`.
-
-pub mod admin;
-pub mod assets;
-pub mod callback;
-pub mod calls;
-pub mod public_config;

@@ -1,0 +1,85 @@
+//! `POST /exotel/status/{token}`: Exotel's status callback.
+//!
+//! Exotel does not sign callbacks, so the URL is the credential: its token is an HMAC of the
+//! call's id that only this Worker can mint (`ids.rs`). Checks, in order, each refusing without
+//! changing anything: the token (403), the call exists (404), the body's size (413), the body
+//! is a status callback (400), and it names the call's Sid (403). Accepted callbacks go through
+//! the same `record_observation` path as every other status, which makes repeats and late
+//! arrivals harmless; the answer is a quick 200.
+
+use serde::Serialize;
+use worker::{console_log, console_warn, Request, Response};
+
+use crate::app::App;
+use crate::error::{json, ApiError};
+use crate::handlers::calls::read_body;
+use crate::ids::verify_callback_token;
+use crate::observe::{record_observation, Observation};
+use crate::store;
+use crate::time::now_ms;
+use exotel_connect::{parse_status_callback, CallDetails};
+
+/// Largest status callback body read, bytes: Exotel's, `Legs` included, are under 2 KB.
+const MAX_CALLBACK_BYTES: usize = 16 * 1024;
+
+#[derive(Serialize)]
+struct Accepted {
+    ok: bool,
+    /// Whether the callback moved the call's status (false for repeats and late arrivals).
+    applied: bool,
+}
+
+/// Receives one status callback.
+pub async fn receive(mut req: Request, token: &str, app: &App) -> Result<Response, ApiError> {
+    let forged = || ApiError::forbidden("this callback URL is not valid");
+    let secret = app.config.callback_secret().map_err(|_| forged())?;
+    let id = match verify_callback_token(secret, token).await? {
+        Ok(id) => id,
+        Err(reason) => {
+            console_warn!("status callback refused: token {reason:?}");
+            return Err(forged());
+        }
+    };
+    let db = app.db()?;
+    let call = store::find_call(&db, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no call with this id"))?;
+
+    // Exotel's callbacks are a few hundred bytes; a token holder cannot make the Worker buffer
+    // (or store) megabytes. (Found by tests/worker/hostile.test.mjs: the body was read whole.)
+    let declared = req.headers().get("Content-Length")?;
+    if declared
+        .as_deref()
+        .and_then(|n| n.trim().parse::<u64>().ok())
+        .is_some_and(|n| n > MAX_CALLBACK_BYTES as u64)
+    {
+        return Err(ApiError::payload_too_large(MAX_CALLBACK_BYTES));
+    }
+    let body = read_body(&mut req, MAX_CALLBACK_BYTES).await?;
+    let content_type = req.headers().get("Content-Type")?;
+    let callback = parse_status_callback(&body, content_type.as_deref()).map_err(|e| {
+        console_warn!("call {id}: malformed status callback refused");
+        ApiError::invalid_callback(format!("expected a status callback: {e}"))
+    })?;
+
+    match &call.exotel_sid {
+        Some(sid) if *sid == callback.call_sid => {}
+        Some(_) => {
+            console_warn!("call {id}: status callback for another CallSid refused");
+            return Err(ApiError::forbidden("this callback names another call"));
+        }
+        // The connect answer was lost (timeout): the token proves this is the call's callback.
+        None if CallDetails::new(&callback.call_sid).is_ok()
+            && store::adopt_sid(&db, &id, &callback.call_sid).await? => {}
+        None => return Err(ApiError::forbidden("this callback names another call")),
+    }
+
+    let observation = Observation::from_callback(&callback);
+    let applied = record_observation(&db, &id, &observation, now_ms()).await?;
+    console_log!(
+        "call {id}: status callback {} ({})",
+        observation.status,
+        if applied { "applied" } else { "no change" }
+    );
+    Ok(json(200, &Accepted { ok: true, applied })?)
+}

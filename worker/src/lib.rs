@@ -1,0 +1,128 @@
+//! The Cloudflare Worker: the HTTP API of docs/http-api.md on top of the exotel-connect
+//! core, built with workers-rs by scripts/build-worker.sh and run by the top-level wrangler.toml.
+//!
+//! - [`handlers`]: one module per endpoint; this file only routes (and applies CORS).
+//! - [`config`]: vars and secrets, parsed once per request into [`config::Config`].
+//! - [`guard`], [`turnstile`]: the abuse guards (docs/worker.md, "Security and abuse
+//!   protection"); the rate limits' SQL is in [`store`].
+//! - [`upstream`]: sends the core's requests to Exotel (fetch) or to the [`simulator`].
+//! - [`observe`]: the single path by which any status learned (connect answer, callback, Call
+//!   Details, the cron's reconciliation) is logged and applied, in order, idempotently.
+//! - [`reconcile`]: the cron: Call Details for calls whose callback never came.
+//! - [`store`]: every SQL statement (D1; schema in migrations/).
+//! - [`ids`], [`crypto`]: call handles and HMAC callback tokens, on WebCrypto.
+
+mod app;
+mod config;
+mod crypto;
+mod error;
+mod guard;
+mod handlers;
+mod ids;
+mod observe;
+mod reconcile;
+mod simulator;
+mod store;
+mod time;
+mod turnstile;
+mod upstream;
+
+/// The pure part of `POST /api/calls`, for the fuzz target `worker_create_body` (fuzz/).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use handlers::calls::fuzz_create_body;
+
+use worker::{event, Context, Env, Method, Request, Response, ScheduleContext, ScheduledEvent};
+
+use app::App;
+use error::ApiError;
+use guard::Cors;
+
+/// The Worker's entry point.
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response> {
+    let app = App::new(env, Some(ctx));
+    let path = req.path();
+    if !path.starts_with("/api/") && path != "/api" {
+        return respond(route(req, &app).await);
+    }
+    // The API is for this site's page and, cross-origin, for the widget on the sites in
+    // ALLOWED_ORIGINS; any other origin is refused before anything else happens.
+    let cors = cors(&req, &app)?;
+    if cors == Cors::Refused {
+        return ApiError::origin_not_allowed().into_response();
+    }
+    let mut response = if req.method() == Method::Options {
+        cors.preflight()?
+    } else {
+        respond(route(req, &app).await)?
+    };
+    cors.apply(&mut response)?;
+    Ok(response)
+}
+
+/// The cron (wrangler.toml `[triggers]`): reconciliation of calls with no outcome.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    let app = App::new(env, None);
+    reconcile::run(&app).await;
+}
+
+fn respond(result: Result<Response, ApiError>) -> worker::Result<Response> {
+    match result {
+        Ok(response) => Ok(response),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// How the request's `Origin` stands. The Worker's own origins are the one the request came
+/// in on and `PUBLIC_BASE_URL`'s.
+fn cors(req: &Request, app: &App) -> worker::Result<Cors> {
+    let origin = req.headers().get("Origin")?;
+    let url = req.inner().url();
+    let own = handlers::calls::origin(&url);
+    let public = app
+        .config
+        .public_base_url
+        .as_deref()
+        .map(handlers::calls::origin);
+    let mut owns = vec![own.as_str()];
+    owns.extend(public.as_deref());
+    Ok(Cors::check(
+        origin.as_deref(),
+        &owns,
+        &app.config.guards.allowed_origins,
+    ))
+}
+
+/// Wires paths and methods to handlers. `/api` and `/exotel` are the Worker's (404 and 405 as
+/// JSON); every other path is a static file.
+async fn route(req: Request, app: &App) -> Result<Response, ApiError> {
+    let path = req.path();
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let method = req.method();
+    match segments.as_slice() {
+        ["api", "config"] => match method {
+            Method::Get => handlers::public_config::show(app),
+            _ => Err(ApiError::method_not_allowed("GET")),
+        },
+        ["api", "calls"] => match method {
+            Method::Post => handlers::calls::create(req, app).await,
+            _ => Err(ApiError::method_not_allowed("POST")),
+        },
+        ["api", "calls", id] => match method {
+            Method::Get => handlers::calls::show(id, app).await,
+            _ => Err(ApiError::method_not_allowed("GET")),
+        },
+        ["api", "admin", "calls"] => match method {
+            Method::Get => handlers::admin::list(req, app).await,
+            _ => Err(ApiError::method_not_allowed("GET")),
+        },
+        ["exotel", "status", token] => match method {
+            Method::Post => handlers::callback::receive(req, token, app).await,
+            _ => Err(ApiError::method_not_allowed("POST")),
+        },
+        ["api" | "exotel", ..] => Err(ApiError::not_found("no such endpoint")),
+        _ => handlers::assets::serve(req, app).await,
+    }
+}

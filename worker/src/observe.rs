@@ -1,0 +1,245 @@
+//! Recording what was learned about a call: the single path every status goes through.
+//!
+//! The connect answer, status callbacks, Call Details refreshes (page polls, the cron's
+//! reconciliation) all become an [`Observation`] and go through [`record_observation`],
+//! which logs it and moves the call's current state forward, never back:
+//!
+//! - statuses are ranked (queued < ringing < in-progress < unknown < the real outcomes) and a
+//!   call only ever moves to a higher rank, so a late `ringing` never overwrites `completed`,
+//!   and the first real outcome is final;
+//! - facts that arrive after the outcome (duration, recording) fill gaps but replace nothing;
+//! - each observation has a dedupe key, so a repeated callback is neither logged twice nor
+//!   applied twice.
+
+use serde::Serialize;
+use worker::D1Database;
+
+use super::ids::CallId;
+use super::store;
+use exotel_connect::{Call, CallStatus, StatusCallback};
+
+/// Where an observation came from (stored in the event log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Exotel's answer to the connect request.
+    Connect,
+    /// A status callback.
+    Callback,
+    /// A Call Details request made because the page polled.
+    Details,
+    /// The cron's reconciliation: Call Details for a call whose callback never came, or
+    /// `unknown` once it is past the cut-off.
+    Reconcile,
+}
+
+impl Source {
+    /// The name stored in `call_events.source`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Connect => "connect",
+            Source::Callback => "callback",
+            Source::Details => "details",
+            Source::Reconcile => "reconcile",
+        }
+    }
+}
+
+/// Rank of the status every call starts in.
+pub const QUEUED_RANK: i64 = 10;
+/// Rank of the statuses nothing can follow.
+pub const TERMINAL_RANK: i64 = 50;
+/// Rank of `unknown` (no outcome learned before the cut-off): terminal for the page, but a
+/// real outcome learned later still replaces it.
+pub const UNKNOWN_RANK: i64 = 40;
+
+/// The order statuses may follow each other in.
+pub fn rank(status: &str) -> i64 {
+    match status {
+        "queued" => QUEUED_RANK,
+        "ringing" => 20,
+        "in-progress" => 30,
+        "unknown" => UNKNOWN_RANK,
+        _ if CallStatus::parse(status).is_terminal() => TERMINAL_RANK,
+        // A status this version does not know: logged, never applied.
+        _ => 0,
+    }
+}
+
+/// Whether the page should stop polling for this status.
+pub fn is_final(status: &str) -> bool {
+    rank(status) >= UNKNOWN_RANK
+}
+
+/// One thing learned about a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observation {
+    /// Where it came from.
+    pub source: Source,
+    /// The status, as Exotel's wire string.
+    pub status: String,
+    /// Seconds, when known.
+    pub duration: Option<u64>,
+    /// The recording, when there is one.
+    pub recording_url: Option<String>,
+    /// Exotel's `DateUpdated` (IST, its format), when sent.
+    pub reported_at: Option<String>,
+}
+
+/// Longest status string kept: Exotel's are short; anything longer is not a status.
+const MAX_STATUS_LEN: usize = 32;
+
+impl Observation {
+    /// From a Call resource (the connect answer or Call Details).
+    pub fn from_call(source: Source, call: &Call) -> Observation {
+        // For connect-to-flow the conversation duration is the meaningful one when Exotel
+        // gives it; the overall Duration includes ringing.
+        let duration = call
+            .details
+            .as_ref()
+            .and_then(|d| d.conversation_duration)
+            .or(call.duration);
+        Observation {
+            source,
+            status: clip(call.status.as_str()),
+            duration,
+            recording_url: call.recording_url.clone(),
+            reported_at: call.date_updated.clone(),
+        }
+    }
+
+    /// The cron gave up on learning the call's outcome.
+    pub fn gave_up() -> Observation {
+        Observation {
+            source: Source::Reconcile,
+            status: "unknown".to_owned(),
+            duration: None,
+            recording_url: None,
+            reported_at: None,
+        }
+    }
+
+    /// Whether it is logged even when it changes nothing (what Exotel told us unasked);
+    /// refreshes the Worker asked for are logged only when they moved the call.
+    pub fn always_logged(&self) -> bool {
+        matches!(self.source, Source::Connect | Source::Callback)
+    }
+
+    /// From a status callback.
+    pub fn from_callback(callback: &StatusCallback) -> Observation {
+        Observation {
+            source: Source::Callback,
+            status: clip(callback.status.as_str()),
+            duration: callback.conversation_duration,
+            recording_url: callback.recording_url.clone(),
+            reported_at: callback.date_updated.clone(),
+        }
+    }
+
+    /// Identity of the observation within its call: the same callback delivered twice has the
+    /// same key; a refresh that learned nothing new has the key of the previous one.
+    pub fn dedupe_key(&self) -> String {
+        let duration = self.duration.map(|d| d.to_string()).unwrap_or_default();
+        match self.source {
+            Source::Connect => "connect".to_owned(),
+            Source::Callback => format!(
+                "callback|{}|{}|{duration}",
+                self.status,
+                self.reported_at.as_deref().unwrap_or_default()
+            ),
+            Source::Details => format!("details|{}|{duration}", self.status),
+            Source::Reconcile => format!("reconcile|{}|{duration}", self.status),
+        }
+    }
+
+    /// The observation's extras, as stored in `call_events.detail`.
+    pub fn detail_json(&self) -> String {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Detail<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            duration: Option<u64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            recording_url: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            date_updated: Option<&'a str>,
+        }
+        serde_json::to_string(&Detail {
+            duration: self.duration,
+            recording_url: self.recording_url.as_deref(),
+            date_updated: self.reported_at.as_deref(),
+        })
+        .unwrap_or_default()
+    }
+}
+
+/// At most [`MAX_STATUS_LEN`] characters, control characters (CR, LF, ESC...) replaced by
+/// U+FFFD: a status is logged and stored, and a forged one must not forge a log line. A status
+/// that had one is no status this version knows, so it is logged and never applied.
+/// (Found by tests/worker/hostile.test.mjs.)
+fn clip(status: &str) -> String {
+    status
+        .chars()
+        .take(MAX_STATUS_LEN)
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
+}
+
+/// Logs `observation` for call `id` and applies it to the call's current state if it moves the
+/// call forward (or completes what is known of its outcome). Returns whether the call changed.
+pub async fn record_observation(
+    db: &D1Database,
+    id: &CallId,
+    observation: &Observation,
+    now_ms: u64,
+) -> worker::Result<bool> {
+    store::apply_observation(db, id, observation, rank(&observation.status), now_ms).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranks_order_the_lifecycle() {
+        let order = ["queued", "ringing", "in-progress", "unknown", "completed"];
+        for pair in order.windows(2) {
+            assert!(rank(pair[0]) < rank(pair[1]), "{pair:?}");
+        }
+        for outcome in ["completed", "busy", "no-answer", "failed", "canceled"] {
+            assert_eq!(rank(outcome), TERMINAL_RANK);
+            assert!(is_final(outcome));
+        }
+        assert!(is_final("unknown"));
+        assert!(!is_final("in-progress"));
+        assert_eq!(rank("something-new"), 0);
+    }
+
+    #[test]
+    fn control_characters_never_reach_a_status() {
+        let clipped = clip("completed\r\n[fake] call x: placed");
+        assert!(!clipped.chars().any(char::is_control), "{clipped:?}");
+        assert_eq!(rank(&clipped), 0, "not a status, never applied");
+        assert_eq!(clip(&"x".repeat(100)).len(), MAX_STATUS_LEN);
+    }
+
+    #[test]
+    fn repeated_callbacks_share_a_key() {
+        let callback = Observation {
+            source: Source::Callback,
+            status: "completed".into(),
+            duration: None,
+            recording_url: None,
+            reported_at: Some("2026-11-26 10:00:00".into()),
+        };
+        assert_eq!(callback.dedupe_key(), callback.clone().dedupe_key());
+        let later = Observation {
+            reported_at: Some("2026-11-26 10:00:05".into()),
+            ..callback.clone()
+        };
+        assert_ne!(callback.dedupe_key(), later.dedupe_key());
+        assert_eq!(
+            callback.detail_json(),
+            r#"{"dateUpdated":"2026-11-26 10:00:00"}"#
+        );
+    }
+}
