@@ -1,11 +1,14 @@
 // What the visitor sees, as pure data: each call status and each API error becomes a view
-// {key, title, message, tone, icon, step, terminal, actions}. No DOM here; the page and the
-// widget both render these, so the wording lives once.
+// {key, title, message, tone, icon, step, terminal, actions}, and the form's state becomes what
+// its fields say (formView). No DOM here; callback-form.js renders these for the page and the
+// widget both, so the wording lives once.
 //
 // tone: 'progress' | 'success' | 'warning' | 'error'   (the colours)
 // step: index into STEPS reached so far, or null when no call was placed
 // actions: [{id: 'retry' | 'edit' | 'new' | 'resume', label, primary}]: place the call again,
 // back to the form, a new call from the form, look at the same call again
+
+import { describePrefixes, formatE164 } from './phone.js';
 
 /** The progress steps shown under the status. */
 export const STEPS = ['Request sent', 'Calling you', 'Connected', 'Finished'];
@@ -25,6 +28,18 @@ const OTHER_NUMBER = { id: 'edit', label: 'Use another number', primary: true };
 const BACK = { id: 'edit', label: 'Back to the form', primary: false };
 const NEW_CALL = { id: 'new', label: 'Request another call', primary: false };
 const CHECK_AGAIN = { id: 'resume', label: 'Check again', primary: true };
+
+/** Each progress step's state under a view: 'done', 'current', 'failed' or 'todo'. */
+export function stepStates(v) {
+  if (v.step === null) return [];
+  const failed = v.terminal && v.tone !== 'success';
+  return STEPS.map((label, i) => {
+    let state = i < v.step || (i === v.step && v.terminal && !failed) ? 'done' : 'todo';
+    if (i === v.step && !v.terminal) state = 'current';
+    if (i === v.step && failed) state = 'failed';
+    return { label, state };
+  });
+}
 
 function view(key, tone, icon, step, terminal, title, message, actions = []) {
   return { key, tone, icon, step, terminal, title, message, actions };
@@ -140,4 +155,45 @@ export function duration(seconds) {
 /** The sentence for the aria-live region: title and message together. */
 export function announcement(v) {
   return `${v.title}. ${v.message}`;
+}
+
+/**
+ * The call-back form's state: one object, which callback-form.js changes only through its
+ * `update(patch)` and renders after each change. The number's text lives in its input.
+ */
+export function formState(country) {
+  return {
+    country, // the selected country's code
+    config: {}, // GET /api/config
+    touched: false, // the visitor left the number field, or pressed the button
+    number: null, // the latest verdict on the number (phone.js checkPhone)
+    consentMissing: false, // the button was pressed with the consent box unticked
+    turnstile: false, // the Worker asked for Turnstile and it loaded: a call needs its token
+    token: '', // Turnstile's answer, good for one call
+    turnstileMissing: false, // the button was pressed before Turnstile was solved
+    busy: false, // a call is being checked, placed or followed: the button is off
+    view: null, // the status panel's view, or null while the form shows
+    payload: null, // the last call asked for, for "Call me again"
+    callId: null, // the last call placed, for "Check again"
+  };
+}
+
+/**
+ * What the form's fields say in `state`: under the number its verdict (an error only once the
+ * visitor is done typing it, and not for an empty field until the button is pressed) or where
+ * calls can go, the button's label, the other fields' messages ('' when hidden).
+ */
+export function formView(state, submitText) {
+  const { number, config } = state;
+  const allowed = describePrefixes(config.allowedPrefixes);
+  let phone = { text: allowed ? `We can call ${allowed}.` : '', tone: '' };
+  if (number?.ok) phone = { text: `We will call ${formatE164(number.e164)}.`, tone: 'ok' };
+  else if (number && state.touched && !number.empty) phone = { text: number.message, tone: 'error' };
+  return {
+    phone,
+    submit: state.busy ? 'Sending…' : submitText,
+    consent: state.consentMissing ? 'Please tick the box to agree to the call.' : '',
+    turnstile: state.turnstileMissing ? 'Please complete the check above the button.' : '',
+    sandbox: config.sandbox === true,
+  };
 }

@@ -1,9 +1,13 @@
 // The call-back form and the call's status, wired to the DOM. The page (app.js) and the widget
-// (widget.js, inside a shadow root) both mount it; the wording comes from call-state.js.
+// (widget.js, inside a shadow root) both mount it. Its state is one object (call-state.js
+// formState) changed only through update(patch), which renders it; what the state reads as, and
+// all the wording, come from call-state.js.
 
-import { STEPS, announcement, errorView, sendingView, statusView, isTerminal } from './call-state.js';
+import {
+  announcement, errorView, formState, formView, isTerminal, sendingView, statusView, stepStates,
+} from './call-state.js';
 import { createApi } from './api.js';
-import { COUNTRIES, checkPhone, describePrefixes, explain, formatE164, loadCore } from './phone.js';
+import { COUNTRIES, checkPhone, countryCode, describePrefixes, explain, loadCore } from './phone.js';
 
 /** Texts a page or widget may replace. */
 export const DEFAULT_TEXTS = {
@@ -102,120 +106,188 @@ export function mountCallback(container, options = {}) {
   const phoneMsg = $(`#${id}-phone-msg`);
   const consent = $('input[type=checkbox]');
   const consentMsg = $(`#${id}-consent-msg`);
+  const turnstileBox = $('.cb-turnstile');
+  const turnstileMsg = $('.cb-turnstile-msg');
   const submit = $('.cb-submit');
   const status = $('.cb-status');
   const title = $('.cb-status-title');
   const live = $('.cb-live');
 
   $('.cb-consent-label').textContent = texts.consent;
-  $('.cb-submit-label').textContent = texts.submit;
   $('.cb-fine').textContent = texts.privacy;
   for (const c of COUNTRIES) country.add(new Option(`${c.name} (+${c.dial})`, c.code));
-  const known = (code) => {
-    const iso = String(code || '').toUpperCase().replace(/^UK$/, 'GB');
-    return COUNTRIES.some((c) => c.code === iso) ? iso : null;
-  };
-  country.value = known(options.country) || 'IN';
 
-  let config = {};
-  let hint = '';
-  let touched = false; // the visitor left the number field, or pressed the button
-  let checks = 0; // a sequence number: only the latest check of the number shows
-  let busy = false;
-  let attempt = null; // AbortController of the call being placed or followed
-  let lastPayload = null;
-  let lastCallId = null;
-  let turnstile = null; // {api, widgetId, token}
+  // What is running rather than shown: the call being placed or followed (its AbortController),
+  // the latest check of the number (a sequence number: only its verdict shows), the timers, the
+  // Turnstile widget.
+  const running = { attempt: null, checks: 0, typing: 0, saying: 0, turnstile: null };
+
+  // ---- the state, its one update path, and rendering ----
+
+  let state = formState(countryCode(options.country) || 'IN');
+
+  function update(patch) {
+    const before = state;
+    state = { ...state, ...patch };
+    render(before);
+  }
+
+  function render(before) {
+    const v = formView(state, texts.submit);
+    country.value = state.country;
+    phoneMsg.textContent = v.phone.text;
+    phoneMsg.dataset.tone = v.phone.tone;
+    if (v.phone.tone === 'error') phone.setAttribute('aria-invalid', 'true');
+    else phone.removeAttribute('aria-invalid');
+    showMessage(consentMsg, v.consent);
+    showMessage(turnstileMsg, v.turnstile);
+    turnstileBox.hidden = !state.turnstile;
+    submit.disabled = state.busy;
+    phone.readOnly = state.busy;
+    $('.cb-spinner').hidden = !state.busy;
+    $('.cb-submit-label').textContent = v.submit;
+    $('.cb-sandbox').hidden = !v.sandbox;
+    form.hidden = Boolean(state.view);
+    status.hidden = !state.view;
+    if (state.view && state.view !== before.view) renderStatus(state.view, before.view);
+  }
+
+  function showMessage(el, text) {
+    el.hidden = !text;
+    if (text) el.textContent = text;
+  }
+
+  function renderStatus(v, previous) {
+    status.dataset.tone = v.tone;
+    status.dataset.state = v.key;
+    if (previous?.key !== v.key || previous?.message !== v.message) say(announcement(v));
+    title.textContent = v.title;
+    $('.cb-status-msg').textContent = v.message;
+    const icon = $('.cb-icon');
+    icon.dataset.icon = v.icon;
+    icon.innerHTML = ICONS[v.icon]
+      ? `<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${ICONS[v.icon]}</svg>`
+      : '';
+    const steps = stepStates(v);
+    const list = $('.cb-steps');
+    list.hidden = steps.length === 0;
+    list.replaceChildren(...steps.map(({ label, state: step }) => {
+      const li = document.createElement('li');
+      li.dataset.state = step;
+      li.textContent = label;
+      if (step === 'current') li.setAttribute('aria-current', 'step');
+      const note = { done: 'done', failed: 'did not go through' }[step];
+      if (note) {
+        const sr = document.createElement('span');
+        sr.className = 'cb-sr';
+        sr.textContent = ` (${note})`;
+        li.append(sr);
+      }
+      return li;
+    }));
+    $('.cb-actions').replaceChildren(...v.actions.map((a) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = `cb-btn ${a.primary ? 'cb-btn-primary' : 'cb-btn-secondary'}`;
+      b.textContent = a.label;
+      b.dataset.action = a.id;
+      return b;
+    }));
+    if (!previous) title.focus();
+  }
+
+  /** Shows a view in the status panel; `focus` moves focus to its title. */
+  function show(view, focus = false) {
+    update({ view });
+    if (focus) title.focus();
+  }
+
+  function showForm(focus = false) {
+    running.attempt?.abort();
+    update({ view: null });
+    if (focus) {
+      phone.focus();
+      phone.select();
+    }
+  }
+
+  // The live region: cleared first, so the same words are announced again when repeated.
+  function say(text) {
+    live.textContent = '';
+    clearTimeout(running.saying);
+    running.saying = setTimeout(() => (live.textContent = text), 50);
+  }
+
+  render(state);
 
   // ---- the number and consent fields ----
 
-  function setPhoneMessage(text, tone = '') {
-    phoneMsg.textContent = text;
-    phoneMsg.dataset.tone = tone;
-    if (tone === 'error') phone.setAttribute('aria-invalid', 'true');
-    else phone.removeAttribute('aria-invalid');
+  /** Checks the number, then applies `patch` with the verdict (unless a newer check started). */
+  async function checkNumber(patch = {}) {
+    const seq = ++running.checks;
+    const number = await checkPhone(phone.value, state.country);
+    update(seq === running.checks ? { ...patch, number } : patch);
+    return number;
   }
 
-  async function checkNumber() {
-    const seq = ++checks;
-    const result = await checkPhone(phone.value, country.value);
-    if (seq !== checks) return result;
-    if (result.ok) setPhoneMessage(`We will call ${formatE164(result.e164)}.`, 'ok');
-    else if (touched && !result.empty) setPhoneMessage(result.message, 'error');
-    else setPhoneMessage(hint);
-    return result;
-  }
-
-  let typingTimer;
   phone.addEventListener('input', () => {
-    clearTimeout(typingTimer);
-    typingTimer = setTimeout(checkNumber, 300);
+    clearTimeout(running.typing);
+    running.typing = setTimeout(checkNumber, 300);
   });
   phone.addEventListener('focus', loadCore, { once: true });
   phone.addEventListener('blur', () => {
-    if (phone.value.trim()) touched = true;
-    clearTimeout(typingTimer);
-    checkNumber();
+    clearTimeout(running.typing);
+    checkNumber(phone.value.trim() ? { touched: true } : {});
   });
-  country.addEventListener('change', () => phone.value.trim() && checkNumber());
-  consent.addEventListener('change', () => {
-    if (consent.checked) consentMsg.hidden = true;
+  country.addEventListener('change', () => {
+    update({ country: country.value });
+    if (phone.value.trim()) checkNumber();
   });
+  consent.addEventListener('change', () => consent.checked && update({ consentMissing: false }));
 
   // ---- sending and following a call ----
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    touched = true;
-    const result = await checkNumber();
-    if (!result.ok) {
-      setBusy(false);
-      setPhoneMessage(result.message, 'error');
-      say(result.message);
+    if (state.busy) return;
+    update({ busy: true });
+    const number = await checkNumber({ touched: true });
+    if (!number.ok) {
+      // Pressing the button makes an empty number an error too.
+      update({ busy: false, number: { ok: false, message: number.message } });
+      say(number.message);
       phone.focus();
-      return;
-    }
-    if (!consent.checked) {
-      setBusy(false);
-      consentMsg.textContent = 'Please tick the box to agree to the call.';
-      consentMsg.hidden = false;
+    } else if (!consent.checked) {
+      update({ busy: false, consentMissing: true });
       say(consentMsg.textContent);
       consent.focus();
-      return;
+    } else if (state.turnstile && !state.token) {
+      update({ busy: false, turnstileMissing: true });
+      say(turnstileMsg.textContent);
+    } else {
+      place({ phone: phone.value.trim(), country: state.country });
     }
-    if (turnstile?.api && !turnstile.token) {
-      setBusy(false);
-      const msg = $('.cb-turnstile-msg');
-      msg.textContent = 'Please complete the check above the button.';
-      msg.hidden = false;
-      say(msg.textContent);
-      return;
-    }
-    place({ phone: phone.value.trim(), country: country.value });
   });
 
   // Places a call and follows it to the end. Each attempt has its own Idempotency-Key (a
   // double click or a network retry places one call) and AbortController (a newer attempt,
   // or going back to the form, stops following the older one).
   async function place(payload) {
-    lastPayload = payload;
     const { signal, done } = begin();
-    const body = turnstile?.token ? { ...payload, turnstileToken: turnstile.token } : payload;
-    if (status.hidden) say(announcement(sendingView()));
-    else show(sendingView());
+    update({ payload });
+    const body = state.token ? { ...payload, turnstileToken: state.token } : payload;
+    if (state.view) show(sendingView());
+    else say(announcement(sendingView()));
     try {
       const call = await api.postCall(body, newKey(), { signal }).finally(resetTurnstile);
-      lastCallId = call.id;
-      show(statusView(call.status), { focus: true });
+      update({ callId: call.id });
+      show(statusView(call.status), true);
       if (!isTerminal(call.status)) await follow(call.id, signal);
     } catch (e) {
       if (signal.aborted) return;
       if (e.code === 'invalid_phone') {
         showForm();
-        touched = true;
-        setPhoneMessage(explain(payload.phone, payload.country), 'error');
+        update({ touched: true, number: { ok: false, message: explain(payload.phone, payload.country) } });
         say(phoneMsg.textContent);
         phone.focus();
       } else {
@@ -230,7 +302,7 @@ export function mountCallback(container, options = {}) {
   async function resume() {
     const { signal, done } = begin();
     try {
-      await follow(lastCallId, signal);
+      await follow(state.callId, signal);
     } catch (e) {
       if (!signal.aborted) showError(e);
     } finally {
@@ -238,157 +310,69 @@ export function mountCallback(container, options = {}) {
     }
   }
 
-  const follow = (id, signal) => api.followCall(id, (c) => show(statusView(c.status)), { signal });
-  const showError = (e) => show(errorView(e, { allowed: describePrefixes(config.allowedPrefixes) }), { focus: true });
+  const follow = (callId, signal) => api.followCall(callId, (c) => show(statusView(c.status)), { signal });
+  const showError = (e) => show(errorView(e, { allowed: describePrefixes(state.config.allowedPrefixes) }), true);
 
   function begin() {
-    attempt?.abort();
+    running.attempt?.abort();
     const controller = new AbortController();
-    attempt = controller;
-    setBusy(true);
-    return { signal: controller.signal, done: () => attempt === controller && setBusy(false) };
-  }
-
-  function setBusy(on) {
-    busy = on;
-    submit.disabled = on;
-    phone.readOnly = on;
-    $('.cb-spinner').hidden = !on;
-    $('.cb-submit-label').textContent = on ? 'Sending…' : texts.submit;
-  }
-
-  // ---- the status panel ----
-
-  let shown = null;
-  function show(v, { focus = false } = {}) {
-    const first = status.hidden;
-    form.hidden = true;
-    status.hidden = false;
-    status.dataset.tone = v.tone;
-    status.dataset.state = v.key;
-    if (shown?.key !== v.key || shown?.message !== v.message) say(announcement(v));
-    shown = v;
-    title.textContent = v.title;
-    $('.cb-status-msg').textContent = v.message;
-    const icon = $('.cb-icon');
-    icon.dataset.icon = v.icon;
-    icon.innerHTML = ICONS[v.icon]
-      ? `<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${ICONS[v.icon]}</svg>`
-      : '';
-    renderSteps(v);
-    const actions = $('.cb-actions');
-    actions.replaceChildren(...v.actions.map((a) => {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.className = `cb-btn ${a.primary ? 'cb-btn-primary' : 'cb-btn-secondary'}`;
-      b.textContent = a.label;
-      b.dataset.action = a.id;
-      return b;
-    }));
-    if (focus || first) title.focus();
-  }
-
-  function renderSteps(v) {
-    const list = $('.cb-steps');
-    list.hidden = v.step === null;
-    if (v.step === null) return;
-    const failed = v.terminal && v.tone !== 'success';
-    list.replaceChildren(...STEPS.map((label, i) => {
-      const li = document.createElement('li');
-      let state = i < v.step || (i === v.step && v.terminal && !failed) ? 'done' : 'todo';
-      if (i === v.step && !v.terminal) state = 'current';
-      if (i === v.step && failed) state = 'failed';
-      li.dataset.state = state;
-      li.textContent = label;
-      if (state === 'current') li.setAttribute('aria-current', 'step');
-      const note = { done: 'done', failed: 'did not go through' }[state];
-      if (note) {
-        const sr = document.createElement('span');
-        sr.className = 'cb-sr';
-        sr.textContent = ` (${note})`;
-        li.append(sr);
-      }
-      return li;
-    }));
+    running.attempt = controller;
+    update({ busy: true });
+    return { signal: controller.signal, done: () => running.attempt === controller && update({ busy: false }) };
   }
 
   $('.cb-actions').addEventListener('click', (event) => {
     const action = event.target.closest('button')?.dataset.action;
-    if (action === 'resume' && lastCallId) resume();
-    else if (action === 'retry' && lastPayload && !turnstile?.api) place(lastPayload);
-    else if (action) showForm({ focus: true }); // with Turnstile on, a retry needs a new check
+    if (action === 'resume' && state.callId) resume();
+    else if (action === 'retry' && state.payload && !state.turnstile) place(state.payload);
+    else if (action) showForm(true); // with Turnstile on, a retry needs a new check
   });
-
-  function showForm({ focus = false } = {}) {
-    attempt?.abort();
-    shown = null;
-    status.hidden = true;
-    form.hidden = false;
-    if (focus) {
-      phone.focus();
-      phone.select();
-    }
-  }
-
-  // The live region: cleared first, so the same words are announced again when repeated.
-  let liveTimer;
-  function say(text) {
-    live.textContent = '';
-    clearTimeout(liveTimer);
-    liveTimer = setTimeout(() => (live.textContent = text), 50);
-  }
 
   // ---- Turnstile (only when the Worker asks for it) ----
 
   async function startTurnstile(siteKey) {
-    const box = $('.cb-turnstile');
     try {
       const ts = await loadTurnstile();
-      turnstile = { api: ts, token: '' };
-      box.hidden = false;
-      turnstile.widgetId = ts.render(box, {
+      update({ turnstile: true, token: '' });
+      const widgetId = ts.render(turnstileBox, {
         sitekey: siteKey,
         size: 'flexible',
-        callback: (token) => {
-          turnstile.token = token;
-          $('.cb-turnstile-msg').hidden = true;
-        },
-        'expired-callback': () => (turnstile.token = ''),
-        'error-callback': () => (turnstile.token = ''),
+        callback: (token) => update({ token, turnstileMissing: false }),
+        'expired-callback': () => update({ token: '' }),
+        'error-callback': () => update({ token: '' }),
       });
+      running.turnstile = { api: ts, widgetId };
     } catch {
       // The check could not load (blocked, offline): send without a token; the API answers
       // captcha_failed, which the status panel explains.
-      turnstile = { api: null, token: '' };
+      update({ turnstile: false, token: '' });
     }
   }
 
   function resetTurnstile() {
-    if (!turnstile?.api) return;
-    turnstile.token = '';
-    turnstile.api.reset(turnstile.widgetId);
+    if (!state.turnstile) return;
+    update({ token: '' });
+    running.turnstile.api.reset(running.turnstile.widgetId);
   }
 
   // ---- start ----
 
   api.getConfig({ signal: abortAll.signal }).then((c) => {
-    config = c || {};
-    if (!known(options.country) && known(config.defaultCountry)) country.value = known(config.defaultCountry);
-    const allowed = describePrefixes(config.allowedPrefixes);
-    hint = allowed ? `We can call ${allowed}.` : '';
-    if (!phoneMsg.dataset.tone) setPhoneMessage(hint);
+    const config = c || {};
+    // A country the page or widget names wins over the Worker's default.
+    const fallback = !countryCode(options.country) && countryCode(config.defaultCountry);
+    update(fallback ? { config, country: fallback } : { config });
     if (config.turnstileSiteKey) startTurnstile(config.turnstileSiteKey);
-    $('.cb-sandbox').hidden = config.sandbox !== true;
   }, (e) => {
     // Refused by the CORS allow-list: say so now. Otherwise the form stays; sending will tell.
     if (e.code === 'origin_not_allowed') show(errorView(e));
   });
 
   return {
-    focus: () => (form.hidden ? title : phone).focus(),
+    focus: () => (state.view ? title : phone).focus(),
     destroy() {
       abortAll.abort();
-      attempt?.abort();
+      running.attempt?.abort();
       container.replaceChildren();
     },
   };

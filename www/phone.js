@@ -1,22 +1,31 @@
 // Checking the number as the visitor types. The rules are the core's: the npm package's wasm
 // build (copied to vendor/ by the build) is loaded lazily, on first use. When it is missing or
-// fails to load, a light local check catches the obvious slips and the API has the last word
-// (it answers `invalid_phone`).
+// fails to load, localNormalize applies the same rules restated in JS, and the API has the last
+// word (it answers `invalid_phone`). tests/browser/phone-rules.test.mjs holds the restated rules
+// and the country list to the core's, on the fixtures and on generated numbers in every form.
 
 /**
- * The country selector: the countries whose numbering rules the core knows (src/phone.rs), India
- * first (the default). `dial` without "+"; `digits`: national number length(s) after any 0.
+ * The country selector: the countries whose numbering rules the core knows (src/phone.rs,
+ * Country::ALL), India first (the default), then by name. `dial`: the calling code without "+";
+ * `trunk`: what people type before a national number (the 1 of NANP's 1-NXX-NXX-XXXX);
+ * `digits`: the national number's lengths [min, max]; `first`: the digits it may start with.
  */
 export const COUNTRIES = [
-  { code: 'IN', name: 'India', dial: '91', digits: [10, 10] },
-  { code: 'CA', name: 'Canada', dial: '1', digits: [10, 10] },
-  { code: 'SG', name: 'Singapore', dial: '65', digits: [8, 8] },
-  { code: 'AE', name: 'United Arab Emirates', dial: '971', digits: [8, 9] },
-  { code: 'GB', name: 'United Kingdom', dial: '44', digits: [9, 10] },
-  { code: 'US', name: 'United States', dial: '1', digits: [10, 10] },
+  { code: 'IN', name: 'India', dial: '91', trunk: '0', digits: [10, 10], first: '123456789' },
+  { code: 'CA', name: 'Canada', dial: '1', trunk: '1', digits: [10, 10], first: '23456789' },
+  { code: 'SG', name: 'Singapore', dial: '65', digits: [8, 8], first: '3689' },
+  { code: 'AE', name: 'United Arab Emirates', dial: '971', trunk: '0', digits: [8, 9], first: '234679' },
+  { code: 'GB', name: 'United Kingdom', dial: '44', trunk: '0', digits: [9, 10], first: '12357' },
+  { code: 'US', name: 'United States', dial: '1', trunk: '1', digits: [10, 10], first: '23456789' },
 ];
 
 const byCode = (code) => COUNTRIES.find((c) => c.code === code) || COUNTRIES[0];
+
+/** The page's country that `code` names, read as the core reads it ("uk" is "GB"), or null. */
+export function countryCode(code) {
+  const iso = String(code ?? '').trim().toUpperCase().replace(/^UK$/, 'GB');
+  return COUNTRIES.some((c) => c.code === iso) ? iso : null;
+}
 
 let core; // Promise<((input, country) => string) | null>
 
@@ -43,42 +52,48 @@ export async function checkPhone(input, country) {
   try {
     e164 = normalize ? normalize(text, country) : localNormalize(text, country);
   } catch (e) {
-    // Only the core's verdict on the number counts; anything else, the light check decides.
+    // Only the core's verdict on the number counts; on anything else, the local check decides.
     if (e?.code !== 'invalid_phone') e164 = localNormalize(text, country);
   }
   return e164 ? { ok: true, e164 } : { ok: false, message: explain(text, country) };
 }
 
-const SEPARATORS = /[\s\-.()/\u00a0]/g;
+// What the core skips between digits: Rust's whitespace (char::is_whitespace, which is not JS's
+// \s: U+0085 is in, U+FEFF is out) and the marks people type.
+const SPACE = '\\t-\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const LEADING_SPACE = new RegExp(`^[${SPACE}]+`);
+const SKIPPED = new RegExp(`[${SPACE}\\-.()/]`, 'g');
 
 /**
- * The light check used without the wasm core: the core's forms (a leading + or 00, a trunk 0,
- * India's 91 without +, NANP's leading 1) and lengths, but none of its finer rules, so that it
- * never refuses a number the core accepts. Returns E.164 or null.
+ * The core's PhoneNumber::parse, restated: a `+` only first, `00` for international, the
+ * country's trunk prefix, India's 91 without `+`, then the country's lengths and first digits
+ * (the E.164 length alone for countries without rules). Returns E.164 or null.
  */
 export function localNormalize(input, countryCode) {
-  let s = String(input).trim().replace(SEPARATORS, '');
-  let international = s.startsWith('+');
-  if (international) s = s.slice(1);
-  else if (s.startsWith('00')) [s, international] = [s.slice(2), true];
+  let s = String(input).replace(LEADING_SPACE, '');
+  const plus = s.startsWith('+');
+  s = s.slice(plus ? 1 : 0).replace(SKIPPED, '');
   if (!/^\d+$/.test(s)) return null;
-  if (international) {
+  if (plus || s.startsWith('00')) {
+    if (!plus) s = s.slice(2);
     const country = COUNTRIES.find((c) => s.startsWith(c.dial));
     if (!country) return /^[1-9]\d{7,14}$/.test(s) ? `+${s}` : null;
-    return national(country, s.slice(country.dial.length).replace(/^0/, ''));
+    const rest = s.slice(country.dial.length);
+    // "+91 (0) 98765 43210": a trunk 0 kept after the country code.
+    return national(country, country.trunk === '0' ? rest.replace(/^0/, '') : rest);
   }
   const country = byCode(countryCode);
-  if (country.dial === '91' && /^91\d{10}$/.test(s)) s = s.slice(2);
-  else if (country.dial === '1' && /^1\d{10}$/.test(s)) s = s.slice(1);
-  else s = s.replace(/^0(?=\d)/, '');
+  if (country.code === 'IN' && /^91\d{10}$/.test(s)) s = s.slice(2);
+  else if (s[0] === country.trunk) s = s.slice(1);
   return national(country, s);
 }
 
 function national(country, digits) {
   const [min, max] = country.digits;
+  const ok = digits.length >= min && digits.length <= max && country.first.includes(digits[0])
+    && !(country.dial === '1' && digits[3] < '2'); // NANP: the exchange starts 2-9 too
   const tollFree = country.dial === '91' && /^18[06]0\d{6,7}$/.test(digits);
-  const ok = tollFree || (/^[1-9]/.test(digits) && digits.length >= min && digits.length <= max);
-  return ok ? `+${country.dial}${digits}` : null;
+  return ok || tollFree ? `+${country.dial}${digits}` : null;
 }
 
 /** Why a number is not accepted, in words a visitor can act on. */

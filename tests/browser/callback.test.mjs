@@ -224,7 +224,7 @@ describe('the page', () => {
       await input.blur();
       await p.page.locator('.cb-phone-msg', { hasText: 'Use only digits' }).waitFor();
 
-      // Fixed: the error goes, the number is confirmed.
+      // Corrected: the error goes, the number is confirmed.
       await input.fill('98765 43290');
       await input.blur();
       await p.page.locator('.cb-phone-msg[data-tone="ok"]').waitFor();
@@ -250,7 +250,7 @@ describe('the page', () => {
       const input = page.getByLabel('Phone number');
       await input.waitFor();
       assert.ok(!p.requests.some((u) => u.includes('/vendor/')), 'not loaded with the page');
-      await input.fill('12345 67890'); // the light local check would take it
+      await input.fill('12345 67890'); // the local check takes it: only the fake core refuses it
       await input.blur();
       await page.locator('.cb-phone-msg[data-tone="error"]').waitFor();
       assert.ok(p.requests.some((u) => u.includes('/vendor/exotel-connect/')), 'loaded on first use');

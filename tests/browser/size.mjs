@@ -1,6 +1,6 @@
 // The page's weight: www's own HTML, CSS, JS and SVG (not www/vendor, the core's wasm build,
 // which is loaded lazily and counted apart), each file gzipped at level 9 as it would be sent.
-// Prints a Markdown table row for `make bench`; exits 1 over the budget (issue 6: 30 KB).
+// Prints a Markdown table row for `make bench`; exits 1 over the budget of 30 KB.
 //
 //   node tests/browser/size.mjs            | page (www HTML+CSS+JS, gzip) | 14.1 KB | 9 files | budget 30 KB |
 //   node tests/browser/size.mjs --files    also one row per file
@@ -30,7 +30,7 @@ export function pageFiles(dir = WWW) {
 
 export const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const files = pageFiles();
   const gz = files.reduce((sum, f) => sum + f.gz, 0);
   if (process.argv.includes('--files')) {

@@ -1,8 +1,11 @@
-// The page's pure modules, without a browser: the wording of every state, the local number
-// check, and the page's weight.
+// The page's pure modules, without a browser: the wording of every state, what the form's
+// state reads as, and the local number check (phone-rules.test.mjs holds it to the core's).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { STEPS, announcement, duration, errorView, isTerminal, retryText, sendingView, statusView } from '../../www/call-state.js';
+import {
+  STEPS, announcement, duration, errorView, formState, formView, isTerminal, retryText, sendingView, statusView,
+  stepStates,
+} from '../../www/call-state.js';
 import { COUNTRIES, describePrefixes, explain, formatE164, localNormalize } from '../../www/phone.js';
 
 const STATUSES = ['queued', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled', 'unknown'];
@@ -21,7 +24,7 @@ test('every status has plain words, and terminal ones a next step', () => {
   }
 });
 
-test('the states the issue names', () => {
+test('the title of each state a visitor meets', () => {
   assert.equal(sendingView().title, 'Sending your request');
   assert.equal(statusView('queued').title, 'Calling you now');
   assert.equal(statusView('ringing').title, 'Calling you now');
@@ -68,7 +71,7 @@ test('when to retry, from Retry-After seconds', () => {
   assert.equal(announcement(statusView('completed')), 'Call finished. Thank you for talking to us.');
 });
 
-test('the local number check: lenient, the way people type', () => {
+test('the local number check: the forms people type', () => {
   const cases = [
     ['98765 43210', 'IN', '+919876543210'],
     ['098765-43210', 'IN', '+919876543210'],
@@ -81,7 +84,7 @@ test('the local number check: lenient, the way people type', () => {
     ['1 (415) 555-0100', 'US', '+14155550100'],
     ['07700 900123', 'GB', '+447700900123'],
     ['9123 4567', 'SG', '+6591234567'],
-    ['050 123 4567', 'AE', '+971501234567'],
+    ['04 123 4567', 'AE', '+97141234567'],
     ['+91 (0) 98765 43210', 'GB', '+919876543210'],
     ['1800 123 4567', 'IN', '+9118001234567'],
     ['+61 2 9876 5432', 'IN', '+61298765432'],
@@ -92,6 +95,10 @@ test('the local number check: lenient, the way people type', () => {
     ['98765 432100', 'IN', null],
     ['+91 98765', 'IN', null],
     ['98765abc10', 'IN', null],
+    ['(+91) 98765 43210', 'IN', null],
+    ['+65 0 9123 4567', 'IN', null],
+    ['1234 5678', 'SG', null],
+    ['(415) 155-0100', 'US', null],
     ['', 'IN', null],
   ];
   for (const [input, country, want] of cases) assert.equal(localNormalize(input, country), want, `${input} (${country})`);
@@ -117,7 +124,38 @@ test('numbers shown back to the visitor, and where calls can go', () => {
   assert.equal(describePrefixes(['+1']), 'numbers starting with +1');
   assert.equal(describePrefixes([]), '');
   assert.equal(COUNTRIES[0].code, 'IN', 'India first, the default');
-  // The core's countries (src/phone.rs Country::ALL): the API refuses any other.
-  assert.deepEqual(COUNTRIES.map((c) => c.code).sort(), ['AE', 'CA', 'GB', 'IN', 'SG', 'US']);
+});
+
+test('the progress steps under each view', () => {
+  const steps = (v) => stepStates(v).map((s) => s.state).join(' ');
+  assert.deepEqual(stepStates(sendingView()).map((s) => s.label), STEPS);
+  assert.equal(steps(sendingView()), 'current todo todo todo');
+  assert.equal(steps(statusView('ringing')), 'done current todo todo');
+  assert.equal(steps(statusView('in-progress')), 'done done current todo');
+  assert.equal(steps(statusView('completed')), 'done done done done');
+  assert.equal(steps(statusView('busy')), 'done failed todo todo');
+  assert.equal(steps(errorView({ code: 'rate_limited' })), '', 'no call placed: no steps');
+});
+
+test('what the form says for its state', () => {
+  const texts = 'Call me';
+  const at = (patch) => formView({ ...formState('IN'), ...patch }, texts);
+  const config = { allowedPrefixes: ['+91'], sandbox: true };
+  const refused = { ok: false, message: 'This number is too short. Indian numbers have 10 digits.' };
+
+  assert.deepEqual(at({}), {
+    phone: { text: '', tone: '' }, submit: 'Call me', consent: '', turnstile: '', sandbox: false,
+  });
+  assert.deepEqual(at({ config }).phone, { text: 'We can call numbers in India (+91).', tone: '' }, 'where calls can go');
+  assert.equal(at({ config }).sandbox, true);
+  assert.deepEqual(at({ number: { ok: true, e164: '+919876543210' } }).phone,
+    { text: 'We will call +91 98765 43210.', tone: 'ok' });
+  assert.deepEqual(at({ config, number: refused }).phone, at({ config }).phone, 'no error while still typing');
+  assert.deepEqual(at({ config, number: refused, touched: true }).phone, { text: refused.message, tone: 'error' });
+  const empty = { ok: false, empty: true, message: 'Enter your phone number.' };
+  assert.equal(at({ config, number: empty, touched: true }).phone.tone, '', 'an empty field is no error on its own');
+  assert.equal(at({ busy: true }).submit, 'Sending…');
+  assert.equal(at({ consentMissing: true }).consent, 'Please tick the box to agree to the call.');
+  assert.equal(at({ turnstileMissing: true }).turnstile, 'Please complete the check above the button.');
 });
 
