@@ -2,7 +2,7 @@
 --
 -- `calls` holds the current state of each call; `call_events` is the append-only log of what was
 -- observed (the connect answer, status callbacks, Call Details refreshes). Both are written
--- together by one code path (src/worker/observe.rs) in one D1 batch, so the current state is
+-- together by one code path (worker/src/store/calls.rs) in one D1 batch, so the current state is
 -- always explained by the log.
 
 CREATE TABLE calls (
@@ -16,7 +16,7 @@ CREATE TABLE calls (
   exotel_sid      TEXT,
   -- Current status as the page sees it (Exotel's wire strings, plus 'unknown').
   status          TEXT NOT NULL,
-  -- Order of `status` (observe.rs): a status is only ever replaced by a higher rank, so a late
+  -- Order of `status` (worker/src/status.rs): a status is only ever replaced by a higher rank, so a late
   -- non-terminal event never overwrites a terminal one.
   status_rank     INTEGER NOT NULL,
   -- How placing the call went: 'placing' (request in flight or lost), 'placed', or the error

@@ -1,4 +1,4 @@
--- Issue 5: abuse guards and reconciliation.
+-- Abuse guards and reconciliation.
 --
 -- `rate_events` is the sliding-window log behind the rate limits: one row per request or call
 -- that a limit let through, under a bucket that is a keyed hash (HMAC-SHA-256 under

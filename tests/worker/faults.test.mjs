@@ -49,9 +49,12 @@ before(async () => {
       EXOTEL_TIMEOUT_MS: String(TIMEOUT_MS),
       CALLBACK_SECRET,
       ADMIN_TOKEN,
-      // Faults, not limits, are under test here.
+      // Faults, not limits or budgets, are under test here.
       RATE_LIMIT_PER_NUMBER: '1000',
       RATE_LIMIT_PER_CLIENT: '1000',
+      RATE_LIMIT_PER_NUMBER_DAY: '100000',
+      CALL_BUDGET_PER_HOUR: '100000',
+      CALL_BUDGET_PER_DAY: '100000',
     },
   });
   client = createClient(worker.url);
@@ -83,7 +86,7 @@ async function newestCall() {
  * the mock's count and the stored record. `sent` is how many connect requests the mock sees
  * (1; 0 when it is not listening).
  */
-async function injectFault(failure, { status, code, message, failureKind, callStatus, retryAfter, sent = 1 }) {
+async function injectFault(failure, { status, code, message, failureKind, callStatus, retryAfter, upstreamStatus = null, sent = 1 }) {
   const { typed, e164, masked } = freshNumber();
   if (failure) exotel.failNext(failure);
   const res = await client.createCall(typed);
@@ -102,8 +105,8 @@ async function injectFault(failure, { status, code, message, failureKind, callSt
   const call = await newestCall();
   assert.equal(call.phone, masked, 'the newest call is this one');
   assert.deepEqual(
-    { status: call.status, outcome: call.outcome, failure: call.failure, exotelSid: call.exotelSid },
-    { status: callStatus, outcome: code, failure: failureKind, exotelSid: null },
+    { status: call.status, outcome: call.outcome, failure: call.failure, upstreamStatus: call.upstreamStatus, exotelSid: call.exotelSid },
+    { status: callStatus, outcome: code, failure: failureKind, upstreamStatus, exotelSid: null },
   );
   assert.deepEqual(call.events.map((e) => [e.source, e.status, e.applied, e.detail]), [
     ['connect', callStatus, true, { error: code }],
@@ -120,7 +123,7 @@ describe('Exotel refuses the call (4xx): 502 exotel_rejected, the call failed', 
   for (const format of ['json', 'xml']) {
     test(`403 NDNC (${format}): a safe message, not Exotel's wording`, async () => {
       const { res } = await injectFault({ status: 403, format, message: NDNC }, {
-        status: 502, code: 'exotel_rejected', message: REJECTED[403], failureKind: 'rejected: 403', callStatus: 'failed',
+        status: 502, code: 'exotel_rejected', message: REJECTED[403], failureKind: 'rejected', upstreamStatus: 403, callStatus: 'failed',
       });
       assert.match(res.body.error.message, /Do-Not-Disturb/);
       assert.ok(!res.text.includes('NDNC') && !res.text.includes('9876510000'), res.text);
@@ -130,7 +133,7 @@ describe('Exotel refuses the call (4xx): 502 exotel_rejected, the call failed', 
   for (const status of [401, 400, 402, 404, 409]) {
     test(`${status}: its own message`, async () => {
       await injectFault({ status, message: `Mock refusal ${status}` }, {
-        status: 502, code: 'exotel_rejected', message: REJECTED[status], failureKind: `rejected: ${status}`, callStatus: 'failed',
+        status: 502, code: 'exotel_rejected', message: REJECTED[status], failureKind: 'rejected', upstreamStatus: status, callStatus: 'failed',
       });
     });
   }
@@ -138,7 +141,7 @@ describe('Exotel refuses the call (4xx): 502 exotel_rejected, the call failed', 
   test('401 with a proxy-style plain body (no RestException): still a refusal, not garbage', async () => {
     // Exotel's edge can answer auth failures without its envelope.
     const { call } = await injectFault({ kind: 'raw', status: 401, type: 'text/plain', body: 'Unauthorized' }, {
-      status: 502, code: 'exotel_rejected', message: REJECTED[401], failureKind: 'rejected: 401', callStatus: 'failed',
+      status: 502, code: 'exotel_rejected', message: REJECTED[401], failureKind: 'rejected', upstreamStatus: 401, callStatus: 'failed',
     });
     assert.equal(call.outcome, 'exotel_rejected');
   });
@@ -147,13 +150,13 @@ describe('Exotel refuses the call (4xx): 502 exotel_rejected, the call failed', 
 describe('Exotel is busy (429): 503 upstream_busy with Retry-After, the call failed', () => {
   test('429 with Retry-After: 7', async () => {
     await injectFault({ status: 429, retryAfter: 7 }, {
-      status: 503, code: 'upstream_busy', message: BUSY, failureKind: 'busy_429', callStatus: 'failed', retryAfter: 7,
+      status: 503, code: 'upstream_busy', message: BUSY, failureKind: 'busy_429', upstreamStatus: 429, callStatus: 'failed', retryAfter: 7,
     });
   });
 
   test('429 without Retry-After: the default 60 s', async () => {
     await injectFault({ status: 429 }, {
-      status: 503, code: 'upstream_busy', message: BUSY, failureKind: 'busy_429', callStatus: 'failed', retryAfter: 60,
+      status: 503, code: 'upstream_busy', message: BUSY, failureKind: 'busy_429', upstreamStatus: 429, callStatus: 'failed', retryAfter: 60,
     });
   });
 });

@@ -56,6 +56,9 @@ before(async () => {
       CALLBACK_SECRET,
       // The flood is one client placing 100 calls: the limits are guards.test.mjs's business.
       RATE_LIMIT_PER_CLIENT: '100000',
+      RATE_LIMIT_PER_NUMBER_DAY: '100000',
+      CALL_BUDGET_PER_HOUR: '100000',
+      CALL_BUDGET_PER_DAY: '100000',
       RATE_LIMIT_PER_NUMBER: '100',
     },
   });

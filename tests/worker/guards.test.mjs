@@ -30,7 +30,11 @@ let siteverify;
 let worker;
 let client;
 
-/** A mock of Turnstile's siteverify: `good-token` passes, `down` is a 500, anything else fails. */
+/**
+ * A mock of Turnstile's siteverify: `good-token` passes, solved on the Worker's host for the
+ * action `call` (what Cloudflare reports back); `elsewhere-token` and `login-token` pass too but
+ * were solved on another site or for another action; `down` is a 500; anything else fails.
+ */
 async function startSiteverify() {
   const requests = [];
   const server = http.createServer(async (req, res) => {
@@ -42,9 +46,14 @@ async function startSiteverify() {
       res.writeHead(500).end('oops');
       return;
     }
-    const success = form.secret === TURNSTILE_SECRET && form.response === 'good-token';
+    const solved = {
+      'good-token': { hostname: '127.0.0.1', action: 'call' },
+      'elsewhere-token': { hostname: 'evil.example', action: 'call' },
+      'login-token': { hostname: '127.0.0.1', action: 'login' },
+    }[form.response];
+    const success = form.secret === TURNSTILE_SECRET && solved !== undefined;
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify(success ? { success } : { success, 'error-codes': ['invalid-input-response'] }));
+    res.end(JSON.stringify(success ? { success, ...solved } : { success, 'error-codes': ['invalid-input-response'] }));
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -69,6 +78,8 @@ before(async () => {
       ALLOWED_ORIGINS: `${SHOP}, http://other.example`,
       RATE_LIMIT_PER_NUMBER: '2',
       RATE_LIMIT_PER_CLIENT: '3',
+      // Limits, not budgets, are under test here (tests/worker/abuse.test.mjs has the budgets).
+      CALL_BUDGET_PER_HOUR: '1000',
       RATE_LIMIT_CLIENT_WINDOW_SECONDS: '60',
       TURNSTILE_SECRET,
       TURNSTILE_SITE_KEY: 'site-key-123',
@@ -206,12 +217,14 @@ describe('rate limits', () => {
     assert.equal((await postCall(freshNumber().typed)).status, 201, 'another client');
   });
 
-  test('per client: every POST counts, even refused ones, and concurrent ones cannot slip through', async () => {
+  test('per client: refused requests do not use up its calls, and concurrent ones cannot slip through', async () => {
     const ip = freshIp();
     for (let i = 0; i < 3; i++) {
       const res = await postCall(null, { ip, body: 'phone=1', headers: { 'Content-Type': 'text/plain' } });
       assert.equal(res.status, 415);
     }
+    // Three refusals later the client can still ask for its three calls.
+    for (let i = 0; i < 3; i++) assert.equal((await postCall(freshNumber().typed, { ip })).status, 201);
     assertRetryAfter(await postCall(freshNumber().typed, { ip }), 60);
 
     const burst = freshIp();
@@ -248,12 +261,13 @@ describe('Turnstile (on when TURNSTILE_SECRET is set)', () => {
       assert.equal(res.body.error.code, 'captcha_failed');
     }
     assert.equal(siteverify.requests.length, asked, 'nothing to verify: siteverify not asked');
-    for (const token of ['bad-token', 'down', 'x'.repeat(3000)]) {
+    // Solved on another site, or for another action: siteverify says success, and it is refused.
+    for (const token of ['bad-token', 'down', 'elsewhere-token', 'login-token', 'x'.repeat(3000)]) {
       const res = await postCall(typed, { json: { phone: typed, turnstileToken: token } });
       assert.equal(res.status, 403, token.slice(0, 20));
       assert.equal(res.body.error.code, 'captcha_failed');
     }
-    assert.equal(siteverify.requests.length, asked + 2, 'the oversized token was not sent');
+    assert.equal(siteverify.requests.length, asked + 4, 'the oversized token was not sent');
     assert.equal(connectsTo(e164), 0);
   });
 });
@@ -493,6 +507,11 @@ describe('GET /api/admin/calls (ADMIN_TOKEN)', () => {
     assert.equal(failed.failure, 'upstream_5xx');
     assert.ok(!res.text.includes(e164.slice(3)) && !res.text.includes(other.e164.slice(3)), 'no full number');
     assert.ok(!/client|10\.9\./.test(res.text), 'no client address');
+
+    // The budgets' use and the configuration's warnings (none: +91 only).
+    assert.ok(res.body.budgets.perHour.used >= 2 && res.body.budgets.perHour.max === 1000, JSON.stringify(res.body.budgets));
+    assert.equal(res.body.budgets.paused, false);
+    assert.deepEqual(res.body.warnings, []);
 
     assert.equal((await client.get('/api/admin/calls', { headers: auth })).body.calls.length > 10, true);
     const bad = await client.get('/api/admin/calls?limit=lots', { headers: auth });

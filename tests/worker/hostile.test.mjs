@@ -46,6 +46,9 @@ before(async () => {
       CALLBACK_SECRET,
       ADMIN_TOKEN,
       RATE_LIMIT_PER_CLIENT: '1000',
+      RATE_LIMIT_PER_NUMBER_DAY: '100000',
+      CALL_BUDGET_PER_HOUR: '100000',
+      CALL_BUDGET_PER_DAY: '100000',
     },
   });
   client = createClient(worker.url);
@@ -243,7 +246,7 @@ describe('XML with a DTD or entity expansion: never expanded, refused', () => {
         status: 502,
         code: 'exotel_rejected',
         message: 'the calling service refused to call this number (it may be on the Do-Not-Disturb registry)',
-        failureKind: 'rejected: 403',
+        failureKind: 'rejected',
         callStatus: 'failed',
       },
     ));
@@ -458,16 +461,20 @@ describe('oversized bodies: 413 payload_too_large', () => {
 });
 
 describe('afterwards', () => {
-  test('D1: only the expected calls; per-number rows only for calls attempted; one client row per POST', async () => {
+  test('D1: only the expected calls; per-number and client rows only for calls attempted; refusals counted apart', async () => {
     const [counts] = await worker.query(`SELECT
       (SELECT COUNT(*) FROM calls) AS calls,
       (SELECT COUNT(*) FROM rate_events WHERE bucket LIKE 'n:%') AS numbers,
       (SELECT COUNT(*) FROM rate_events WHERE bucket LIKE 'c:%') AS clients,
+      (SELECT COUNT(*) FROM rate_events WHERE bucket LIKE 'r:%') AS refused,
+      (SELECT COUNT(*) FROM rate_events WHERE bucket = 'b:calls') AS budget,
       (SELECT COUNT(*) FROM call_events) AS events,
       (SELECT group_concat(phone || '|' || status || '|' || outcome || '|' || COALESCE(failure, ''), ',') FROM calls) AS rows`);
     assert.equal(counts.calls, expectedCalls.size);
     assert.equal(counts.numbers, expectedCalls.size, 'no per-number row for a refused request');
-    assert.equal(counts.clients, posts, 'every POST /api/calls counted once against the client');
+    assert.equal(counts.clients, expectedCalls.size, 'only calls attempted count against the client');
+    assert.equal(counts.budget, expectedCalls.size, 'every call attempted counts in the budget');
+    assert.equal(counts.clients + counts.refused, posts, 'every other POST /api/calls counted as refused');
     // Per call: its connect event; the target also the callbacks it accepted.
     assert.equal(counts.events, expectedCalls.size + targetEvents);
     const rows = new Set(counts.rows.split(','));

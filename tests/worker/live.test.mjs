@@ -41,6 +41,9 @@ before(async () => {
       ALLOWED_PREFIXES: '+91, +1',
       RATE_LIMIT_PER_NUMBER: '1000',
       RATE_LIMIT_PER_CLIENT: '1000',
+      RATE_LIMIT_PER_NUMBER_DAY: '100000',
+      CALL_BUDGET_PER_HOUR: '100000',
+      CALL_BUDGET_PER_DAY: '100000',
       SOMETHING_ELSE: 'x',
     },
   });

@@ -18,6 +18,9 @@ before(async () => {
       SANDBOX_ANSWER_MS: '600',
       SANDBOX_CALLBACK_DELAY_MS: '2000',
       RATE_LIMIT_PER_CLIENT: '1000',
+      RATE_LIMIT_PER_NUMBER_DAY: '100000',
+      CALL_BUDGET_PER_HOUR: '100000',
+      CALL_BUDGET_PER_DAY: '100000',
     },
   });
   client = createClient(worker.url);

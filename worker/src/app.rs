@@ -3,9 +3,9 @@
 
 use worker::{Context, D1Database, Env};
 
-use super::config::{Config, Mode};
-use super::store;
-use super::upstream::Upstream;
+use crate::config::{Config, Mode};
+use crate::store;
+use crate::upstream::Upstream;
 
 /// One request's view of the Worker.
 pub struct App {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use worker::{console_error, Response};
 
 /// An error answered to the client.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ApiError {
     status: u16,
     code: &'static str,
@@ -167,6 +167,18 @@ impl ApiError {
         }
     }
 
+    /// 503: a call budget is reached: no call is placed for anyone until `seconds` pass.
+    pub fn calls_paused(seconds: u32) -> ApiError {
+        ApiError {
+            retry_after: Some(seconds),
+            ..ApiError::new(
+                503,
+                "calls_paused",
+                "we can't take more call requests right now; please try again later",
+            )
+        }
+    }
+
     /// 503: live mode with a required setting missing or invalid (names only, never values).
     pub fn not_configured(message: impl Into<String>) -> ApiError {
         ApiError::new(503, "not_configured", message)
@@ -220,7 +232,7 @@ impl ApiError {
                 retry_after: self.retry_after,
             },
         };
-        let mut response = json(self.status, &body)?;
+        let mut response = crate::http::json(self.status, &body)?;
         if let Some(seconds) = self.retry_after {
             response
                 .headers_mut()
@@ -239,18 +251,8 @@ impl From<worker::Error> for ApiError {
     }
 }
 
-impl From<super::crypto::CryptoError> for ApiError {
-    fn from(e: super::crypto::CryptoError) -> ApiError {
+impl From<crate::crypto::CryptoError> for ApiError {
+    fn from(e: crate::crypto::CryptoError) -> ApiError {
         ApiError::internal(&e)
     }
-}
-
-/// A JSON response that is never cached (statuses change from one poll to the next).
-pub fn json<T: Serialize>(status: u16, body: &T) -> worker::Result<Response> {
-    let bytes = serde_json::to_vec(body).map_err(|e| worker::Error::RustError(e.to_string()))?;
-    let mut response = Response::from_bytes(bytes)?.with_status(status);
-    let headers = response.headers_mut();
-    headers.set("Content-Type", "application/json; charset=utf-8")?;
-    super::guard::api_headers(headers)?;
-    Ok(response)
 }

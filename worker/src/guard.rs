@@ -1,13 +1,13 @@
 //! The abuse guards' pure parts and small helpers: CORS by origin allow-list, request hygiene
-//! (content type, `Idempotency-Key` shape), the destination allow-list, keyed hashes for the
-//! rate-limit buckets and idempotency keys, and the masking of numbers for the operator.
+//! (content type, `Idempotency-Key` shape), client networks, keyed hashes for the rate-limit
+//! buckets and idempotency keys, and the masking of numbers for the operator. (The destination
+//! allow-list is `config::AllowedPrefixes`.)
 //! docs/worker.md ("Security and abuse protection") lists each guard and its setting.
 
 use worker::{Headers, Response};
 
-use super::config::Guards;
-use super::crypto::{base64url, hmac_sha256, CryptoError};
-use exotel_connect::PhoneNumber;
+use crate::config::Guards;
+use crate::crypto::{base64url, hmac_sha256, CryptoError};
 
 /// Methods the API answers to, for preflights.
 const ALLOW_METHODS: &str = "GET, POST, OPTIONS";
@@ -94,9 +94,87 @@ pub fn valid_idempotency_key(key: &str) -> bool {
     (1..=MAX_IDEMPOTENCY_KEY_LEN).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
-/// Whether `phone` starts with one of the allowed prefixes.
-pub fn destination_allowed(phone: &PhoneNumber, prefixes: &[String]) -> bool {
-    prefixes.iter().any(|prefix| phone.has_prefix(prefix))
+/// The network a client is counted by: an IPv4 address as it is; an IPv6 address cut to its
+/// first `ipv6_prefix_bits` bits (a home line gets a whole /64, so counting each address would
+/// give one client 2^64 "clients"). IPv4-mapped IPv6 counts as the IPv4 address. Anything
+/// unreadable is counted as itself.
+pub fn client_network(address: &str, ipv6_prefix_bits: u8) -> String {
+    let address = address.trim();
+    let Some(groups) = ipv6_groups(address) else {
+        return address.to_owned();
+    };
+    if groups[..5] == [0; 5] && groups[5] == 0xffff {
+        let [a, b] = groups[6].to_be_bytes();
+        let [c, d] = groups[7].to_be_bytes();
+        return format!("{a}.{b}.{c}.{d}");
+    }
+    let bits = u32::from(ipv6_prefix_bits.min(128));
+    let value = groups
+        .iter()
+        .fold(0u128, |acc, &group| (acc << 16) | u128::from(group));
+    let mask = if bits == 0 {
+        0
+    } else {
+        u128::MAX << (128 - bits)
+    };
+    let network = value & mask;
+    let shown: Vec<String> = (0..8)
+        .map(|i| format!("{:x}", (network >> (112 - 16 * i)) as u16))
+        .collect();
+    format!("{}/{bits}", shown.join(":"))
+}
+
+/// The eight 16-bit groups of an IPv6 address (with `::`, and a trailing dotted IPv4 part).
+fn ipv6_groups(address: &str) -> Option<[u16; 8]> {
+    if !address.contains(':') {
+        return None;
+    }
+    let address = address.split('%').next()?;
+    let (head, tail) = match address.split_once("::") {
+        Some((head, tail)) => (head, Some(tail)),
+        None => (address, None),
+    };
+    let parse_part = |part: &str| -> Option<Vec<u16>> {
+        if part.is_empty() {
+            return Some(Vec::new());
+        }
+        let mut out = Vec::new();
+        let pieces: Vec<&str> = part.split(':').collect();
+        for (i, piece) in pieces.iter().enumerate() {
+            if i == pieces.len() - 1 && piece.contains('.') {
+                let octets: Vec<u8> = piece
+                    .split('.')
+                    .map(|o| o.parse().ok())
+                    .collect::<Option<_>>()?;
+                let [a, b, c, d] = octets.as_slice() else {
+                    return None;
+                };
+                out.push(u16::from_be_bytes([*a, *b]));
+                out.push(u16::from_be_bytes([*c, *d]));
+            } else {
+                if piece.is_empty() || piece.len() > 4 {
+                    return None;
+                }
+                out.push(u16::from_str_radix(piece, 16).ok()?);
+            }
+        }
+        Some(out)
+    };
+    let head = parse_part(head)?;
+    let mut groups = [0u16; 8];
+    match tail {
+        None if head.len() == 8 => groups.copy_from_slice(&head),
+        None => return None,
+        Some(tail) => {
+            let tail = parse_part(tail)?;
+            if head.len() + tail.len() > 7 {
+                return None;
+            }
+            groups[..head.len()].copy_from_slice(&head);
+            groups[8 - tail.len()..].copy_from_slice(&tail);
+        }
+    }
+    Some(groups)
 }
 
 /// What a keyed hash is of, so one kind can never pass for another.
@@ -104,8 +182,12 @@ pub fn destination_allowed(phone: &PhoneNumber, prefixes: &[String]) -> bool {
 pub enum Hashed {
     /// A destination number (E.164), for its rate-limit bucket.
     Number,
-    /// A client address, for its rate-limit bucket.
+    /// A client network, for the bucket of calls it requested.
     Client,
+    /// A client network, for the bucket of its requests refused before a call.
+    Refused,
+    /// A client network, for the bucket of its failed admin sign-ins.
+    AdminFailure,
     /// A client address and `Idempotency-Key`, for the stored key.
     IdempotencyKey,
 }
@@ -116,6 +198,8 @@ pub async fn keyed_hash(guards: &Guards, kind: Hashed, value: &str) -> Result<St
     let (prefix, context): (&str, &[u8]) = match kind {
         Hashed::Number => ("n:", b"exotel-connect/rate-limit/number/v1\n"),
         Hashed::Client => ("c:", b"exotel-connect/rate-limit/client/v1\n"),
+        Hashed::Refused => ("r:", b"exotel-connect/rate-limit/refused/v1\n"),
+        Hashed::AdminFailure => ("a:", b"exotel-connect/rate-limit/admin/v1\n"),
         Hashed::IdempotencyKey => ("k:", b"exotel-connect/idempotency-key/v1\n"),
     };
     let mut message = context.to_vec();
@@ -141,7 +225,6 @@ pub fn mask_phone(e164: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use exotel_connect::Country;
 
     #[test]
     fn cors_allows_own_and_listed_origins_only() {
@@ -195,14 +278,28 @@ mod tests {
     }
 
     #[test]
-    fn destinations_are_checked_on_the_normalized_number() {
-        let prefixes = vec!["+91".to_owned()];
-        let india = PhoneNumber::parse("0091 98765 43210", Country::INDIA).unwrap();
-        assert!(destination_allowed(&india, &prefixes));
-        let us = PhoneNumber::parse("+1 415 555 2671", Country::INDIA).unwrap();
-        assert!(!destination_allowed(&us, &prefixes));
-        let via_00 = PhoneNumber::parse("00 1 415 555 2671", Country::INDIA).unwrap();
-        assert!(!destination_allowed(&via_00, &prefixes));
+    fn ipv6_clients_are_counted_by_network() {
+        let net = |a| client_network(a, 64);
+        assert_eq!(net("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2:0:0:0:0/64");
+        assert_eq!(
+            net("2001:db8:1:2::ffff"),
+            net("2001:db8:1:2:aaaa:bbbb:cccc:dddd")
+        );
+        assert_ne!(net("2001:db8:1:2::1"), net("2001:db8:1:3::1"));
+        assert_eq!(net("::ffff:203.0.113.9"), "203.0.113.9");
+        assert_eq!(net("203.0.113.9"), "203.0.113.9");
+        assert_eq!(
+            client_network("2001:db8:1:2::1", 48),
+            "2001:db8:1:0:0:0:0:0/48"
+        );
+        assert_eq!(
+            client_network("2001:db8::1", 128),
+            "2001:db8:0:0:0:0:0:1/128"
+        );
+        assert_eq!(net("fe80::1%eth0"), "fe80:0:0:0:0:0:0:0/64");
+        for odd in ["", "unknown", "1:2:3", ":::", "1::2::3", "12345::1"] {
+            assert_eq!(net(odd), odd.trim(), "{odd:?}");
+        }
     }
 
     #[test]

@@ -7,8 +7,8 @@
 
 use std::fmt;
 
-use super::config::CallbackSecret;
-use super::crypto::{base64url, constant_time_eq, hmac_sha256, random_bytes, CryptoError};
+use crate::config::CallbackSecret;
+use crate::crypto::{base64url, constant_time_eq, hmac_sha256, random_bytes, CryptoError};
 
 /// Length of a [`CallId`]: 16 bytes in unpadded base64url.
 const ID_LEN: usize = 22;

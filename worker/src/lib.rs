@@ -1,27 +1,34 @@
 //! The Cloudflare Worker: the HTTP API of docs/http-api.md on top of the exotel-connect
 //! core, built with workers-rs by scripts/build-worker.sh and run by the top-level wrangler.toml.
 //!
-//! - [`handlers`]: one module per endpoint; this file only routes (and applies CORS).
-//! - [`config`]: vars and secrets, parsed once per request into [`config::Config`].
-//! - [`guard`], [`turnstile`]: the abuse guards (docs/worker.md, "Security and abuse
-//!   protection"); the rate limits' SQL is in [`store`].
-//! - [`upstream`]: sends the core's requests to Exotel (fetch) or to the [`simulator`].
-//! - [`observe`]: the single path by which any status learned (connect answer, callback, Call
-//!   Details, the cron's reconciliation) is logged and applied, in order, idempotently.
-//! - [`reconcile`]: the cron: Call Details for calls whose callback never came.
+//! - [`handlers`]: one module per endpoint; each reads its input, calls one service, writes
+//!   its output. This file only routes (and applies CORS).
+//! - Services the handlers and the cron share: [`placement`] (admission, the connect request,
+//!   recording the outcome), [`refresh`] (Call Details for a call), [`reconcile`] (the cron).
+//! - [`config`]: vars and secrets, read once per request into one struct per concern.
+//! - [`guard`], [`turnstile`]: the abuse guards' pure parts (docs/worker.md, "Security and
+//!   abuse protection"); the limits' SQL is in [`store::limits`].
+//! - [`upstream`]: sends the core's requests to Exotel (fetch) or to its simulator, and reads
+//!   the answers.
+//! - [`status`], [`observation`]: a call's state as types, and what is learned about it.
 //! - [`store`]: every SQL statement (D1; schema in migrations/).
-//! - [`ids`], [`crypto`]: call handles and HMAC callback tokens, on WebCrypto.
+//! - [`ids`], [`crypto`]: call handles and HMAC callback tokens, on WebCrypto; [`http`]: JSON
+//!   responses, bounded bodies, origins.
 
 mod app;
+mod call_request;
 mod config;
 mod crypto;
 mod error;
 mod guard;
 mod handlers;
+mod http;
 mod ids;
-mod observe;
+mod observation;
+mod placement;
 mod reconcile;
-mod simulator;
+mod refresh;
+mod status;
 mod store;
 mod time;
 mod turnstile;
@@ -30,7 +37,7 @@ mod upstream;
 /// The pure part of `POST /api/calls`, for the fuzz target `worker_create_body` (fuzz/).
 #[cfg(fuzzing)]
 #[doc(hidden)]
-pub use handlers::calls::fuzz_create_body;
+pub use call_request::fuzz_create_body;
 
 use worker::{event, Context, Env, Method, Request, Response, ScheduleContext, ScheduledEvent};
 
@@ -80,12 +87,8 @@ fn respond(result: Result<Response, ApiError>) -> worker::Result<Response> {
 fn cors(req: &Request, app: &App) -> worker::Result<Cors> {
     let origin = req.headers().get("Origin")?;
     let url = req.inner().url();
-    let own = handlers::calls::origin(&url);
-    let public = app
-        .config
-        .public_base_url
-        .as_deref()
-        .map(handlers::calls::origin);
+    let own = http::origin(&url);
+    let public = app.config.public_base_url.as_deref().map(http::origin);
     let mut owns = vec![own.as_str()];
     owns.extend(public.as_deref());
     Ok(Cors::check(

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 use worker::{console_warn, AbortSignal, Fetch, Headers, RequestInit};
 
-use super::config::Turnstile;
+use crate::config::Turnstile;
 use exotel_connect::wire::form::Form;
 
 /// Longest token Cloudflare issues.
@@ -12,15 +12,37 @@ const MAX_TOKEN_LEN: usize = 2048;
 /// How long to wait for siteverify.
 const TIMEOUT_MS: u32 = 5_000;
 
+/// The action the page renders Turnstile with (`action` in `turnstile.render`), so a token
+/// solved for another purpose on the same site does not pass.
+pub const ACTION: &str = "call";
+
 #[derive(Deserialize)]
 struct Verdict {
     success: bool,
+    #[serde(default)]
+    hostname: Option<String>,
+    #[serde(default)]
+    action: Option<String>,
 }
 
-/// Whether siteverify accepts `token` for a visitor at `remote_ip`. A missing or oversized
-/// token is refused without asking; an unreachable or confused siteverify refuses too (fail
-/// closed: the check exists to stop bots, and a bot would be glad of an outage).
-pub async fn verify(turnstile: &Turnstile, token: Option<&str>, remote_ip: Option<&str>) -> bool {
+/// What a good token must also say: where it was solved and for what.
+pub struct Expected<'a> {
+    /// The hosts the page (or the widget) is served from.
+    pub hosts: &'a [String],
+    /// [`ACTION`].
+    pub action: &'a str,
+}
+
+/// Whether siteverify accepts `token` for a visitor at `remote_ip`, solved on one of the
+/// expected hosts for the expected action. A missing or oversized token is refused without
+/// asking; an unreachable or confused siteverify refuses too (fail closed: the check exists to
+/// stop bots, and a bot would be glad of an outage).
+pub async fn verify(
+    turnstile: &Turnstile,
+    token: Option<&str>,
+    remote_ip: Option<&str>,
+    expected: &Expected<'_>,
+) -> bool {
     let Some(token) = token.filter(|t| !t.is_empty() && t.len() <= MAX_TOKEN_LEN) else {
         return false;
     };
@@ -30,7 +52,18 @@ pub async fn verify(turnstile: &Turnstile, token: Option<&str>, remote_ip: Optio
         .optional("remoteip", remote_ip);
     let body = form.finish();
     match siteverify(&turnstile.verify_url, body).await {
-        Ok(verdict) => verdict,
+        Ok(verdict) if verdict.success => {
+            let host_ok = verdict
+                .hostname
+                .as_deref()
+                .is_some_and(|host| expected.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)));
+            let action_ok = verdict.action.as_deref() == Some(expected.action);
+            if !host_ok || !action_ok {
+                console_warn!("turnstile: a token for another site or action was refused");
+            }
+            host_ok && action_ok
+        }
+        Ok(_) => false,
         Err(()) => {
             console_warn!("turnstile: siteverify did not answer usably; refusing");
             false
@@ -38,7 +71,7 @@ pub async fn verify(turnstile: &Turnstile, token: Option<&str>, remote_ip: Optio
     }
 }
 
-async fn siteverify(url: &str, body: String) -> Result<bool, ()> {
+async fn siteverify(url: &str, body: String) -> Result<Verdict, ()> {
     let headers = Headers::new();
     headers
         .set("Content-Type", "application/x-www-form-urlencoded")
@@ -57,6 +90,5 @@ async fn siteverify(url: &str, body: String) -> Result<bool, ()> {
         return Err(());
     }
     let bytes = response.bytes().await.map_err(|_| ())?;
-    let verdict: Verdict = serde_json::from_slice(&bytes).map_err(|_| ())?;
-    Ok(verdict.success)
+    serde_json::from_slice(&bytes).map_err(|_| ())
 }

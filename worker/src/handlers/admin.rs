@@ -1,16 +1,22 @@
 //! `GET /api/admin/calls`: the operator's view of recent calls, their outcome and every status
-//! observed, behind `Authorization: Bearer <ADMIN_TOKEN>`. Without `ADMIN_TOKEN` the endpoint
-//! does not exist (404). Numbers are masked (`+91******3210`); client addresses are not shown.
+//! observed, the call budgets' state and any configuration warning, behind
+//! `Authorization: Bearer <ADMIN_TOKEN>`. Without `ADMIN_TOKEN` the endpoint does not exist
+//! (404); with one shorter than 32 characters it answers `503 not_configured`. Failed sign-ins
+//! are limited per client network. Numbers are masked (`+91******3210`); client addresses are
+//! not shown.
 
 use serde::Serialize;
 use worker::{console_warn, Request, Response};
 
 use crate::app::App;
+use crate::config::Limit;
 use crate::crypto::{constant_time_eq, hmac_sha256};
-use crate::error::{json, ApiError};
-use crate::guard::mask_phone;
-use crate::store::{self, AdminCall, AdminEvent};
-use crate::time::rfc3339;
+use crate::error::ApiError;
+use crate::guard::{self, client_network, mask_phone, Hashed};
+use crate::http::{self, json};
+use crate::store::admin::{self as store, AdminCall, AdminEvent};
+use crate::store::limits::{self, BUDGET_BUCKET};
+use crate::time::{now_ms, rfc3339};
 
 /// Calls shown when `?limit=` is not given, and the most it may ask for.
 const DEFAULT_LIMIT: u32 = 50;
@@ -37,6 +43,7 @@ struct CallRow<'a> {
     status: &'a str,
     outcome: &'a str,
     failure: Option<&'a str>,
+    upstream_status: Option<u16>,
     duration: Option<i64>,
     created_at: String,
     updated_at: String,
@@ -44,15 +51,49 @@ struct CallRow<'a> {
 }
 
 #[derive(Serialize)]
+struct BudgetUse {
+    used: u64,
+    max: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Budgets {
+    per_hour: BudgetUse,
+    per_day: BudgetUse,
+    /// Whether a budget is reached: no call is placed until it frees.
+    paused: bool,
+}
+
+#[derive(Serialize)]
 struct Listing<'a> {
     calls: Vec<CallRow<'a>>,
+    budgets: Budgets,
+    /// Configuration the operator should look at (toll-fraud ranges let in).
+    warnings: Vec<String>,
 }
 
 /// Lists the most recent calls (`?limit=`, default 50, at most 200), newest first.
 pub async fn list(req: Request, app: &App) -> Result<Response, ApiError> {
-    let Some(token) = &app.config.guards.admin_token else {
-        return Err(ApiError::not_found("no such endpoint"));
+    let token = match &app.config.guards.admin_token {
+        None => return Err(ApiError::not_found("no such endpoint")),
+        Some(Err(problem)) => {
+            return Err(ApiError::not_configured(format!(
+                "the admin view is off: {problem}"
+            )))
+        }
+        Some(Ok(token)) => token,
     };
+    let db = app.db()?;
+    let limits = &app.config.limits;
+    let address = http::client_address(&req)?.unwrap_or_else(|| "unknown".to_owned());
+    let network = client_network(&address, limits.ipv6_prefix_bits);
+    let failures = guard::keyed_hash(&app.config.guards, Hashed::AdminFailure, &network).await?;
+    if let Some(retry_after) = limits::full(&db, &failures, limits.admin_failures, now_ms()).await?
+    {
+        console_warn!("admin: too many failed sign-ins from one client network");
+        return Err(ApiError::rate_limited(retry_after));
+    }
     let given = req.headers().get("Authorization")?;
     let given = given
         .as_deref()
@@ -66,6 +107,7 @@ pub async fn list(req: Request, app: &App) -> Result<Response, ApiError> {
     let offered = hmac_sha256(key, given.as_bytes()).await?;
     if given.is_empty() || !constant_time_eq(&expected, &offered) {
         console_warn!("admin: refused a request without the right token");
+        limits::count(&db, &failures, limits.admin_failures, now_ms()).await?;
         return Err(ApiError::unauthorized());
     }
 
@@ -80,10 +122,31 @@ pub async fn list(req: Request, app: &App) -> Result<Response, ApiError> {
         .map_err(|_| ApiError::invalid_request("expected ?limit= to be a whole number"))?
         .unwrap_or(DEFAULT_LIMIT)
         .clamp(1, MAX_LIMIT);
-    let db = app.db()?;
     let (calls, events) = store::recent_calls(&db, limit).await?;
     let rows = calls.iter().map(|call| row(call, &events)).collect();
-    Ok(json(200, &Listing { calls: rows })?)
+    let budgets = &app.config.budgets;
+    let per_hour = budget_use(&db, budgets.per_hour).await?;
+    let per_day = budget_use(&db, budgets.per_day).await?;
+    let paused = per_hour.used >= u64::from(per_hour.max) || per_day.used >= u64::from(per_day.max);
+    Ok(json(
+        200,
+        &Listing {
+            calls: rows,
+            budgets: Budgets {
+                per_hour,
+                per_day,
+                paused,
+            },
+            warnings: app.config.guards.allowed_prefixes.toll_fraud_warnings(),
+        },
+    )?)
+}
+
+async fn budget_use(db: &worker::D1Database, limit: Limit) -> Result<BudgetUse, ApiError> {
+    Ok(BudgetUse {
+        used: limits::used(db, BUDGET_BUCKET, limit, now_ms()).await?,
+        max: limit.max,
+    })
 }
 
 fn row<'a>(call: &'a AdminCall, events: &'a [AdminEvent]) -> CallRow<'a> {
@@ -93,9 +156,10 @@ fn row<'a>(call: &'a AdminCall, events: &'a [AdminEvent]) -> CallRow<'a> {
         mode: &call.mode,
         phone: mask_phone(&call.phone),
         exotel_sid: call.exotel_sid.as_deref(),
-        status: &call.status,
-        outcome: &call.outcome,
+        status: call.status.as_str(),
+        outcome: call.outcome.as_str(),
         failure: call.failure.as_deref(),
+        upstream_status: call.upstream_status,
         duration: call.duration,
         created_at: ms(call.created_at),
         updated_at: ms(call.updated_at),

@@ -5,13 +5,14 @@ use worker::Response;
 
 use crate::app::App;
 use crate::config::Mode;
-use crate::error::{json, ApiError};
+use crate::error::ApiError;
+use crate::http::json;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PublicConfig<'a> {
     default_country: &'a str,
-    allowed_prefixes: &'a [String],
+    allowed_prefixes: Vec<&'a str>,
     /// `TURNSTILE_SITE_KEY` when Turnstile is on (`TURNSTILE_SECRET` set), else null.
     turnstile_site_key: Option<&'a str>,
     sandbox: bool,
@@ -25,7 +26,7 @@ pub fn show(app: &App) -> Result<Response, ApiError> {
         200,
         &PublicConfig {
             default_country: config.default_country.iso(),
-            allowed_prefixes: &config.allowed_prefixes,
+            allowed_prefixes: config.guards.allowed_prefixes.as_strs(),
             turnstile_site_key: config
                 .guards
                 .turnstile

@@ -18,9 +18,9 @@
 //! status callback it owes is returned as a [`ScheduledCallback`] for the caller to deliver
 //! (a real HTTP POST, see `upstream.rs`). This module does no I/O.
 
-use super::config::SandboxTimings;
-use super::time::exotel_ist;
-use super::upstream::RawResponse;
+use super::answer::RawResponse;
+use crate::config::SandboxTimings;
+use crate::time::exotel_ist;
 use exotel_connect::wire::form::Form;
 use exotel_connect::{
     Call, CallStatus, Direction, ExotelError, HttpRequest, Method, Price, MAX_TIME_LIMIT,

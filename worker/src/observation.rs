@@ -1,22 +1,19 @@
-//! Recording what was learned about a call: the single path every status goes through.
+//! What was learned about a call, from wherever it came.
 //!
-//! The connect answer, status callbacks, Call Details refreshes (page polls, the cron's
-//! reconciliation) all become an [`Observation`] and go through [`record_observation`],
-//! which logs it and moves the call's current state forward, never back:
+//! The connect answer, status callbacks and Call Details refreshes (page polls, the cron's
+//! reconciliation) all become an [`Observation`], which the store applies by one statement
+//! (`store::calls::record_observation`) that moves the call's state forward, never back:
 //!
-//! - statuses are ranked (queued < ringing < in-progress < unknown < the real outcomes) and a
-//!   call only ever moves to a higher rank, so a late `ringing` never overwrites `completed`,
-//!   and the first real outcome is final;
+//! - a call only ever moves to a higher [`Status::rank`], so a late `ringing` never overwrites
+//!   `completed`, and the first real outcome is final;
 //! - facts that arrive after the outcome (duration, recording) fill gaps but replace nothing;
 //! - each observation has a dedupe key, so a repeated callback is neither logged twice nor
 //!   applied twice.
 
 use serde::Serialize;
-use worker::D1Database;
 
-use super::ids::CallId;
-use super::store;
-use exotel_connect::{Call, CallStatus, StatusCallback};
+use crate::status::Status;
+use exotel_connect::{Call, StatusCallback};
 
 /// Where an observation came from (stored in the event log).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,39 +41,13 @@ impl Source {
     }
 }
 
-/// Rank of the status every call starts in.
-pub const QUEUED_RANK: i64 = 10;
-/// Rank of the statuses nothing can follow.
-pub const TERMINAL_RANK: i64 = 50;
-/// Rank of `unknown` (no outcome learned before the cut-off): terminal for the page, but a
-/// real outcome learned later still replaces it.
-pub const UNKNOWN_RANK: i64 = 40;
-
-/// The order statuses may follow each other in.
-pub fn rank(status: &str) -> i64 {
-    match status {
-        "queued" => QUEUED_RANK,
-        "ringing" => 20,
-        "in-progress" => 30,
-        "unknown" => UNKNOWN_RANK,
-        _ if CallStatus::parse(status).is_terminal() => TERMINAL_RANK,
-        // A status this version does not know: logged, never applied.
-        _ => 0,
-    }
-}
-
-/// Whether the page should stop polling for this status.
-pub fn is_final(status: &str) -> bool {
-    rank(status) >= UNKNOWN_RANK
-}
-
 /// One thing learned about a call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Observation {
     /// Where it came from.
     pub source: Source,
-    /// The status, as Exotel's wire string.
-    pub status: String,
+    /// The status.
+    pub status: Status,
     /// Seconds, when known.
     pub duration: Option<u64>,
     /// The recording, when there is one.
@@ -100,7 +71,7 @@ impl Observation {
             .or(call.duration);
         Observation {
             source,
-            status: clip(call.status.as_str()),
+            status: Status::parse(&clip(call.status.as_str())),
             duration,
             recording_url: call.recording_url.clone(),
             reported_at: call.date_updated.clone(),
@@ -111,7 +82,7 @@ impl Observation {
     pub fn gave_up() -> Observation {
         Observation {
             source: Source::Reconcile,
-            status: "unknown".to_owned(),
+            status: Status::Unknown,
             duration: None,
             recording_url: None,
             reported_at: None,
@@ -128,7 +99,7 @@ impl Observation {
     pub fn from_callback(callback: &StatusCallback) -> Observation {
         Observation {
             source: Source::Callback,
-            status: clip(callback.status.as_str()),
+            status: Status::parse(&clip(callback.status.as_str())),
             duration: callback.conversation_duration,
             recording_url: callback.recording_url.clone(),
             reported_at: callback.date_updated.clone(),
@@ -143,11 +114,11 @@ impl Observation {
             Source::Connect => "connect".to_owned(),
             Source::Callback => format!(
                 "callback|{}|{}|{duration}",
-                self.status,
+                self.status.as_str(),
                 self.reported_at.as_deref().unwrap_or_default()
             ),
-            Source::Details => format!("details|{}|{duration}", self.status),
-            Source::Reconcile => format!("reconcile|{}|{duration}", self.status),
+            Source::Details => format!("details|{}|{duration}", self.status.as_str()),
+            Source::Reconcile => format!("reconcile|{}|{duration}", self.status.as_str()),
         }
     }
 
@@ -175,7 +146,6 @@ impl Observation {
 /// At most [`MAX_STATUS_LEN`] characters, control characters (CR, LF, ESC...) replaced by
 /// U+FFFD: a status is logged and stored, and a forged one must not forge a log line. A status
 /// that had one is no status this version knows, so it is logged and never applied.
-/// (Found by tests/worker/hostile.test.mjs.)
 fn clip(status: &str) -> String {
     status
         .chars()
@@ -184,41 +154,19 @@ fn clip(status: &str) -> String {
         .collect()
 }
 
-/// Logs `observation` for call `id` and applies it to the call's current state if it moves the
-/// call forward (or completes what is known of its outcome). Returns whether the call changed.
-pub async fn record_observation(
-    db: &D1Database,
-    id: &CallId,
-    observation: &Observation,
-    now_ms: u64,
-) -> worker::Result<bool> {
-    store::apply_observation(db, id, observation, rank(&observation.status), now_ms).await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn ranks_order_the_lifecycle() {
-        let order = ["queued", "ringing", "in-progress", "unknown", "completed"];
-        for pair in order.windows(2) {
-            assert!(rank(pair[0]) < rank(pair[1]), "{pair:?}");
-        }
-        for outcome in ["completed", "busy", "no-answer", "failed", "canceled"] {
-            assert_eq!(rank(outcome), TERMINAL_RANK);
-            assert!(is_final(outcome));
-        }
-        assert!(is_final("unknown"));
-        assert!(!is_final("in-progress"));
-        assert_eq!(rank("something-new"), 0);
-    }
-
-    #[test]
     fn control_characters_never_reach_a_status() {
         let clipped = clip("completed\r\n[fake] call x: placed");
         assert!(!clipped.chars().any(char::is_control), "{clipped:?}");
-        assert_eq!(rank(&clipped), 0, "not a status, never applied");
+        assert_eq!(
+            Status::parse(&clipped).rank(),
+            0,
+            "not a status, never applied"
+        );
         assert_eq!(clip(&"x".repeat(100)).len(), MAX_STATUS_LEN);
     }
 
@@ -226,7 +174,7 @@ mod tests {
     fn repeated_callbacks_share_a_key() {
         let callback = Observation {
             source: Source::Callback,
-            status: "completed".into(),
+            status: Status::parse("completed"),
             duration: None,
             recording_url: None,
             reported_at: Some("2026-11-26 10:00:00".into()),
@@ -237,6 +185,13 @@ mod tests {
             ..callback.clone()
         };
         assert_ne!(callback.dedupe_key(), later.dedupe_key());
+        // Exotel's timestamps have one-second resolution: two callbacks in the same second
+        // differ by status, and both must be kept.
+        let same_second = Observation {
+            status: Status::parse("busy"),
+            ..callback.clone()
+        };
+        assert_ne!(callback.dedupe_key(), same_second.dedupe_key());
         assert_eq!(
             callback.detail_json(),
             r#"{"dateUpdated":"2026-11-26 10:00:00"}"#

@@ -1,0 +1,450 @@
+//! Placing a call: admitting the request against every guard, sending the connect request
+//! once, and recording the outcome. `POST /api/calls` comes here.
+//!
+//! The guards, in order (docs/worker.md, "Security and abuse protection"): the origin (in the
+//! router); the request itself (`Idempotency-Key` shape, content type, size, body, number,
+//! allow-list), whose refusals count in the client network's bucket of refused requests, so
+//! junk from a shared address never locks out the real visitors behind it; an
+//! `Idempotency-Key` already used (answered as the first request was); the configuration;
+//! Turnstile; and, in one D1 batch with storing the call, the call budgets, the number's
+//! limits and the client network's limit.
+//!
+//! A connect request that may have reached Exotel is never sent twice, and once Exotel has
+//! accepted a call the visitor gets its id whatever happens to the bookkeeping after it.
+
+use std::time::Duration;
+
+use worker::{console_error, console_log, console_warn, D1Database, Delay, Env};
+
+use crate::app::App;
+use crate::call_request::read_input;
+use crate::config::{FlowSetting, Placement};
+use crate::error::ApiError;
+use crate::guard::{self, client_network, Hashed};
+use crate::http;
+use crate::ids::{callback_token, CallId};
+use crate::observation::{Observation, Source};
+use crate::status::{Outcome, Status};
+use crate::store::calls::{self as calls, Failure, KeyedCall, NewCall};
+use crate::store::limits::{self, Admission, Bucket, CallBuckets, Refusal, BUDGET_BUCKET};
+use crate::time::now_ms;
+use crate::turnstile;
+use crate::upstream::answer::{classify, rejection_message, ConnectOutcome};
+use exotel_connect::{CallStatus, ConnectToFlow, HttpRequest, PhoneNumber};
+
+/// A request to place a call, as it arrived.
+pub struct Incoming {
+    /// The client's address (`CF-Connecting-IP`), when the platform gives one.
+    pub client: Option<String>,
+    /// The `Idempotency-Key` header, as sent.
+    pub idempotency_key: Option<String>,
+    /// The `Content-Type` header, as sent.
+    pub content_type: Option<String>,
+    /// The body, or why it could not be read (too large, unreadable).
+    pub body: Result<Vec<u8>, ApiError>,
+    /// The origin the request came in on, for the callback URL when `PUBLIC_BASE_URL` is unset.
+    pub origin: String,
+}
+
+/// A call placed (or found again by its `Idempotency-Key`).
+pub struct Placed {
+    /// The public handle.
+    pub id: String,
+    /// Its status as the page is told it now.
+    pub status: String,
+    /// Whether this request placed it (201) or repeated one that did (200).
+    pub new: bool,
+}
+
+/// How long a repeated request waits for the first one with its `Idempotency-Key`.
+const IDEMPOTENCY_WAIT_MS: u64 = 4_000;
+/// How often it looks.
+const IDEMPOTENCY_POLL_MS: u64 = 200;
+/// Tries at recording a placed call before the response; more follow after it.
+const RECORD_TRIES_NOW: u32 = 2;
+/// Tries after the response (`waitUntil`), a second apart, then three.
+const RECORD_RETRY_DELAYS_MS: [u64; 3] = [1_000, 3_000, 5_000];
+
+/// Places the call `incoming` asks for.
+pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
+    let db = app.db()?;
+    let limits = &app.config.limits;
+    let address = incoming.client.as_deref().unwrap_or("unknown");
+    let network = client_network(address, limits.ipv6_prefix_bits);
+
+    let checked = match check_request(app, &incoming).await {
+        Ok(checked) => checked,
+        Err(refusal) => return Err(count_refused(app, &db, &network, refusal).await),
+    };
+    let CheckedRequest {
+        phone,
+        turnstile_token,
+        idempotency_key,
+    } = checked;
+
+    // A retry of a request already handled is answered before Turnstile: its token was spent.
+    if let Some(key) = &idempotency_key {
+        if let Some(first) = calls::find_by_idempotency_key(&db, key).await? {
+            return replay(&db, key, first, &phone).await;
+        }
+    }
+
+    let config = &app.config;
+    let placement = config
+        .placement()
+        .map_err(|e| ApiError::not_configured(e.to_string()))?;
+    let secret = config
+        .callback_secret()
+        .map_err(|e| ApiError::not_configured(e.to_string()))?;
+
+    if let Some(turnstile) = &config.guards.turnstile {
+        let hosts = page_hosts(app, &incoming.origin);
+        let expected = turnstile::Expected {
+            hosts: &hosts,
+            action: turnstile::ACTION,
+        };
+        let token = turnstile_token.as_deref();
+        if !turnstile::verify(turnstile, token, incoming.client.as_deref(), &expected).await {
+            console_warn!("POST /api/calls: Turnstile check failed");
+            return Err(count_refused(app, &db, &network, ApiError::captcha_failed()).await);
+        }
+    }
+
+    let id = CallId::generate()?;
+    let base = config
+        .public_base_url
+        .clone()
+        .unwrap_or_else(|| incoming.origin.clone());
+    let callback_url = format!(
+        "{base}/exotel/status/{}",
+        callback_token(secret, &id).await?
+    );
+    let request = connect_request(placement, &phone, &callback_url)?;
+
+    let guards = &config.guards;
+    let number_key = guard::keyed_hash(guards, Hashed::Number, phone.as_str()).await?;
+    let client_key = guard::keyed_hash(guards, Hashed::Client, &network).await?;
+    let budgets = [config.budgets.per_hour, config.budgets.per_day];
+    let number_limits = [limits.per_number, limits.per_number_day];
+    let client_limits = [limits.per_client];
+    let buckets = CallBuckets {
+        budget: Bucket {
+            key: BUDGET_BUCKET,
+            limits: &budgets,
+        },
+        number: Bucket {
+            key: &number_key,
+            limits: &number_limits,
+        },
+        client: Bucket {
+            key: &client_key,
+            limits: &client_limits,
+        },
+    };
+    let call = NewCall {
+        id: &id,
+        mode: config.mode.as_str(),
+        phone: phone.as_str(),
+        idempotency_key: idempotency_key.as_deref(),
+    };
+    match limits::admit_call(&db, &call, &buckets, now_ms()).await? {
+        Admission::Admitted => {}
+        Admission::Refused {
+            by: Refusal::Budget,
+            retry_after,
+        } => {
+            console_warn!("calls paused: a call budget is reached (retry after {retry_after} s)");
+            return Err(ApiError::calls_paused(retry_after));
+        }
+        Admission::Refused { by, retry_after } => {
+            console_warn!("POST /api/calls: {by:?} rate limit reached");
+            return Err(ApiError::rate_limited(retry_after));
+        }
+        Admission::KeyTaken => {
+            // A concurrent request with the same key won the claim.
+            let key = idempotency_key.as_deref().unwrap_or_default();
+            return match calls::find_by_idempotency_key(&db, key).await? {
+                Some(first) => replay(&db, key, first, &phone).await,
+                None => Err(ApiError::request_in_progress(1)),
+            };
+        }
+    }
+
+    // Sent once: a connect request that may have reached Exotel is never retried.
+    let sent = app
+        .upstream(config.mode)
+        .send(&request, app.ctx.as_ref())
+        .await;
+    match classify(sent) {
+        ConnectOutcome::Placed(call) => {
+            let observation = Observation::from_call(Source::Connect, &call);
+            let status = observation.status.shown_after_placing().to_owned();
+            record_placed(app, &db, &id, &call.sid, &observation).await;
+            console_log!("call {id}: placed ({}), {status}", config.mode.as_str());
+            Ok(Placed {
+                id: id.as_str().to_owned(),
+                status,
+                new: true,
+            })
+        }
+        ConnectOutcome::Rejected {
+            http_status,
+            detail,
+        } => {
+            console_warn!("call {id}: Exotel refused it (HTTP {http_status})");
+            let failure = Failure {
+                outcome: Outcome::Rejected,
+                kind: "rejected",
+                upstream_status: Some(http_status),
+                retry_after: None,
+                detail: &detail,
+            };
+            let failed = Status::Ended(CallStatus::Failed);
+            calls::mark_not_placed(&db, &id, &failed, &failure, now_ms()).await?;
+            Err(ApiError::exotel_rejected(rejection_message(http_status)))
+        }
+        ConnectOutcome::Busy { retry_after } => {
+            console_warn!("call {id}: Exotel is rate-limiting (retry after {retry_after} s)");
+            let detail = format!("HTTP 429, retry after {retry_after} s");
+            let failure = Failure {
+                outcome: Outcome::Busy,
+                kind: "busy_429",
+                upstream_status: Some(429),
+                retry_after: Some(retry_after),
+                detail: &detail,
+            };
+            let failed = Status::Ended(CallStatus::Failed);
+            calls::mark_not_placed(&db, &id, &failed, &failure, now_ms()).await?;
+            Err(ApiError::upstream_busy(retry_after))
+        }
+        ConnectOutcome::Unavailable { kind, detail } => {
+            // The detail goes to the store only: it can quote what Exotel sent.
+            console_warn!("call {id}: Exotel unavailable ({kind})");
+            // The request may have reached Exotel and placed the call: the outcome is
+            // `unknown`, which a status callback bearing this call's token can still settle.
+            let failure = Failure {
+                outcome: Outcome::Unavailable,
+                kind,
+                upstream_status: None,
+                retry_after: None,
+                detail: &detail,
+            };
+            calls::mark_not_placed(&db, &id, &Status::Unknown, &failure, now_ms()).await?;
+            Err(ApiError::upstream_unavailable())
+        }
+    }
+}
+
+/// What the request asks for, once every check that needs no call has passed.
+struct CheckedRequest {
+    phone: PhoneNumber,
+    turnstile_token: Option<String>,
+    /// Hashed and scoped to the client's address.
+    idempotency_key: Option<String>,
+}
+
+/// The checks that need neither the database nor Exotel, in the order a refusal is reported.
+async fn check_request(app: &App, incoming: &Incoming) -> Result<CheckedRequest, ApiError> {
+    let config = &app.config;
+    let address = incoming.client.as_deref().unwrap_or("unknown");
+    let idempotency_key = match &incoming.idempotency_key {
+        Some(key) if guard::valid_idempotency_key(key) => Some(
+            guard::keyed_hash(
+                &config.guards,
+                Hashed::IdempotencyKey,
+                &format!("{address}\n{key}"),
+            )
+            .await?,
+        ),
+        Some(_) => {
+            return Err(ApiError::invalid_request(
+                "expected an Idempotency-Key of 1 to 200 visible ASCII characters",
+            ))
+        }
+        None => None,
+    };
+    if !guard::is_json(incoming.content_type.as_deref()) {
+        return Err(ApiError::unsupported_media_type());
+    }
+    let body = match &incoming.body {
+        Ok(body) => body,
+        Err(error) => return Err(error.clone()),
+    };
+    let (input, phone) = read_input(body, config.default_country)?;
+    // Before the allow-list: a bad ALLOWED_PREFIXES allows nothing, and the operator must hear
+    // that it is the setting, not the number.
+    config
+        .placement()
+        .map_err(|e| ApiError::not_configured(e.to_string()))?;
+    if !config.guards.allowed_prefixes.allow(&phone) {
+        console_warn!("POST /api/calls: destination outside ALLOWED_PREFIXES refused");
+        return Err(ApiError::destination_not_allowed());
+    }
+    Ok(CheckedRequest {
+        phone,
+        turnstile_token: input.turnstile_token,
+        idempotency_key,
+    })
+}
+
+/// Counts a refused request in its client network's bucket of refusals, and answers with the
+/// refusal, or with `429` once that bucket is full.
+async fn count_refused(app: &App, db: &D1Database, network: &str, refusal: ApiError) -> ApiError {
+    let limit = app.config.limits.refused_per_client;
+    let bucket = match guard::keyed_hash(&app.config.guards, Hashed::Refused, network).await {
+        Ok(bucket) => bucket,
+        Err(e) => return ApiError::from(e),
+    };
+    match limits::count(db, &bucket, limit, now_ms()).await {
+        Ok(None) => refusal,
+        Ok(Some(retry_after)) => {
+            console_warn!("POST /api/calls: refused-request limit reached");
+            ApiError::rate_limited(retry_after)
+        }
+        Err(e) => ApiError::from(e),
+    }
+}
+
+/// The hosts a Turnstile token may have been solved on: this Worker's own, and the sites the
+/// widget is allowed on.
+fn page_hosts(app: &App, origin: &str) -> Vec<String> {
+    let config = &app.config;
+    let mut hosts = vec![http::host(origin).to_owned()];
+    hosts.extend(
+        config
+            .public_base_url
+            .as_deref()
+            .map(|u| http::host(u).to_owned()),
+    );
+    hosts.extend(
+        config
+            .guards
+            .allowed_origins
+            .iter()
+            .map(|o| http::host(o).to_owned()),
+    );
+    hosts
+}
+
+/// Records that Exotel accepted the call. Exotel has placed it, so nothing here can fail the
+/// request: a failed write is tried again, then again after the response (`waitUntil`); if
+/// none lands, the status callback (which carries the call's token) or the cron settles it.
+async fn record_placed(
+    app: &App,
+    db: &D1Database,
+    id: &CallId,
+    sid: &str,
+    observation: &Observation,
+) {
+    for _ in 0..RECORD_TRIES_NOW {
+        match calls::record_placed(db, id, sid, observation, now_ms()).await {
+            Ok(_) => return,
+            Err(e) => console_error!("call {id}: recording the placed call failed: {e}"),
+        }
+    }
+    let Some(ctx) = app.ctx.as_ref() else {
+        return;
+    };
+    let (env, id, sid, observation) = (
+        app.env.clone(),
+        id.clone(),
+        sid.to_owned(),
+        observation.clone(),
+    );
+    ctx.wait_until(async move { record_later(env, id, sid, observation).await });
+}
+
+async fn record_later(env: Env, id: CallId, sid: String, observation: Observation) {
+    for delay_ms in RECORD_RETRY_DELAYS_MS {
+        Delay::from(Duration::from_millis(delay_ms)).await;
+        let Ok(db) = crate::store::database(&env) else {
+            continue;
+        };
+        if calls::record_placed(&db, &id, &sid, &observation, now_ms())
+            .await
+            .is_ok()
+        {
+            console_log!("call {id}: placed call recorded on a later try");
+            return;
+        }
+    }
+    console_error!("call {id}: placed call not recorded; its callback or the cron will settle it");
+}
+
+/// The answer to a request whose `Idempotency-Key` (hashed as `key`) names `first`: the same
+/// call (200), or the same error, once the first request has finished; if it has not within
+/// a few seconds, `409 request_in_progress`. A key used for another number is refused (422).
+async fn replay(
+    db: &D1Database,
+    key: &str,
+    mut first: KeyedCall,
+    phone: &PhoneNumber,
+) -> Result<Placed, ApiError> {
+    if first.phone != phone.as_str() {
+        return Err(ApiError::idempotency_key_reused());
+    }
+    let deadline = now_ms() + IDEMPOTENCY_WAIT_MS;
+    while first.outcome == Outcome::Placing && !first.status.is_final() {
+        if now_ms() >= deadline {
+            return Err(ApiError::request_in_progress(2));
+        }
+        Delay::from(Duration::from_millis(IDEMPOTENCY_POLL_MS)).await;
+        first = match calls::find_by_idempotency_key(db, key).await? {
+            Some(call) => call,
+            None => return Err(ApiError::request_in_progress(1)),
+        };
+    }
+    console_log!("call {}: replayed for a repeated Idempotency-Key", first.id);
+    match first.outcome {
+        Outcome::Rejected => Err(ApiError::exotel_rejected(rejection_message(
+            first.upstream_status.unwrap_or(0),
+        ))),
+        Outcome::Busy => Err(ApiError::upstream_busy(first.retry_after.unwrap_or(60))),
+        Outcome::Unavailable => Err(ApiError::upstream_unavailable()),
+        Outcome::Placed | Outcome::Placing => Ok(Placed {
+            status: first.status.shown_after_placing().to_owned(),
+            id: first.id,
+            new: false,
+        }),
+    }
+}
+
+/// The connect-to-flow request. A field the core refuses can only come from configuration
+/// (the number is already normalized), so its error names the setting to fix.
+fn connect_request(
+    placement: &Placement,
+    phone: &PhoneNumber,
+    callback_url: &str,
+) -> Result<HttpRequest, ApiError> {
+    let mut builder = ConnectToFlow::builder()
+        .from(phone.as_str())
+        .caller_id(placement.caller_id.as_str())
+        .status_callback(callback_url);
+    builder = match &placement.flow {
+        FlowSetting::AppId(id) => builder.app_id(id.as_str()),
+        FlowSetting::Url(url) => builder.flow_url(url.as_str()),
+    };
+    if let Some(seconds) = placement.time_limit {
+        builder = builder.time_limit(seconds.into());
+    }
+    if let Some(seconds) = placement.time_out {
+        builder = builder.time_out(seconds.into());
+    }
+    let connect = builder.build().map_err(|e| {
+        let problem = match e.field() {
+            "From" => return ApiError::invalid_phone(e.problem().to_owned()),
+            // Its message would quote the number; the ExoPhone is not the visitor's, but no
+            // response carries a number.
+            "CallerId" => "EXOTEL_CALLER_ID is not a valid phone number".to_owned(),
+            "Url" => format!("EXOTEL_APP_ID / EXOTEL_FLOW_URL: {}", e.problem()),
+            "TimeLimit" => format!("EXOTEL_TIME_LIMIT: {}", e.problem()),
+            "TimeOut" => format!("EXOTEL_TIME_OUT: {}", e.problem()),
+            "StatusCallback" => format!("PUBLIC_BASE_URL: {}", e.problem()),
+            other => format!("{other}: {}", e.problem()),
+        };
+        ApiError::not_configured(format!(
+            "this service is not configured to place calls: {problem}"
+        ))
+    })?;
+    Ok(connect.to_request(&placement.account))
+}

@@ -1,0 +1,326 @@
+//! Calls and their event log (`calls`, `call_events`).
+
+use serde::Deserialize;
+use worker::wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement};
+
+use super::{changed, number, optional_number, optional_text, text};
+use crate::ids::CallId;
+use crate::observation::Observation;
+use crate::status::{Outcome, Status, QUEUED_RANK, UNKNOWN_RANK};
+
+/// A call as stored.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StoredCall {
+    /// The public handle.
+    pub id: String,
+    /// `live` or `sandbox`.
+    pub mode: String,
+    /// Exotel's Sid once the call was placed.
+    pub exotel_sid: Option<String>,
+    /// Current status.
+    pub status: Status,
+    /// How placing it went.
+    pub outcome: Outcome,
+    /// Seconds, once known.
+    pub duration: Option<i64>,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+    /// Unix ms of the last Call Details refresh (or the cron's last look).
+    pub refreshed_at: Option<i64>,
+}
+
+const CALL_COLUMNS: &str =
+    "id, mode, exotel_sid, status, outcome, duration, created_at, updated_at, refreshed_at";
+
+/// What a new call row holds.
+pub struct NewCall<'a> {
+    /// The public handle.
+    pub id: &'a CallId,
+    /// `live` or `sandbox`.
+    pub mode: &'a str,
+    /// E.164.
+    pub phone: &'a str,
+    /// The hashed, client-scoped `Idempotency-Key`, when one was sent.
+    pub idempotency_key: Option<&'a str>,
+}
+
+/// The statement that stores a call about to be placed (`queued`, outcome `placing`), if the
+/// statement before it in its batch changed something (the rate limits counted it).
+pub(super) fn insert_if_counted(
+    db: &D1Database,
+    call: &NewCall<'_>,
+    now_ms: u64,
+) -> worker::Result<D1PreparedStatement> {
+    db.prepare(
+        "INSERT INTO calls (id, mode, phone, status, status_rank, outcome, idempotency_key,
+                            created_at, updated_at)
+         SELECT ?1, ?2, ?3, 'queued', ?4, 'placing', ?5, ?6, ?6 WHERE changes() > 0",
+    )
+    .bind(&[
+        text(call.id.as_str()),
+        text(call.mode),
+        text(call.phone),
+        number(QUEUED_RANK as u64),
+        optional_text(call.idempotency_key),
+        number(now_ms),
+    ])
+}
+
+/// A call found by its idempotency key: what a repeated request is answered with.
+#[derive(Debug, Clone, Deserialize)]
+pub struct KeyedCall {
+    /// The public handle.
+    pub id: String,
+    /// E.164, to tell a retry from a key reused for another number.
+    pub phone: String,
+    /// Current status.
+    pub status: Status,
+    /// How placing it went.
+    pub outcome: Outcome,
+    /// Exotel's HTTP status, when it refused the call.
+    pub upstream_status: Option<u16>,
+    /// Seconds Exotel asked us to wait, when it rate-limited the call.
+    pub retry_after: Option<u32>,
+}
+
+/// The call holding idempotency key `key` (already hashed and scoped), if any.
+pub async fn find_by_idempotency_key(
+    db: &D1Database,
+    key: &str,
+) -> worker::Result<Option<KeyedCall>> {
+    db.prepare(
+        "SELECT id, phone, status, outcome, upstream_status, retry_after
+         FROM calls WHERE idempotency_key = ?1",
+    )
+    .bind(&[text(key)])?
+    .first::<KeyedCall>(None)
+    .await
+}
+
+/// Exotel accepted the call: its Sid (callbacks must name it) and what the answer said, in one
+/// batch with the observation's log entry.
+pub async fn record_placed(
+    db: &D1Database,
+    id: &CallId,
+    exotel_sid: &str,
+    observation: &Observation,
+    now_ms: u64,
+) -> worker::Result<bool> {
+    let placed = db
+        .prepare(
+            "UPDATE calls SET exotel_sid = ?2, outcome = 'placed', updated_at = ?3 WHERE id = ?1",
+        )
+        .bind(&[text(id.as_str()), text(exotel_sid), number(now_ms)])?;
+    let [apply, log] = observation_statements(db, id, observation, now_ms)?;
+    let results = db.batch(vec![placed, apply, log]).await?;
+    match results.get(1) {
+        Some(result) => changed(result),
+        None => Ok(false),
+    }
+}
+
+/// Why a call was not (or may not have been) placed.
+#[derive(Debug, Clone)]
+pub struct Failure<'a> {
+    /// How it ended: `Rejected`, `Busy` or `Unavailable`.
+    pub outcome: Outcome,
+    /// What happened, e.g. `timeout`, `rejected`, `busy_429`.
+    pub kind: &'a str,
+    /// Exotel's HTTP status, when it answered with one.
+    pub upstream_status: Option<u16>,
+    /// Seconds Exotel asked us to wait.
+    pub retry_after: Option<u32>,
+    /// Operator-only detail (may quote Exotel, and so the number).
+    pub detail: &'a str,
+}
+
+/// The call could not be placed, or may not have been: it ends in `status` (`failed`, or
+/// `unknown` when the request may have reached Exotel), with what happened stored as data
+/// and the attempt logged, in one batch.
+pub async fn mark_not_placed(
+    db: &D1Database,
+    id: &CallId,
+    status: &Status,
+    failure: &Failure<'_>,
+    now_ms: u64,
+) -> worker::Result<()> {
+    let event_detail = serde_json::json!({ "error": failure.outcome.as_str() }).to_string();
+    db.batch(vec![
+        db.prepare(
+            "UPDATE calls SET status = ?2, status_rank = ?3, outcome = ?4, error_detail = ?5,
+                              updated_at = ?6, failure = ?7, upstream_status = ?8,
+                              retry_after = ?9
+             WHERE id = ?1",
+        )
+        .bind(&[
+            text(id.as_str()),
+            text(status.as_str()),
+            JsValue::from_f64(status.rank() as f64),
+            text(failure.outcome.as_str()),
+            text(failure.detail),
+            number(now_ms),
+            text(failure.kind),
+            optional_number(failure.upstream_status.map(u64::from)),
+            optional_number(failure.retry_after.map(u64::from)),
+        ])?,
+        db.prepare(
+            "INSERT OR IGNORE INTO call_events
+               (call_id, source, status, detail, dedupe_key, applied, received_at)
+             VALUES (?1, 'connect', ?2, ?3, 'connect', 1, ?4)",
+        )
+        .bind(&[
+            text(id.as_str()),
+            text(status.as_str()),
+            text(&event_detail),
+            number(now_ms),
+        ])?,
+    ])
+    .await?;
+    Ok(())
+}
+
+/// A call whose connect answer was lost (timeout, or its bookkeeping failed) learns its Sid
+/// from a status callback that carried its token: only Exotel was given that URL. Returns
+/// whether the Sid was taken (not if the call already has one, or another call has this Sid).
+pub async fn adopt_sid(db: &D1Database, id: &CallId, exotel_sid: &str) -> worker::Result<bool> {
+    let result = db
+        .prepare(
+            "UPDATE calls SET exotel_sid = ?2, outcome = 'placed'
+             WHERE id = ?1 AND exotel_sid IS NULL
+               AND NOT EXISTS (SELECT 1 FROM calls WHERE exotel_sid = ?2)",
+        )
+        .bind(&[text(id.as_str()), text(exotel_sid)])?
+        .run()
+        .await?;
+    changed(&result)
+}
+
+/// The call with this id.
+pub async fn find_call(db: &D1Database, id: &CallId) -> worker::Result<Option<StoredCall>> {
+    db.prepare(format!("SELECT {CALL_COLUMNS} FROM calls WHERE id = ?1"))
+        .bind(&[text(id.as_str())])?
+        .first::<StoredCall>(None)
+        .await
+}
+
+/// Claims the right to refresh a call from Call Details: true for at most one request per
+/// `min_interval_ms`, however many polls arrive at once. The cron also uses it to mark a call
+/// it looked at, so calls it cannot refresh move to the back of its queue.
+pub async fn claim_refresh(
+    db: &D1Database,
+    id: &CallId,
+    now_ms: u64,
+    min_interval_ms: u64,
+) -> worker::Result<bool> {
+    let result = db
+        .prepare(
+            "UPDATE calls SET refreshed_at = ?2
+             WHERE id = ?1 AND (refreshed_at IS NULL OR refreshed_at <= ?3)",
+        )
+        .bind(&[
+            text(id.as_str()),
+            number(now_ms),
+            number(now_ms.saturating_sub(min_interval_ms)),
+        ])?
+        .run()
+        .await?;
+    changed(&result)
+}
+
+/// Applies an observation in one transaction (a D1 batch of two statements):
+/// 1. one UPDATE that moves the status forward if its rank is higher than the current one
+///    (taking the observation's duration and recording along), or else, if the observation is
+///    about the current status, fills a duration or recording still missing (SQLite evaluates
+///    every `SET` expression against the row as it was, so `status_rank < ?3` means before);
+/// 2. logs the observation with `applied` = whether step 1 changed the row (`changes()`),
+///    unless one with the same dedupe key is logged already; refreshes that learned nothing
+///    new are not logged at all (`?7`), callbacks and connect answers always are.
+///
+/// Returns whether the call changed.
+pub async fn record_observation(
+    db: &D1Database,
+    id: &CallId,
+    observation: &Observation,
+    now_ms: u64,
+) -> worker::Result<bool> {
+    let [apply, log] = observation_statements(db, id, observation, now_ms)?;
+    let results = db.batch(vec![apply, log]).await?;
+    match results.first() {
+        Some(result) => changed(result),
+        None => Ok(false),
+    }
+}
+
+/// The two statements of [`record_observation`], for batches that do more.
+fn observation_statements(
+    db: &D1Database,
+    id: &CallId,
+    observation: &Observation,
+    now_ms: u64,
+) -> worker::Result<[D1PreparedStatement; 2]> {
+    let id_value = text(id.as_str());
+    let status = text(observation.status.as_str());
+    let apply = db
+        .prepare(
+            "UPDATE calls SET
+               status = CASE WHEN status_rank < ?3 THEN ?2 ELSE status END,
+               status_rank = MAX(status_rank, ?3),
+               duration = CASE WHEN status_rank < ?3 THEN COALESCE(?5, duration)
+                               ELSE COALESCE(duration, ?5) END,
+               recording_url = CASE WHEN status_rank < ?3 THEN COALESCE(?6, recording_url)
+                                    ELSE COALESCE(recording_url, ?6) END,
+               updated_at = ?4
+             WHERE id = ?1
+               AND (status_rank < ?3
+                    OR (status = ?2 AND ((duration IS NULL AND ?5 IS NOT NULL)
+                                         OR (recording_url IS NULL AND ?6 IS NOT NULL))))",
+        )
+        .bind(&[
+            id_value.clone(),
+            status.clone(),
+            JsValue::from_f64(observation.status.rank() as f64),
+            number(now_ms),
+            optional_number(observation.duration),
+            optional_text(observation.recording_url.as_deref()),
+        ])?;
+    let log = db
+        .prepare(
+            "INSERT OR IGNORE INTO call_events
+               (call_id, source, status, detail, dedupe_key, applied, received_at)
+             SELECT ?1, ?2, ?3, ?4, ?5, changes(), ?6 WHERE ?7 OR changes() > 0",
+        )
+        .bind(&[
+            id_value,
+            text(observation.source.as_str()),
+            status,
+            text(&observation.detail_json()),
+            text(&observation.dedupe_key()),
+            number(now_ms),
+            JsValue::from_bool(observation.always_logged()),
+        ])?;
+    Ok([apply, log])
+}
+
+/// Calls with no outcome yet (below `unknown`) placed at or before `placed_before_ms`, the
+/// least recently looked at first (so calls that stay open take turns), at most `limit`.
+pub async fn open_calls(
+    db: &D1Database,
+    placed_before_ms: u64,
+    limit: u32,
+) -> worker::Result<Vec<StoredCall>> {
+    db.prepare(format!(
+        "SELECT {CALL_COLUMNS} FROM calls WHERE status_rank < ?1 AND created_at <= ?2
+         ORDER BY COALESCE(refreshed_at, 0), created_at LIMIT ?3"
+    ))
+    .bind(&[
+        number(UNKNOWN_RANK as u64),
+        number(placed_before_ms),
+        number(u64::from(limit)),
+    ])?
+    .all()
+    .await?
+    .results::<StoredCall>()
+}

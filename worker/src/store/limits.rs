@@ -1,0 +1,332 @@
+//! Sliding-window rate limits and call budgets, over `rate_events` (migrations/0002).
+//!
+//! A limit is "at most `max` rows of one bucket in the last `window_s` seconds". One row can
+//! count in several windows of its bucket (a number's hourly and daily limits share rows), and
+//! every check-and-count is one SQLite statement, so concurrent requests cannot slip through
+//! together: D1 runs one statement (and one batch) at a time.
+
+use serde::Deserialize;
+use worker::{D1Database, D1PreparedStatement};
+
+use super::calls::NewCall;
+use super::{number, text};
+use crate::config::Limit;
+
+/// The bucket every placed call counts in, for the call budgets.
+pub const BUDGET_BUCKET: &str = "b:calls";
+
+/// One bucket and the limits its rows are counted against.
+#[derive(Debug, Clone, Copy)]
+pub struct Bucket<'a> {
+    /// The bucket's key (a keyed hash, or [`BUDGET_BUCKET`]).
+    pub key: &'a str,
+    /// Its limits.
+    pub limits: &'a [Limit],
+}
+
+/// Which limit refused a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// A call budget: calls are paused for everyone.
+    Budget,
+    /// The destination number's limit.
+    Number,
+    /// The client network's limit.
+    Client,
+}
+
+/// How [`admit_call`] went.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Admission {
+    /// The call is stored (`queued`, outcome `placing`) and counted in every bucket.
+    Admitted,
+    /// A limit is reached; a slot frees in this many seconds. Nothing was stored or counted.
+    Refused {
+        /// Which.
+        by: Refusal,
+        /// Seconds until it frees a slot.
+        retry_after: u32,
+    },
+    /// Another call already holds this idempotency key. Nothing was stored or counted.
+    KeyTaken,
+}
+
+/// The buckets a call counts in, in the order refusals are reported: budgets first (they
+/// pause calls for everyone, which the visitor should hear), then the number, then the client.
+pub struct CallBuckets<'a> {
+    /// [`BUDGET_BUCKET`] with the hourly and daily budgets.
+    pub budget: Bucket<'a>,
+    /// The destination's bucket with its hourly and daily limits.
+    pub number: Bucket<'a>,
+    /// The client network's bucket with its limit.
+    pub client: Bucket<'a>,
+}
+
+/// Stores a call about to be placed (`queued`, outcome `placing`) and counts it in every
+/// bucket, all or nothing, in one D1 batch (one round trip, one transaction):
+/// 1. one row per bucket is inserted only if every limit of every bucket has room;
+/// 2. the call is inserted only if step 1 was (`changes()`); a taken idempotency key fails the
+///    UNIQUE index, which rolls the whole batch back;
+/// 3. each limit's count and, when full, the time its oldest counted row leaves the window:
+///    read only when the call was refused, to say which limit and for how long.
+pub async fn admit_call(
+    db: &D1Database,
+    call: &NewCall<'_>,
+    buckets: &CallBuckets<'_>,
+    now_ms: u64,
+) -> worker::Result<Admission> {
+    let ordered = [
+        (Refusal::Budget, buckets.budget),
+        (Refusal::Number, buckets.number),
+        (Refusal::Client, buckets.client),
+    ];
+    let checks: Vec<(Refusal, &str, Limit)> = ordered
+        .iter()
+        .flat_map(|(refusal, bucket)| {
+            bucket
+                .limits
+                .iter()
+                .map(move |limit| (*refusal, bucket.key, *limit))
+        })
+        .collect();
+
+    let mut params = vec![number(now_ms)];
+    let mut rows = Vec::new();
+    for (_, bucket) in &ordered {
+        params.push(text(bucket.key));
+        rows.push(format!("(?{})", params.len()));
+    }
+    let mut conditions = Vec::new();
+    for (_, key, limit) in &checks {
+        params.push(text(key));
+        params.push(number(since(*limit, now_ms)));
+        params.push(number(u64::from(limit.max)));
+        let n = params.len();
+        conditions.push(format!(
+            "(SELECT COUNT(*) FROM rate_events WHERE bucket = ?{} AND at > ?{}) < ?{n}",
+            n - 2,
+            n - 1
+        ));
+    }
+    let count = db
+        .prepare(format!(
+            "INSERT INTO rate_events (bucket, at)
+             SELECT column1, ?1 FROM (VALUES {}) WHERE {}",
+            rows.join(", "),
+            conditions.join(" AND ")
+        ))
+        .bind(&params)?;
+    let insert = super::calls::insert_if_counted(db, call, now_ms)?;
+    let state = limit_state(db, &checks, now_ms)?;
+    match db.batch(vec![count, insert, state]).await {
+        Ok(results) => {
+            let admitted = match results.first() {
+                Some(result) => super::changed(result)?,
+                None => false,
+            };
+            if admitted {
+                return Ok(Admission::Admitted);
+            }
+            let state = match results.get(2) {
+                Some(result) => result.results::<serde_json::Value>()?,
+                None => Vec::new(),
+            };
+            let row = state.first();
+            for (i, (refusal, _, limit)) in checks.iter().enumerate() {
+                let count = row
+                    .and_then(|r| r.get(format!("n{i}")))
+                    .and_then(serde_json::Value::as_u64)
+                    .unwrap_or(u64::MAX);
+                if count >= u64::from(limit.max) {
+                    let oldest = row
+                        .and_then(|r| r.get(format!("t{i}")))
+                        .and_then(serde_json::Value::as_u64);
+                    return Ok(Admission::Refused {
+                        by: *refusal,
+                        retry_after: retry_after(oldest, *limit, now_ms),
+                    });
+                }
+            }
+            // Nothing full now: the limit that refused freed a slot in between.
+            Ok(Admission::Refused {
+                by: Refusal::Client,
+                retry_after: 1,
+            })
+        }
+        Err(e) if e.to_string().contains("UNIQUE") => Ok(Admission::KeyTaken),
+        Err(e) => Err(e),
+    }
+}
+
+/// For each check `i`: `n<i>`, the rows in its window, and `t<i>`, when the row that keeps it
+/// full was counted (the `max`-th newest: once it leaves the window, a slot is free).
+fn limit_state(
+    db: &D1Database,
+    checks: &[(Refusal, &str, Limit)],
+    now_ms: u64,
+) -> worker::Result<D1PreparedStatement> {
+    let mut params = Vec::new();
+    let mut columns = Vec::new();
+    for (i, (_, key, limit)) in checks.iter().enumerate() {
+        params.push(text(key));
+        params.push(number(since(*limit, now_ms)));
+        params.push(number(u64::from(limit.max.saturating_sub(1))));
+        let n = params.len();
+        columns.push(format!(
+            "(SELECT COUNT(*) FROM rate_events WHERE bucket = ?{b} AND at > ?{s}) AS n{i},
+             (SELECT at FROM rate_events WHERE bucket = ?{b} AND at > ?{s}
+              ORDER BY at DESC LIMIT 1 OFFSET ?{n}) AS t{i}",
+            b = n - 2,
+            s = n - 1,
+        ));
+    }
+    db.prepare(format!("SELECT {}", columns.join(", ")))
+        .bind(&params)
+}
+
+/// Counts one event against `bucket` if `limit` has room: `None` when counted, else the
+/// seconds until a slot frees. One statement checks and counts; a second reads the wait.
+pub async fn count(
+    db: &D1Database,
+    bucket: &str,
+    limit: Limit,
+    now_ms: u64,
+) -> worker::Result<Option<u32>> {
+    let insert = db
+        .prepare(
+            "INSERT INTO rate_events (bucket, at)
+             SELECT ?1, ?2
+             WHERE (SELECT COUNT(*) FROM rate_events WHERE bucket = ?1 AND at > ?3) < ?4",
+        )
+        .bind(&[
+            text(bucket),
+            number(now_ms),
+            number(since(limit, now_ms)),
+            number(u64::from(limit.max)),
+        ])?;
+    let wait = oldest_counted(db, bucket, limit, now_ms)?;
+    let results = db.batch(vec![insert, wait]).await?;
+    let counted = match results.first() {
+        Some(result) => super::changed(result)?,
+        None => false,
+    };
+    if counted {
+        return Ok(None);
+    }
+    let oldest = match results.get(1) {
+        Some(result) => result.results::<At>()?.first().map(|row| row.at),
+        None => None,
+    };
+    Ok(Some(retry_after(oldest, limit, now_ms)))
+}
+
+/// Whether `bucket` is at `limit` now, without counting anything: the seconds until a slot
+/// frees, or `None` when there is room.
+pub async fn full(
+    db: &D1Database,
+    bucket: &str,
+    limit: Limit,
+    now_ms: u64,
+) -> worker::Result<Option<u32>> {
+    let oldest = oldest_counted(db, bucket, limit, now_ms)?
+        .first::<At>(None)
+        .await?
+        .map(|row| row.at);
+    Ok(match oldest {
+        Some(at) => Some(retry_after(Some(at), limit, now_ms)),
+        None if limit.max == 0 => Some(retry_after(None, limit, now_ms)),
+        None => None,
+    })
+}
+
+/// How many rows `bucket` has in `limit`'s window.
+pub async fn used(db: &D1Database, bucket: &str, limit: Limit, now_ms: u64) -> worker::Result<u64> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: u64,
+    }
+    let row = db
+        .prepare("SELECT COUNT(*) AS n FROM rate_events WHERE bucket = ?1 AND at > ?2")
+        .bind(&[text(bucket), number(since(limit, now_ms))])?
+        .first::<Count>(None)
+        .await?;
+    Ok(row.map_or(0, |row| row.n))
+}
+
+#[derive(Deserialize)]
+struct At {
+    at: u64,
+}
+
+/// The `max`-th newest row of `bucket` in `limit`'s window: the one that keeps it full.
+fn oldest_counted(
+    db: &D1Database,
+    bucket: &str,
+    limit: Limit,
+    now_ms: u64,
+) -> worker::Result<D1PreparedStatement> {
+    if limit.max == 0 {
+        // No row can make room in a limit of zero: ask for nothing.
+        return db.prepare("SELECT at FROM rate_events WHERE 0").bind(&[]);
+    }
+    db.prepare(
+        "SELECT at FROM rate_events WHERE bucket = ?1 AND at > ?2
+         ORDER BY at DESC LIMIT 1 OFFSET ?3",
+    )
+    .bind(&[
+        text(bucket),
+        number(since(limit, now_ms)),
+        number(u64::from(limit.max - 1)),
+    ])
+}
+
+/// The start of `limit`'s window.
+fn since(limit: Limit, now_ms: u64) -> u64 {
+    now_ms.saturating_sub(u64::from(limit.window_s) * 1000)
+}
+
+/// Seconds until the row counted at `oldest_ms` leaves the window (at least 1); the whole
+/// window when no row can free a slot.
+fn retry_after(oldest_ms: Option<u64>, limit: Limit, now_ms: u64) -> u32 {
+    let window_ms = u64::from(limit.window_s) * 1000;
+    let wait_ms = match oldest_ms {
+        Some(at) if limit.max > 0 => (at + window_ms).saturating_sub(now_ms),
+        _ => window_ms,
+    };
+    wait_ms.div_ceil(1000).clamp(1, u64::from(u32::MAX)) as u32
+}
+
+/// Forgets rate-limit rows older than `before_ms` (every window has passed them).
+pub async fn prune(db: &D1Database, before_ms: u64) -> worker::Result<()> {
+    db.prepare("DELETE FROM rate_events WHERE at <= ?1")
+        .bind(&[number(before_ms)])?
+        .run()
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_until_the_oldest_counted_row_leaves() {
+        let limit = Limit {
+            max: 3,
+            window_s: 60,
+        };
+        assert_eq!(retry_after(Some(1_000), limit, 31_000), 30);
+        assert_eq!(retry_after(Some(1_000), limit, 60_999), 1);
+        assert_eq!(
+            retry_after(Some(1_000), limit, 70_000),
+            1,
+            "at least a second"
+        );
+        assert_eq!(retry_after(None, limit, 5_000), 60);
+        let closed = Limit {
+            max: 0,
+            window_s: 3600,
+        };
+        assert_eq!(retry_after(Some(1_000), closed, 5_000), 3600);
+    }
+}
