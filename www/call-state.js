@@ -111,6 +111,11 @@ export function errorView({ code, retryAfter } = {}, { allowed = '' } = {}) {
         'Too many attempts',
         `There have been too many call requests in a short time. ${retryText(retryAfter)}`,
         [BACK]);
+    case 'calls_paused':
+      return view('paused', 'warning', 'clock', null, true,
+        'We are not taking call requests right now',
+        `We have had a lot of call requests today. ${retryText(retryAfter)}`,
+        [BACK]);
     case 'captcha_failed':
       return view('captcha', 'error', 'alert', null, true,
         'We could not check that you are human',
@@ -175,7 +180,26 @@ export function formState(country) {
     view: null, // the status panel's view, or null while the form shows
     payload: null, // the last call asked for, for "Call me again"
     callId: null, // the last call placed, for "Check again"
+    pending: null, // {key, phone, country}: a request whose call may exist; "Try again" reuses its key
   };
+}
+
+/**
+ * Errors after which the call may exist (Exotel may have accepted it, or the answer was lost):
+ * trying again must reuse the Idempotency-Key, so the Worker answers with that call instead of
+ * placing a second one. After any other error no call was placed, and a new key asks afresh.
+ */
+const MAYBE_PLACED = new Set(['network', 'internal_error', 'upstream_unavailable', 'request_in_progress', 'lost']);
+
+/** The Idempotency-Key for asking `payload`: the pending one while the number is the same. */
+export function keyFor(pending, payload, fresh) {
+  const same = pending && pending.phone === payload.phone && pending.country === payload.country;
+  return same ? pending.key : fresh();
+}
+
+/** What is pending after a request with `key` for `payload` ended in `error` (none: success). */
+export function pendingAfter(error, key, payload) {
+  return error && MAYBE_PLACED.has(error.code) ? { key, phone: payload.phone, country: payload.country } : null;
 }
 
 /**

@@ -4,7 +4,8 @@
 // all the wording, come from call-state.js.
 
 import {
-  announcement, errorView, formState, formView, isTerminal, sendingView, statusView, stepStates,
+  announcement, errorView, formState, formView, isTerminal, keyFor, pendingAfter, sendingView, statusView,
+  stepStates,
 } from './call-state.js';
 import { createApi } from './api.js';
 import { COUNTRIES, checkPhone, countryCode, describePrefixes, explain, loadCore } from './phone.js';
@@ -269,17 +270,24 @@ export function mountCallback(container, options = {}) {
     }
   });
 
-  // Places a call and follows it to the end. Each attempt has its own Idempotency-Key (a
-  // double click or a network retry places one call) and AbortController (a newer attempt,
-  // or going back to the form, stops following the older one).
+  // Places a call and follows it to the end. Each request has an Idempotency-Key (a double
+  // click or a network retry places one call), kept for "Try again" while the call may exist
+  // and the number is unchanged, and an AbortController (a newer attempt, or going back to the
+  // form, stops following the older one).
   async function place(payload) {
     const { signal, done } = begin();
-    update({ payload });
+    const key = keyFor(state.pending, payload, newKey);
+    update({ payload, pending: null });
     const body = state.token ? { ...payload, turnstileToken: state.token } : payload;
     if (state.view) show(sendingView());
     else say(announcement(sendingView()));
     try {
-      const call = await api.postCall(body, newKey(), { signal }).finally(resetTurnstile);
+      const call = await api.postCall(body, key, { signal })
+        .catch((e) => {
+          update({ pending: pendingAfter(e, key, payload) });
+          throw e;
+        })
+        .finally(resetTurnstile);
       update({ callId: call.id });
       show(statusView(call.status), true);
       if (!isTerminal(call.status)) await follow(call.id, signal);
@@ -336,6 +344,7 @@ export function mountCallback(container, options = {}) {
       update({ turnstile: true, token: '' });
       const widgetId = ts.render(turnstileBox, {
         sitekey: siteKey,
+        action: 'call', // the Worker accepts tokens solved for this action only
         size: 'flexible',
         callback: (token) => update({ token, turnstileMissing: false }),
         'expired-callback': () => update({ token: '' }),

@@ -14,7 +14,7 @@ export const COUNTRIES = [
   { code: 'IN', name: 'India', dial: '91', trunk: '0', digits: [10, 10], first: '123456789' },
   { code: 'CA', name: 'Canada', dial: '1', trunk: '1', digits: [10, 10], first: '23456789' },
   { code: 'SG', name: 'Singapore', dial: '65', digits: [8, 8], first: '3689' },
-  { code: 'AE', name: 'United Arab Emirates', dial: '971', trunk: '0', digits: [8, 9], first: '234679' },
+  { code: 'AE', name: 'United Arab Emirates', dial: '971', trunk: '0', digits: [8, 9], first: '2345679' },
   { code: 'GB', name: 'United Kingdom', dial: '44', trunk: '0', digits: [9, 10], first: '12357' },
   { code: 'US', name: 'United States', dial: '1', trunk: '1', digits: [10, 10], first: '23456789' },
 ];

@@ -150,6 +150,15 @@ describe('the page', () => {
       assert.match(await statusText(p.page), /We cannot place calls right now/);
       assert.ok(await p.page.getByRole('button', { name: 'Try again' }).isVisible());
       await waitForAnnouncement(p.page, 'Service unavailable. We cannot place calls right now.');
+
+      // The call may exist (the request may have reached Exotel): "Try again" asks with the same
+      // Idempotency-Key, so the Worker answers with that attempt instead of placing another.
+      await p.page.getByRole('button', { name: 'Try again' }).click();
+      for (let i = 0; i < 100 && p.posts.length < 2; i++) await p.page.waitForTimeout(50);
+      await waitForTitle(p.page, 'Service unavailable');
+      const keys = p.posts.map((r) => r.headers()['idempotency-key']);
+      assert.equal(keys.length, 2);
+      assert.equal(keys[1], keys[0], 'Try again reuses the key');
     } finally {
       await p.close();
     }

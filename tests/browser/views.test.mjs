@@ -3,13 +3,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  STEPS, announcement, duration, errorView, formState, formView, isTerminal, retryText, sendingView, statusView,
-  stepStates,
+  STEPS, announcement, duration, errorView, formState, formView, isTerminal, keyFor, pendingAfter, retryText,
+  sendingView, statusView, stepStates,
 } from '../../www/call-state.js';
 import { COUNTRIES, describePrefixes, explain, formatE164, localNormalize } from '../../www/phone.js';
 
 const STATUSES = ['queued', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled', 'unknown'];
-const CODES = ['destination_not_allowed', 'rate_limited', 'captcha_failed', 'exotel_rejected', 'origin_not_allowed',
+const CODES = ['destination_not_allowed', 'rate_limited', 'calls_paused', 'captcha_failed', 'exotel_rejected', 'origin_not_allowed',
   'upstream_busy', 'upstream_unavailable', 'not_configured', 'network', 'lost', 'invalid_request', 'http_500'];
 
 test('every status has plain words, and terminal ones a next step', () => {
@@ -85,6 +85,7 @@ test('the local number check: the forms people type', () => {
     ['07700 900123', 'GB', '+447700900123'],
     ['9123 4567', 'SG', '+6591234567'],
     ['04 123 4567', 'AE', '+97141234567'],
+    ['050 123 4567', 'AE', '+971501234567'],
     ['+91 (0) 98765 43210', 'GB', '+919876543210'],
     ['1800 123 4567', 'IN', '+9118001234567'],
     ['+61 2 9876 5432', 'IN', '+61298765432'],
@@ -159,3 +160,31 @@ test('what the form says for its state', () => {
   assert.equal(at({ turnstileMissing: true }).turnstile, 'Please complete the check above the button.');
 });
 
+
+test('"Try again" keeps the Idempotency-Key while the call may exist and the number is the same', () => {
+  let made = 0;
+  const fresh = () => `key-${++made}`;
+  const payload = { phone: '98765 43210', country: 'IN' };
+  const first = keyFor(null, payload, fresh);
+  assert.equal(first, 'key-1');
+  // Exotel may have the call: the same request again, with the same key.
+  for (const code of ['network', 'internal_error', 'upstream_unavailable', 'request_in_progress']) {
+    const pending = pendingAfter({ code }, first, payload);
+    assert.equal(keyFor(pending, { ...payload }, fresh), first, code);
+    const other = keyFor(pending, { ...payload, phone: '98765 43211' }, fresh);
+    assert.equal(other, `key-${made}`, `${code}: another number is a new request`);
+    assert.notEqual(other, first);
+    assert.notEqual(keyFor(pending, { ...payload, country: 'US' }, fresh), first, `${code}: another country too`);
+  }
+  // No call was placed: asking again is a new request.
+  for (const code of ['exotel_rejected', 'upstream_busy', 'rate_limited', 'calls_paused', 'captcha_failed']) {
+    assert.equal(pendingAfter({ code }, first, payload), null, code);
+  }
+  assert.equal(pendingAfter(null, first, payload), null, 'a call placed: "Call me again" is a new call');
+});
+
+test('calls paused by a budget: plain words and when to come back', () => {
+  const v = errorView({ code: 'calls_paused', retryAfter: 1800 });
+  assert.equal(v.title, 'We are not taking call requests right now');
+  assert.match(v.message, /30 minutes/);
+});
