@@ -107,7 +107,7 @@ impl Country {
         rule: NationalRule::Lengths {
             min: 8,
             max: 9,
-            first_digits: "234679",
+            first_digits: "2345679",
         },
     };
 
@@ -579,6 +579,17 @@ mod tests {
             PhoneNumber::parse("07700 900123", uk).unwrap().as_str(),
             "+447700900123"
         );
+        // UAE mobiles (9 digits from 5) and landlines (8 digits).
+        let uae = Country::UNITED_ARAB_EMIRATES;
+        assert_eq!(
+            PhoneNumber::parse("050 123 4567", uae).unwrap().as_str(),
+            "+971501234567"
+        );
+        assert_eq!(
+            PhoneNumber::parse("04 123 4567", uae).unwrap().as_str(),
+            "+97141234567"
+        );
+        assert_eq!(india("00971 50 123 4567").as_deref(), Ok("+971501234567"));
         assert_eq!(india("+65 6123 4567").as_deref(), Ok("+6561234567"));
         assert_eq!(india("+49 30 1234567").as_deref(), Ok("+49301234567"));
         assert_eq!(
