@@ -31,10 +31,16 @@ have_cargo_bin() { # name version: true when `name --version` prints exactly tha
 }
 
 install_rust() {
-  # rust-toolchain.toml names the target and components; rustup installs them on first use.
-  if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
-    log "adding rust target wasm32-unknown-unknown"
-    rustup target add wasm32-unknown-unknown
+  # rust-toolchain.toml pins the release, its components and the wasm target. rustup installs a
+  # pinned toolchain on first use only where RUSTUP_AUTO_INSTALL allows it, so install it here.
+  local channel
+  channel=$(sed -n 's/^channel = "\(.*\)"$/\1/p' rust-toolchain.toml)
+  if ! rustup run "$channel" rustc --version >/dev/null 2>&1 ||
+    ! rustup component list --installed --toolchain "$channel" 2>/dev/null | grep -q '^clippy' ||
+    ! rustup target list --installed --toolchain "$channel" 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
+    log "rustup toolchain install $channel (minimal, rustfmt, clippy, wasm32)"
+    rustup toolchain install "$channel" --profile minimal --component rustfmt,clippy \
+      --target wasm32-unknown-unknown
   fi
 }
 
