@@ -245,6 +245,17 @@ impl ApiError {
     }
 }
 
+impl From<crate::http::BodyError> for ApiError {
+    fn from(e: crate::http::BodyError) -> ApiError {
+        match e {
+            crate::http::BodyError::TooLarge(max) => ApiError::payload_too_large(max),
+            crate::http::BodyError::Unreadable => {
+                ApiError::invalid_request("could not read the request body")
+            }
+        }
+    }
+}
+
 impl From<worker::Error> for ApiError {
     fn from(e: worker::Error) -> ApiError {
         ApiError::internal(&e)

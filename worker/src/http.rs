@@ -4,7 +4,6 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use worker::{Request, Response};
 
-use crate::error::ApiError;
 use crate::guard::api_headers;
 
 /// A JSON response that is never cached (statuses change from one poll to the next).
@@ -17,27 +16,35 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> worker::Result<Response> {
     Ok(response)
 }
 
-/// Reads the body, refusing (413) a `Content-Length` over `max` before reading, and a body
-/// that grows past `max` bytes as soon as it does, whatever `Content-Length` said.
-pub async fn read_body(req: &mut Request, max: usize) -> Result<Vec<u8>, ApiError> {
-    let declared = req.headers().get("Content-Length")?;
+/// Why a request body was not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyError {
+    /// Over this many bytes, by `Content-Length` or by the bytes sent.
+    TooLarge(usize),
+    /// The stream broke.
+    Unreadable,
+}
+
+/// Reads the body, refusing a `Content-Length` over `max` before reading, and a body that
+/// grows past `max` bytes as soon as it does, whatever `Content-Length` said.
+pub async fn read_body(req: &mut Request, max: usize) -> Result<Vec<u8>, BodyError> {
+    let declared = req.headers().get("Content-Length").ok().flatten();
     if declared
         .as_deref()
         .and_then(|n| n.trim().parse::<u64>().ok())
         .is_some_and(|n| n > max as u64)
     {
-        return Err(ApiError::payload_too_large(max));
+        return Err(BodyError::TooLarge(max));
     }
-    let unreadable = || ApiError::invalid_request("could not read the request body");
     let Ok(mut stream) = req.stream() else {
         // No body at all.
         return Ok(Vec::new());
     };
     let mut body = Vec::new();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| unreadable())?;
+        let chunk = chunk.map_err(|_| BodyError::Unreadable)?;
         if body.len() + chunk.len() > max {
-            return Err(ApiError::payload_too_large(max));
+            return Err(BodyError::TooLarge(max));
         }
         body.extend_from_slice(&chunk);
     }

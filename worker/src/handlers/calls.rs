@@ -28,7 +28,9 @@ pub async fn create(mut req: Request, app: &App) -> Result<Response, ApiError> {
         idempotency_key: headers.get("Idempotency-Key")?,
         content_type: headers.get("Content-Type")?,
         origin: http::origin(&req.inner().url()),
-        body: http::read_body(&mut req, app.config.guards.max_body_bytes).await,
+        body: http::read_body(&mut req, app.config.guards.max_body_bytes)
+            .await
+            .map_err(ApiError::from),
     };
     let placed = placement::place(app, incoming).await?;
     let status = if placed.new { 201 } else { 200 };
