@@ -1,4 +1,4 @@
-// Fault injection (issue 8, part 2): the Worker in workerd against a mock Exotel on 127.0.0.1
+// Fault injection: the Worker in workerd against a mock Exotel on 127.0.0.1
 // that answers 401, 403 (NDNC, JSON and XML), other 4xx, 429, 500, 502, 503, too slowly or
 // never, with truncated or malformed JSON and XML, bodies that are not Exotel's, a dropped
 // connection, or not at all (connection refused). Each fault gives the documented error

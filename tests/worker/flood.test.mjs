@@ -1,4 +1,4 @@
-// Callback flood (issue 8, part 3): 100 calls placed through a mock Exotel, then 1,000 status
+// Callback flood: 100 calls placed through a mock Exotel, then 1,000 status
 // callbacks for them (per call one true outcome and seven non-terminal statuses, a fifth of the
 // deliveries duplicates), shuffled and sent 32 at a time, with the Worker stopped and started
 // again (same D1 state) halfway through. A delivery that fails on a connection error or a 5xx

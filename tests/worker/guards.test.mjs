@@ -1,4 +1,4 @@
-// The abuse guards (issue 5) in workerd, against a mock Exotel and a mock Turnstile siteverify
+// The abuse guards in workerd, against a mock Exotel and a mock Turnstile siteverify
 // on 127.0.0.1: the destination allow-list and every formatting trick against it, the rate
 // limits per number and per client (with Retry-After, sequential and concurrent), Turnstile,
 // body size and content type, CORS, Idempotency-Key (sequential and concurrent double

@@ -1,4 +1,4 @@
-// Hostile input (issue 8, part 4): oversized bodies, wrong content types, invalid UTF-8, XML
+// Hostile input: oversized bodies, wrong content types, invalid UTF-8, XML
 // with a DTD or entity expansion, deeply nested JSON, CR/LF and other control characters,
 // path traversal on the static files, very long URLs. Each is refused with the documented
 // status, code and message; the Worker keeps serving; and nothing is written: no call, no

@@ -1,4 +1,4 @@
-// Security (issue 8, part 5): callback tokens that are forged, malformed, minted for another
+// Security: callback tokens that are forged, malformed, minted for another
 // call, replayed after the call ended, or carried by a callback naming another call's Sid;
 // attempts to get around the destination allow-list and the rate limits; and, over the whole
 // run, no API key, token, secret or callback token in any response or in the Worker's log.

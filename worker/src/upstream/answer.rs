@@ -88,7 +88,6 @@ pub fn classify(result: Result<RawResponse, TransportError>) -> ConnectOutcome {
         // A 4xx without Exotel's RestException (a bare `Unauthorized` from a proxy or an edge
         // in front of the API) is still a refusal: nothing was placed, so the call is `failed`,
         // not `unknown`, and the visitor is not told to try again as if Exotel were down.
-        // (Found by tests/worker/faults.test.mjs.)
         Err(e) if (400..500).contains(&raw.status) => ConnectOutcome::Rejected {
             http_status: raw.status,
             detail: format!("HTTP {}: {e}", raw.status),
