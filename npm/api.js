@@ -11,6 +11,18 @@ function exotelError(fields) {
 function invalidOption(field, problem) {
     return exotelError({ message: `invalid ${field}: ${problem}`, code: "invalid_option", field });
 }
+// The browser build (exotel_connect.js) has no wasm until `init()` has loaded it; wasm-bindgen's
+// glue, which this file is appended to, keeps the instance's exports in `wasm`. Without this
+// check a call before init() fails inside the glue with a TypeError about `__wbindgen_malloc`.
+// The Node, CommonJS and Workers entries instantiate on import, so it never fires there.
+function exotelReady() {
+    if (wasm === undefined) {
+        throw exotelError({
+            message: "call `await init()` first: exotel-connect's browser build loads its wasm there",
+            code: "not_initialized",
+        });
+    }
+}
 function exotelAnswer(json) {
     const answer = JSON.parse(json);
     if (answer.error) throw exotelError(answer.error);
@@ -93,27 +105,34 @@ function exotelContentType(contentType) {
 }
 
 function connectRequest(options) {
+    exotelReady();
     return exotelAnswer(wasmConnectRequest(exotelOptions(options)));
 }
 function connectTwoNumbersRequest(options) {
+    exotelReady();
     return exotelAnswer(wasmConnectTwoNumbersRequest(exotelOptions(options)));
 }
 function callDetailsRequest(options) {
+    exotelReady();
     return exotelAnswer(wasmCallDetailsRequest(exotelOptions(options)));
 }
 function parseCall(body, contentType) {
+    exotelReady();
     return exotelAnswer(wasmParseCall(exotelBytes(body), exotelContentType(contentType)));
 }
 function parseResponse(status, body, contentType) {
+    exotelReady();
     if (!Number.isInteger(status) || status < 100 || status > 599) {
         throw invalidOption("status", `expected an HTTP status from 100 to 599, but got ${exotelDescribe(status)}`);
     }
     return exotelAnswer(wasmParseResponse(status, exotelBytes(body), exotelContentType(contentType)));
 }
 function parseStatusCallback(body, contentType) {
+    exotelReady();
     return exotelAnswer(wasmParseStatusCallback(exotelBytes(body), exotelContentType(contentType)));
 }
 function normalizePhone(input, defaultCountry) {
+    exotelReady();
     if (typeof input !== "string") {
         throw exotelError({ message: `expected a phone number as a string, but got ${exotelTypeName(input)}`, code: "invalid_phone" });
     }
@@ -122,7 +141,7 @@ function normalizePhone(input, defaultCountry) {
     }
     return exotelAnswer(wasmNormalizePhone(input, defaultCountry ?? undefined));
 }
-const EXOTEL_ERROR_CODES = ["invalid_option", "invalid_phone", "malformed_response", "exotel_error", "network_error"];
+const EXOTEL_ERROR_CODES = ["invalid_option", "invalid_phone", "malformed_response", "exotel_error", "network_error", "not_initialized"];
 function isExotelConnectError(value) {
     try {
         return value instanceof Error && EXOTEL_ERROR_CODES.includes(value.code);

@@ -83,6 +83,14 @@ if grep -q '^export function wasm\|^exports\.wasm' "$OUT/esm.js" "$OUT/cjs.cjs";
   echo "a wasm* export is still public: wasm-bindgen's glue changed shape" >&2
   exit 1
 fi
+# npm/api.js tells "call init() first" by the glue's module-level `wasm` (the instance's
+# exports, unset until init() in the web build).
+for glue in "$OUT/web/exotel_connect.js" "$OUT/node/exotel_connect.js"; do
+  if ! grep -Eq '^let ([A-Za-z0-9_]+, )*wasm( =|;)' "$glue"; then
+    echo "$glue declares no module-level \`wasm\`: wasm-bindgen's glue changed shape (npm/api.js reads it)" >&2
+    exit 1
+  fi
+done
 # Minified (esbuild's transform: whitespace, comments, local names; the module's imports and
 # exports stay as they are): the glue is downloaded with the wasm by every page that uses it,
 # and the .d.ts carries the documentation.

@@ -326,19 +326,29 @@ fn envelope<'a>(root: &'a Value, name: &'static str) -> Option<&'a Value> {
         .or_else(|| root.get("TwilioResponse").and_then(|r| r.get(name)))
 }
 
-/// Parses a Call from a JSON or XML body. With no content type the format is sniffed.
+/// Parses a Call from a JSON or XML body you already have. With no content type the format is
+/// sniffed. Exotel's error body (a `RestException`) is [`ResponseError::Exotel`], with the HTTP
+/// status the body itself names in `Status`, since there is no response status here to take it
+/// from; a body that is neither is [`ResponseError::Malformed`]. (With the response's status
+/// at hand, [`parse_response`] is the one to call.)
 ///
 /// ```
-/// use exotel_connect::{parse_call, CallStatus};
+/// use exotel_connect::{parse_call, CallStatus, ResponseError};
 /// let call = parse_call(br#"{"Call": {"Sid": "abc", "Status": "in-progress", "Price": "1.500"}}"#, None)?;
 /// assert_eq!(call.status, CallStatus::InProgress);
 /// assert_eq!(call.price.unwrap().as_str(), "1.500");
-/// # Ok::<(), exotel_connect::ParseError>(())
+///
+/// let refused = parse_call(br#"{"RestException": {"Status": 403, "Message": "NDNC"}}"#, None);
+/// assert!(matches!(refused, Err(ResponseError::Exotel(e)) if e.http_status == 403 && e.message == "NDNC"));
+/// # Ok::<(), exotel_connect::ResponseError>(())
 /// ```
-pub fn parse_call(body: &[u8], content_type: Option<&str>) -> Result<Call, ParseError> {
+pub fn parse_call(body: &[u8], content_type: Option<&str>) -> Result<Call, ResponseError> {
     let (_, root) = read_body(body, content_type, RESPONSE_FORMATS)?;
-    let call = envelope(&root, "Call").ok_or(ParseError::MissingEnvelope("Call"))?;
-    Call::from_value(call)
+    if let Some(exception) = envelope(&root, "RestException") {
+        let http_status = exception_status(exception)?;
+        return Err(ResponseError::Exotel(exotel_error(http_status, exception)));
+    }
+    Ok(call_in(&root)?)
 }
 
 /// Parses an Exotel response: a [`Call`] on success, a typed [`ExotelError`] for a
@@ -360,8 +370,34 @@ pub fn parse_response(
     if !success {
         return Err(ResponseError::UnexpectedStatus { http_status });
     }
-    let call = envelope(&root, "Call").ok_or(ParseError::MissingEnvelope("Call"))?;
-    Ok(Call::from_value(call)?)
+    Ok(call_in(&root)?)
+}
+
+/// The Call in a body's envelope.
+fn call_in(root: &Value) -> Result<Call, ParseError> {
+    let call = envelope(root, "Call").ok_or(ParseError::MissingEnvelope("Call"))?;
+    Call::from_value(call)
+}
+
+/// The HTTP status a `RestException` names in its `Status` (a number or a string, as Exotel
+/// sends either): the status [`parse_call`] reports, having no response to take it from.
+fn exception_status(exception: &Value) -> Result<u16, ParseError> {
+    let got = match (
+        exception.get("Status"),
+        optional_text(exception.get("Status")),
+    ) {
+        (_, Some(text)) => match parse_unsigned(&text, 10) {
+            Some(status @ 100..=599) => return Ok(status as u16),
+            _ => excerpt(&text),
+        },
+        (Some(Value::Object(_) | Value::Array(_)), None) => "a nested object or list".to_owned(),
+        (_, None) => "none".to_owned(),
+    };
+    Err(ParseError::InvalidField {
+        field: "RestException.Status",
+        expected: "an HTTP status from 100 to 599",
+        got,
+    })
 }
 
 fn exotel_error(http_status: u16, exception: &Value) -> ExotelError {
@@ -615,6 +651,59 @@ mod tests {
         assert_eq!(Price::parse("2").unwrap().as_str(), "2");
         for bad in ["", "1.", ".5", "1.2.3", "abc", "1e3", "NaN"] {
             assert_eq!(Price::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn parse_call_reports_a_rest_exception_with_the_status_it_names() {
+        let error = |http_status, code: Option<&str>, message: &str| {
+            Err(ResponseError::Exotel(ExotelError {
+                http_status,
+                code: code.map(str::to_owned),
+                message: message.to_owned(),
+            }))
+        };
+        assert_eq!(
+            parse_call(
+                br#"{"RestException": {"Code": 20002, "Status": "402", "Message": " Plan limit "}}"#,
+                Some("application/json")
+            ),
+            error(402, Some("20002"), "Plan limit")
+        );
+        assert_eq!(
+            parse_call(
+                b"<TwilioResponse><RestException><Status>401</Status></RestException></TwilioResponse>",
+                None
+            ),
+            error(401, None, "no message given")
+        );
+        // A RestException wins over a Call in the same body, as in parse_response.
+        assert_eq!(
+            parse_call(
+                br#"{"Call": {"Sid": "a", "Status": "queued"}, "RestException": {"Status": 503, "Message": "down"}}"#,
+                None
+            ),
+            error(503, None, "down")
+        );
+        for (status, got) in [
+            ("99", "`99`"),
+            ("600", "`600`"),
+            ("\"4o3\"", "`4o3`"),
+            ("-403", "`-403`"),
+            ("null", "none"),
+            ("{}", "a nested object or list"),
+            ("[403]", "a nested object or list"),
+        ] {
+            let body = format!(r#"{{"RestException": {{"Status": {status}, "Message": "m"}}}}"#);
+            assert_eq!(
+                parse_call(body.as_bytes(), None),
+                Err(ResponseError::Malformed(ParseError::InvalidField {
+                    field: "RestException.Status",
+                    expected: "an HTTP status from 100 to 599",
+                    got: got.to_owned(),
+                })),
+                "{body}"
+            );
         }
     }
 

@@ -12,7 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use exotel_connect::{
-    parse_response, parse_status_callback, Call, Leg, ResponseError, StatusCallback,
+    parse_call, parse_response, parse_status_callback, Call, Leg, ResponseError, StatusCallback,
 };
 use serde_json::{json, Map, Value};
 
@@ -192,14 +192,22 @@ fn every_error_fixture_is_a_typed_exotel_error() {
             .get(&format!("errors/{name}"))
             .unwrap_or_else(|| panic!("errors/{name} has no entry in expected-errors.json"));
         let status = want["status"].as_u64().expect("status") as u16;
-        match parse_response(status, None, &body) {
+        let from_response = match parse_response(status, None, &body) {
             Err(ResponseError::Exotel(error)) => {
                 assert_eq!(error.http_status, status, "{name}");
                 assert_eq!(error.message, want["message"], "{name}");
                 assert_eq!(opt(&error.code), want["code"], "{name}");
+                error
             }
             other => panic!("errors/{name}: expected an Exotel error, got {other:?}"),
-        }
+        };
+        // A body on its own says the same, with the status it names (the fixtures' statuses
+        // are the ones their bodies carry).
+        assert_eq!(
+            parse_call(&body, None),
+            Err(ResponseError::Exotel(from_response)),
+            "parse_call(errors/{name})"
+        );
         seen += 1;
     }
     assert!(seen >= 5);
@@ -220,9 +228,31 @@ fn every_malformed_fixture_gets_its_own_specific_error() {
                 .err()
                 .map(|e| e.to_string()),
             Some("response") => match parse_response(200, ct.as_deref(), &body) {
-                Err(ResponseError::Malformed(e)) => Some(e.to_string()),
+                Err(ResponseError::Malformed(e)) => {
+                    assert_eq!(
+                        parse_call(&body, ct.as_deref()),
+                        Err(ResponseError::Malformed(e.clone())),
+                        "parse_call({key})"
+                    );
+                    Some(e.to_string())
+                }
                 Err(other) => panic!("{key}: expected a malformed-body error, got {other}"),
                 Ok(call) => panic!("{key}: parsed when it should not have: {call:?}"),
+            },
+            // A RestException whose own `Status` is unusable: with the response's status it
+            // is still Exotel's error, but on its own it names no status to report.
+            Some("call") => match parse_call(&body, ct.as_deref()) {
+                Err(ResponseError::Malformed(e)) => {
+                    assert!(
+                        matches!(
+                            parse_response(403, ct.as_deref(), &body),
+                            Err(ResponseError::Exotel(ref error)) if error.http_status == 403
+                        ),
+                        "{key}: parse_response should read it as Exotel's error"
+                    );
+                    Some(e.to_string())
+                }
+                other => panic!("{key}: expected a malformed-body error, got {other:?}"),
             },
             other => panic!("{key}: unknown parser {other:?}"),
         }

@@ -35,10 +35,13 @@ export function connectTwoNumbersRequest(options: ConnectTwoNumbersOptions): Htt
 export function callDetailsRequest(options: CallDetailsOptions): HttpRequest;
 
 /**
- * Parses a Call from Exotel's JSON (`{"Call": {...}}`) or XML (`<TwilioResponse><Call>...`).
- * Without a content type the format is read from the body itself.
+ * Parses a Call from Exotel's JSON (`{"Call": {...}}`) or XML (`<TwilioResponse><Call>...`), for
+ * a body you already have. Without a content type the format is read from the body itself.
+ * With the response's status at hand, `parseResponse` is the one to call.
  *
- * @throws {ExotelConnectError} `malformed_response` saying what was expected and what was got.
+ * @throws {ExotelConnectError} `exotel_error` for Exotel's error body (`RestException`), with
+ * the `status` the body names and `exotelMessage`; or `malformed_response` saying what was
+ * expected and what was got.
  */
 export function parseCall(body: Body, contentType?: string | null): Call;
 

@@ -71,24 +71,28 @@ impl Failure {
         Failure::new(Code::InvalidPhone, error.message())
     }
 
-    /// A body that `parseCall` or `parseStatusCallback` could not read.
+    /// A status callback that `parseStatusCallback` could not read.
     pub(crate) fn malformed(what: &str, error: &ParseError) -> Failure {
         let message = concat(&["malformed ", what, ": ", &error.message()]);
         Failure::new(Code::MalformedResponse, message)
     }
 
-    /// What `parseResponse` and the sending functions make of a response that is not a Call.
-    pub(crate) fn response(http_status: u16, error: &ResponseError) -> Failure {
-        let mut failure = match error {
+    /// What `parseCall`, `parseResponse` and the sending functions make of a body that is not
+    /// a Call. `http_status` is the response's, when there was one (`parseCall` has none; an
+    /// Exotel error carries the status it was reported with either way).
+    pub(crate) fn response(http_status: Option<u16>, error: &ResponseError) -> Failure {
+        match error {
             ResponseError::Exotel(exotel) => Failure::exotel(exotel),
-            other => Failure::new(Code::MalformedResponse, other.message()),
-        };
-        failure.status = Some(http_status);
-        failure
+            other => Failure {
+                status: http_status,
+                ..Failure::new(Code::MalformedResponse, other.message())
+            },
+        }
     }
 
     fn exotel(error: &ExotelError) -> Failure {
         Failure {
+            status: Some(error.http_status),
             exotel_message: Some(error.message.clone()),
             exotel_code: error.code.clone(),
             ..Failure::new(Code::ExotelError, error.text())

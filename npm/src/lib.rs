@@ -94,13 +94,14 @@ pub fn call_details_request(options: &str) -> String {
     answer(requests::call_details(options).map(|request| results::request_json(&request)))
 }
 
-/// `parseCall(body, contentType)`: a `Call` from Exotel's JSON or XML.
+/// `parseCall(body, contentType)`: a `Call` from Exotel's JSON or XML, or the error Exotel's
+/// `RestException` body reports (with the status the body names).
 #[wasm_bindgen(js_name = wasmParseCall, skip_typescript)]
 pub fn parse_call_js(body: &[u8], content_type: Option<String>) -> String {
     answer(
         parse_call(body, content_type.as_deref())
             .map(|call| results::call_json(&call))
-            .map_err(|e| Failure::malformed("Exotel response", &e)),
+            .map_err(|e| Failure::response(None, &e)),
     )
 }
 
@@ -112,7 +113,7 @@ pub fn parse_response_js(status: u16, body: &[u8], content_type: Option<String>)
     answer(
         parse_response(status, content_type.as_deref(), body)
             .map(|call| results::call_json(&call))
-            .map_err(|e| Failure::response(status, &e)),
+            .map_err(|e| Failure::response(Some(status), &e)),
     )
 }
 

@@ -210,6 +210,24 @@ fn responses_become_the_right_errors() {
 }
 
 #[wasm_bindgen_test]
+fn parse_call_reports_what_exotel_said_with_the_status_its_body_names() {
+    let xml = b"<TwilioResponse><RestException><Status>429</Status><Message>Too many requests</Message></RestException></TwilioResponse>";
+    let error = answer(&super::parse_call_js(xml, None)).expect_err("a RestException");
+    assert_eq!(text(&error, "code"), Some("exotel_error"));
+    assert_eq!(error.get("status"), Some(&Value::Number("429".into())));
+    assert_eq!(text(&error, "exotelMessage"), Some("Too many requests"));
+    assert_eq!(error.get("exotelCode"), None);
+    assert_eq!(
+        text(&error, "message"),
+        Some("Exotel answered 429: Too many requests")
+    );
+    // Malformed bodies have no response, so no status.
+    let error = answer(&super::parse_call_js(b"{}", None)).expect_err("no envelope");
+    assert_eq!(text(&error, "code"), Some("malformed_response"));
+    assert_eq!(error.get("status"), None);
+}
+
+#[wasm_bindgen_test]
 fn status_callbacks_leave_out_what_was_not_sent() {
     let callback = answer(&super::parse_status_callback_js(
         b"CallSid=abc&Status=busy&RecordingUrl=&DateUpdated=2026-11-26+10%3A00%3A00",

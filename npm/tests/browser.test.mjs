@@ -4,18 +4,13 @@
 // page; the results come back here as one test each.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { chromium } from 'playwright-core';
 import { loadFixtures, ROOT } from './support/fixtures.mjs';
 import { consumerDir } from './support/consumer.mjs';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+import { launchChromium, runChecksInPage, serveFiles } from './support/chromium.mjs';
+import { NOT_INITIALIZED } from './support/checks.mjs';
 
 const dir = consumerDir();
 const data = loadFixtures();
@@ -25,8 +20,14 @@ const PLAIN_PAGE = `<!doctype html><meta charset="utf-8"><title>exotel-connect w
 <script type="module">
   import init, * as exotel from "exotel-connect";
   import { checks } from "/checks.mjs";
+  let beforeInit;
+  try {
+    exotel.normalizePhone("98765 43210");
+  } catch (e) {
+    beforeInit = { name: e.name, code: e.code, message: e.message };
+  }
   await init();
-  Object.assign(window, { exotel, checks, ready: true });
+  Object.assign(window, { exotel, checks, report: { beforeInit }, ready: true });
 </script>`;
 const BUNDLE_PAGE = `<!doctype html><meta charset="utf-8"><title>exotel-connect from an esbuild bundle</title>
 <script type="module">
@@ -38,21 +39,12 @@ const BUNDLE_PAGE = `<!doctype html><meta charset="utf-8"><title>exotel-connect 
 
 /** Serves the consumer project, the checks, the repo's www/ and two test pages on 127.0.0.1. */
 function serve() {
-  const roots = [['/www/', join(ROOT, 'www')], ['/', dir]];
-  const server = http.createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const pages = { '/plain.html': PLAIN_PAGE, '/bundle.html': BUNDLE_PAGE, '/www/probe.html': '<!doctype html><title>probe</title>' };
-    if (path === '/favicon.ico') return res.writeHead(204).end();
-    if (pages[path]) return res.writeHead(200, { 'Content-Type': 'text/html' }).end(pages[path]);
-    if (path === '/checks.mjs') {
-      return res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(new URL('./support/checks.mjs', import.meta.url)));
-    }
-    const [prefix, root] = roots.find(([p]) => path.startsWith(p));
-    const file = normalize(join(root, path.slice(prefix.length)));
-    if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end();
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  return serveFiles([['/www/', join(ROOT, 'www')], ['/', dir]], {
+    '/plain.html': PLAIN_PAGE,
+    '/bundle.html': BUNDLE_PAGE,
+    '/www/probe.html': '<!doctype html><title>probe</title>',
+    '/checks.mjs': readFileSync(new URL('./support/checks.mjs', import.meta.url)),
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 let server;
@@ -70,42 +62,19 @@ async function bundle() {
 }
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run scripts/install-tools.sh browser`);
   await bundle();
-  server = await serve();
-  origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  ({ server, origin } = await serve());
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
   await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
 });
 
-/** Opens `path`, waits for its module to be ready, runs every check in the page. */
-async function runInPage(path) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  await page.goto(origin + path);
-  await page.waitForFunction(() => window.ready === true, null, { timeout: 15_000 })
-    .catch((e) => { throw new Error(`${path} did not load: ${problems.join('; ') || e.message}`); });
-  const results = await page.evaluate((d) => window.checks(d).map((check) => {
-    try {
-      check.run(window.exotel);
-      return { name: check.name };
-    } catch (e) {
-      return { name: check.name, error: String(e && e.stack ? e.stack : e) };
-    }
-  }), data);
-  await context.close();
-  return { results, problems };
-}
-
 for (const [label, path] of [['plain page', '/plain.html'], ['esbuild browser bundle', '/bundle.html']]) {
   test(`chromium, ${label}: every check passes in the page`, async (t) => {
-    const { results, problems } = await runInPage(path);
+    const { results, problems, report } = await runChecksInPage(browser, origin + path, data);
+    if (path === '/plain.html') assert.deepEqual(report.beforeInit, NOT_INITIALIZED, 'a call before init()');
     assert.ok(results.length > 100, `only ${results.length} checks ran`);
     for (const r of results) {
       await t.test(r.name, () => {

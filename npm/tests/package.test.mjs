@@ -3,13 +3,15 @@
 // runs every check in support/checks.mjs: golden requests byte for byte, every fixture parsed
 // as the Rust tests expect, every error with its code.
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { checks } from './support/checks.mjs';
-import { loadFixtures } from './support/fixtures.mjs';
-import { consumerDir, importEsm, requireCjs } from './support/consumer.mjs';
+import { loadFixtures, ROOT } from './support/fixtures.mjs';
+import { consumerDir, importEsm, requireCjs, tarball } from './support/consumer.mjs';
 
 const dir = consumerDir();
 const data = loadFixtures();
@@ -56,11 +58,29 @@ test('node cjs: require gives the same functions as import', () => {
 test('package.json: name, version, types, files and exports for every runtime', () => {
   const pkg = JSON.parse(readFileSync(join(dir, 'node_modules/exotel-connect/package.json'), 'utf8'));
   const cargo = readFileSync(new URL('../../Cargo.toml', import.meta.url), 'utf8').match(/^version = "(.*)"$/m)[1];
-  const want = { name: 'exotel-connect', version: cargo, license: 'MIT OR Apache-2.0', types: './exotel_connect.d.ts' };
+  // `types` is for TypeScript's old node10 resolution, which reads `main`: the CommonJS build.
+  const want = { name: 'exotel-connect', version: cargo, license: 'MIT OR Apache-2.0', types: './exotel_connect.d.cts' };
   for (const [k, v] of Object.entries(want)) if (pkg[k] !== v) throw new Error(`${k}: ${pkg[k]} !== ${v}`);
   for (const k of ['description', 'repository', 'keywords', 'files']) if (!pkg[k]) throw new Error(`no ${k}`);
   const root = pkg.exports['.'];
   for (const condition of ['workerd', 'node', 'import', 'require', 'default']) {
     if (!root[condition]) throw new Error(`no ${condition} export`);
   }
+  // The two entries that instantiate the wasm on import; bundlers may drop anything else unused
+  // (bundlers.test.mjs holds webpack to it).
+  assert.deepEqual(pkg.sideEffects, ['./node.mjs', './workerd.mjs']);
+  // What scripts/test-js.sh runs the package's tests on: Node 20 and 22.
+  assert.deepEqual(pkg.engines, { node: '>=20' });
+});
+
+test('the tarball holds exactly the files package.json lists, with both licences', () => {
+  const listed = execFileSync('tar', ['-tzf', tarball()], { encoding: 'utf8' }).trim().split('\n').sort();
+  const pkg = JSON.parse(readFileSync(join(dir, 'node_modules/exotel-connect/package.json'), 'utf8'));
+  assert.deepEqual(listed, [...pkg.files, 'package.json'].map((f) => `package/${f}`).sort());
+  for (const licence of ['LICENSE-MIT', 'LICENSE-APACHE']) {
+    assert.equal(readFileSync(join(dir, 'node_modules/exotel-connect', licence), 'utf8'),
+      readFileSync(join(ROOT, licence), 'utf8'), `${licence} is the repository's`);
+  }
+  assert.match(readFileSync(join(ROOT, 'LICENSE-MIT'), 'utf8'), /^MIT License/);
+  assert.match(readFileSync(join(ROOT, 'LICENSE-APACHE'), 'utf8'), /Apache License\s+Version 2\.0/);
 });

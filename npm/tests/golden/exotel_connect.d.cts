@@ -37,10 +37,13 @@ export function connectTwoNumbersRequest(options: ConnectTwoNumbersOptions): Htt
 export function callDetailsRequest(options: CallDetailsOptions): HttpRequest;
 
 /**
- * Parses a Call from Exotel's JSON (`{"Call": {...}}`) or XML (`<TwilioResponse><Call>...`).
- * Without a content type the format is read from the body itself.
+ * Parses a Call from Exotel's JSON (`{"Call": {...}}`) or XML (`<TwilioResponse><Call>...`), for
+ * a body you already have. Without a content type the format is read from the body itself.
+ * With the response's status at hand, `parseResponse` is the one to call.
  *
- * @throws {ExotelConnectError} `malformed_response` saying what was expected and what was got.
+ * @throws {ExotelConnectError} `exotel_error` for Exotel's error body (`RestException`), with
+ * the `status` the body names and `exotelMessage`; or `malformed_response` saying what was
+ * expected and what was got.
  */
 export function parseCall(body: Body, contentType?: string | null): Call;
 
@@ -341,14 +344,16 @@ export interface StatusCallback {
  * - `invalid_phone`: a phone number cannot be read (`field` names the option, when there is one);
  * - `malformed_response`: a body is not what Exotel sends (`status` is set when it came from a response);
  * - `exotel_error`: Exotel refused the request (`status`, `exotelMessage`, maybe `exotelCode`);
- * - `network_error`: the request could not be sent or its answer not read (`cause` holds the original).
+ * - `network_error`: the request could not be sent or its answer not read (`cause` holds the original);
+ * - `not_initialized`: the browser build was called before `await init()` had loaded its wasm.
  */
 export type ErrorCode =
 | "invalid_option"
 | "invalid_phone"
 | "malformed_response"
 | "exotel_error"
-| "network_error";
+| "network_error"
+| "not_initialized";
 
 /** The `Error` every function of this package throws (or rejects with). */
 export interface ExotelConnectError extends Error {
@@ -358,7 +363,10 @@ export interface ExotelConnectError extends Error {
     code: ErrorCode;
     /** The option at fault, e.g. `"timeLimit"` (`invalid_option`, `invalid_phone`). */
     field?: string;
-    /** The HTTP status of the response (`exotel_error`, `malformed_response` from a response). */
+    /**
+     * The HTTP status (`exotel_error`, and `malformed_response` from a response): the response's,
+     * or for `parseCall`, which has no response, the one Exotel's error body names.
+     */
     status?: number;
     /** Exotel's own message (`exotel_error`); its wording is not stable: show it, don't match on it. */
     exotelMessage?: string;

@@ -11,6 +11,13 @@ const CALLBACK_OPTIONAL = [
   'conversationDuration', 'direction', 'customField',
 ];
 
+/** What any function of the browser build throws when called before `await init()`. */
+export const NOT_INITIALIZED = {
+  name: 'ExotelConnectError',
+  code: 'not_initialized',
+  message: "call `await init()` first: exotel-connect's browser build loads its wasm there",
+};
+
 function show(value) {
   return JSON.stringify(value, (_, v) => (v === undefined ? '<undefined>' : v));
 }
@@ -220,6 +227,15 @@ export function checks(data) {
       equal(e.exotelCode, f.code ?? undefined, 'exotelCode');
       equal(e.message, `Exotel answered ${f.status}: ${f.message}`, 'message');
     });
+    // No response status here: the one the body names (each fixture's is its response's).
+    add(`parseCall(errors/${f.name}) says what Exotel said`, (m) => {
+      for (const body of [bytes(f), text(f)]) {
+        const e = throws(m, () => m.parseCall(body, f.contentType), 'exotel_error', f.name);
+        equal({ status: e.status, exotelMessage: e.exotelMessage, exotelCode: e.exotelCode, message: e.message },
+          { status: f.status, exotelMessage: f.message, exotelCode: f.code ?? undefined, message: `Exotel answered ${f.status}: ${f.message}` },
+          'parseCall error');
+      }
+    });
   }
 
   for (const f of data.malformed) {
@@ -227,12 +243,20 @@ export function checks(data) {
       if (f.parser === 'callback') {
         const e = throws(m, () => m.parseStatusCallback(bytes(f), f.contentType), 'malformed_response', f.name);
         equal(e.message, `malformed status callback: ${f.message}`, 'message');
+      } else if (f.parser === 'call') {
+        // A RestException without a usable `Status` of its own: parseCall has no status to
+        // report, while parseResponse has the response's.
+        const e = throws(m, () => m.parseCall(bytes(f), f.contentType), 'malformed_response', f.name);
+        equal({ message: e.message, status: e.status }, { message: `malformed Exotel response: ${f.message}`, status: undefined },
+          'parseCall error');
+        const exotel = throws(m, () => m.parseResponse(403, bytes(f), f.contentType), 'exotel_error', f.name);
+        equal(exotel.status, 403, 'parseResponse status');
       } else {
         const e = throws(m, () => m.parseResponse(200, bytes(f), f.contentType), 'malformed_response', f.name);
         equal(e.message, `malformed Exotel response: ${f.message}`, 'message');
         equal(e.status, 200, 'status');
         const again = throws(m, () => m.parseCall(bytes(f), f.contentType), 'malformed_response', f.name);
-        equal(again.message, e.message, 'parseCall message');
+        equal({ message: again.message, status: again.status }, { message: e.message, status: undefined }, 'parseCall error');
       }
     });
   }
