@@ -7,14 +7,14 @@ use super::{excerpt, field_mut, ParseError, Value, MAX_DEPTH, MAX_FIELDS};
 use crate::small_std::{concat, find_str, parse_unsigned};
 
 /// One XML element while its children are read.
-pub(super) struct Element {
-    pub(super) name: String,
-    pub(super) children: Vec<(String, Value)>,
-    pub(super) text: String,
+struct Element {
+    name: String,
+    children: Vec<(String, Value)>,
+    text: String,
 }
 
 /// Adds a child element's value; a repeated name turns into a list of all its values.
-pub(super) fn add_child(
+fn add_child(
     children: &mut Vec<(String, Value)>,
     name: String,
     value: Value,
@@ -33,7 +33,7 @@ pub(super) fn add_child(
 }
 
 impl Element {
-    pub(super) fn new(name: String) -> Element {
+    fn new(name: String) -> Element {
         Element {
             name,
             children: Vec::new(),
@@ -43,7 +43,7 @@ impl Element {
 
     /// An element with children is an object; one with only text is that text; an empty one
     /// is null.
-    pub(super) fn into_entry(self) -> (String, Value) {
+    fn into_entry(self) -> (String, Value) {
         let value = if !self.children.is_empty() {
             Value::Object(self.children)
         } else if self.text.trim().is_empty() {
