@@ -126,9 +126,9 @@ pub(super) fn read_xml(text: &str) -> Result<Value, ParseError> {
             rest = &after[end + 1..];
             if stack.len() == 1 {
                 return Err(ParseError::Xml(concat(&[
-                    "got ill-formed document: close tag `</",
-                    name,
-                    ">` does not match any open tag",
+                    "got ill-formed document: close tag ",
+                    &excerpt(&concat(&["</", name, ">"])),
+                    " does not match any open tag",
                 ])));
             }
             let Some((tag, element)) = stack.pop() else {
@@ -136,11 +136,11 @@ pub(super) fn read_xml(text: &str) -> Result<Value, ParseError> {
             };
             if tag != name {
                 return Err(ParseError::Xml(concat(&[
-                    "got ill-formed document: expected `</",
-                    &tag,
-                    ">`, but `</",
-                    name,
-                    ">` was found",
+                    "got ill-formed document: expected ",
+                    &excerpt(&concat(&["</", &tag, ">"])),
+                    ", but ",
+                    &excerpt(&concat(&["</", name, ">"])),
+                    " was found",
                 ])));
             }
             let (name, value) = element.into_entry();
@@ -223,6 +223,15 @@ fn start_tag(after_lt: &str) -> Option<(&str, &str)> {
     None
 }
 
+/// An entity's name as a refusal keeps it: the first 40 characters, then `…`, so a hostile
+/// body's megabyte-long name cannot make the message huge. (The message escapes it.)
+fn shortened(name: &str) -> String {
+    match name.char_indices().nth(40) {
+        Some((cut, _)) => concat(&[&name[..cut], "…"]),
+        None => name.to_owned(),
+    }
+}
+
 /// Adds character data, its references resolved, to the open element. Outside the document
 /// element only whitespace is allowed.
 fn add_text(stack: &mut [(String, Element)], raw: &str) -> Result<(), ParseError> {
@@ -273,7 +282,7 @@ fn add_text(stack: &mut [(String, Element)], raw: &str) -> Result<(), ParseError
                 "amp" => '&',
                 "apos" => '\'',
                 "quot" => '"',
-                _ => return Err(ParseError::XmlEntity(name.to_owned())),
+                _ => return Err(ParseError::XmlEntity(shortened(name))),
             }
         };
         text.push(resolved);
@@ -333,5 +342,40 @@ mod tests {
         assert!(matches!(read_xml("<x>"), Err(ParseError::Xml(_))));
         let deep = "<a>".repeat(40) + &"</a>".repeat(40);
         assert_eq!(read_xml(&deep), Err(ParseError::TooDeep));
+    }
+
+    #[test]
+    fn refusals_quote_names_shortened_and_escaped() {
+        let ill_formed = |problem: &str| {
+            Err(ParseError::Xml(
+                "got ill-formed document: ".to_owned() + problem,
+            ))
+        };
+        assert_eq!(
+            read_xml("<x><y></x>"),
+            ill_formed("expected `</y>`, but `</x>` was found")
+        );
+        let long = "b".repeat(10_000);
+        let cut = "b".repeat(38) + "…";
+        assert_eq!(
+            read_xml(&format!("<a></{long}>")),
+            ill_formed(&format!("expected `</a>`, but `</{cut}` was found"))
+        );
+        assert_eq!(
+            read_xml(&format!("<{long}></a>")),
+            ill_formed(&format!("expected `</{cut}`, but `</a>` was found"))
+        );
+        assert_eq!(
+            read_xml(&format!("</{long}>")),
+            ill_formed(&format!("close tag `</{cut}` does not match any open tag"))
+        );
+        assert_eq!(
+            read_xml("<a></b\n\u{0}\u{202e}c>"),
+            ill_formed("expected `</a>`, but `</b\\n\\0\\u{202e}c>` was found")
+        );
+        assert_eq!(
+            read_xml(&format!("<a>&{long};</a>")),
+            Err(ParseError::XmlEntity("b".repeat(40) + "…"))
+        );
     }
 }
