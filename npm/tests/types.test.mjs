@@ -1,7 +1,8 @@
 // The shipped declarations type-check a real consumer's code under `strict`: every option and
 // result has its type, misuse is a compile error (`@ts-expect-error` lines must error), and
 // `import` and `require` both find their declarations through package.json's `exports`.
-// Needs TypeScript: the workspace's devDependency, or TSC=/path/to/tsc; skipped without one.
+// Needs TypeScript: the workspace's devDependency (`npm ci` installs it), or TSC=/path/to/tsc.
+// Without one the test fails rather than skips, so a run that never type-checked cannot pass.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -11,12 +12,12 @@ import { join } from 'node:path';
 import { ROOT } from './support/fixtures.mjs';
 import { consumerDir } from './support/consumer.mjs';
 
+/** The TypeScript compiler: TSC, or the workspace's devDependency; `undefined` if neither. */
 function findTsc() {
   if (process.env.TSC) return process.env.TSC;
   try {
     const pkg = createRequire(`${ROOT}package.json`).resolve('typescript/package.json');
-    const bin = join(pkg, '..', 'bin', 'tsc');
-    return existsSync(bin) ? bin : undefined;
+    return join(pkg, '..', 'bin', 'tsc');
   } catch {
     return undefined;
   }
@@ -87,9 +88,9 @@ exotel.initSync;
 console.log(request.url, e164);
 `;
 
-const tsc = findTsc();
-
-test('the declarations type-check a strict consumer (ESM and CommonJS)', { skip: tsc ? false : 'no TypeScript: add it to the workspace devDependencies or set TSC' }, () => {
+test('the declarations type-check a strict consumer (ESM and CommonJS)', () => {
+  const tsc = findTsc();
+  assert.ok(tsc && existsSync(tsc), `no TypeScript compiler${tsc ? ` at ${tsc}` : ''}: run \`npm ci\` in ${ROOT} (typescript is a devDependency) or set TSC=/path/to/tsc`);
   const dir = consumerDir();
   writeFileSync(join(dir, 'usage.mts'), USAGE);
   writeFileSync(join(dir, 'usage-cjs.cts'), USAGE_CJS);
