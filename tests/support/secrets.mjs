@@ -70,7 +70,7 @@ export function assertWorkerLeaksNothing({ transcript, worker, exotel, secrets }
   });
 }
 
-/** What the Worker's callback-token HMAC covers before the call's id (src/worker/ids.rs). */
+/** What the Worker's callback-token HMAC covers before the call's id (worker/src/ids.rs). */
 export const TOKEN_CONTEXT = 'exotel-connect/status-callback/v1\n';
 
 /** The callback token the Worker mints for call `id` (docs: `<id>.<base64url(HMAC)>`). */

@@ -329,7 +329,7 @@ fn callback_round_trips(callback: &StatusCallback) {
     }
 }
 
-/// The boundary a sniffed multipart body names on its first line (as src/wire.rs sniffs it).
+/// The boundary a sniffed multipart body names on its first line (as the core's `wire` module sniffs it).
 fn sniffed_boundary(data: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(data).ok()?;
     let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
