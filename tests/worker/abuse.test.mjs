@@ -243,14 +243,14 @@ describe('the cron with stuck rows', () => {
     for (let i = 0; i < 30; i++) {
       const id = `stuck${String(i).padStart(17, '0')}`;
       // No Sid yet: nothing to ask Call Details about.
-      rows.push(`('${id}', 'live', '+9190000${String(i).padStart(5, '0')}', 'queued', 10, 'placing', ${now - 60_000}, ${now - 60_000})`);
+      rows.push(`('${id}', '${id}', 'live', '+9190000${String(i).padStart(5, '0')}', 'queued', 10, 'placing', ${now - 60_000}, ${now - 60_000}, ${now - 60_000})`);
     }
     for (let i = 0; i < 2; i++) {
       const id = `other${String(i).padStart(17, '0')}`;
       // Placed in the other mode: this Worker can never ask about them.
-      rows.push(`('${id}', 'sandbox', '+9190001${String(i).padStart(5, '0')}', 'ringing', 20, 'placed', ${now - 60_000}, ${now - 60_000})`);
+      rows.push(`('${id}', '${id}', 'sandbox', '+9190001${String(i).padStart(5, '0')}', 'ringing', 20, 'placed', ${now - 60_000}, ${now - 60_000}, ${now - 60_000})`);
     }
-    await cron.query(`INSERT INTO calls (id, mode, phone, status, status_rank, outcome, created_at, updated_at)
+    await cron.query(`INSERT INTO calls (id, request_id, mode, phone, status, status_rank, outcome, placed_at, created_at, updated_at)
       VALUES ${rows.join(', ')}`);
 
     const { typed, e164 } = freshNumber();

@@ -48,6 +48,8 @@ before(async () => {
       EXOTEL_APP_ID: '926',
       EXOTEL_TIMEOUT_MS: String(TIMEOUT_MS),
       CALLBACK_SECRET,
+      // Outcomes are under test here, not second tries (schedule.test.mjs has those).
+      RETRY_ATTEMPTS: '0',
       ADMIN_TOKEN,
       // Faults, not limits or budgets, are under test here.
       RATE_LIMIT_PER_NUMBER: '1000',

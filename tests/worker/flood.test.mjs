@@ -60,6 +60,8 @@ before(async () => {
       CALL_BUDGET_PER_HOUR: '100000',
       CALL_BUDGET_PER_DAY: '100000',
       RATE_LIMIT_PER_NUMBER: '100',
+      // Every callback is under test here, not second tries (schedule.test.mjs has those).
+      RETRY_ATTEMPTS: '0',
     },
   });
   client = createClient(worker.url);

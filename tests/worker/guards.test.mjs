@@ -80,6 +80,7 @@ before(async () => {
       RATE_LIMIT_PER_CLIENT: '3',
       // Limits, not budgets, are under test here (tests/worker/abuse.test.mjs has the budgets).
       CALL_BUDGET_PER_HOUR: '1000',
+      CALL_BUDGET_PER_DAY: '1000',
       RATE_LIMIT_CLIENT_WINDOW_SECONDS: '60',
       TURNSTILE_SECRET,
       TURNSTILE_SITE_KEY: 'site-key-123',
@@ -350,7 +351,7 @@ describe('CORS (ALLOWED_ORIGINS)', () => {
     const pre = await preflight(SHOP);
     assert.equal(pre.status, 204);
     assert.equal(pre.headers['access-control-allow-origin'], SHOP);
-    assert.equal(pre.headers['access-control-allow-methods'], 'GET, POST, OPTIONS');
+    assert.equal(pre.headers['access-control-allow-methods'], 'GET, POST, DELETE, OPTIONS');
     assert.equal(pre.headers['access-control-allow-headers'], 'Content-Type, Idempotency-Key');
     assert.ok(Number(pre.headers['access-control-max-age']) > 0);
     assert.match(pre.headers.vary, /Origin/);

@@ -44,6 +44,8 @@ before(async () => {
       EXOTEL_APP_ID: '926',
       EXOTEL_TIMEOUT_MS: '2000',
       CALLBACK_SECRET,
+      // Outcomes are under test here, not second tries (schedule.test.mjs has those).
+      RETRY_ATTEMPTS: '0',
       ADMIN_TOKEN,
       RATE_LIMIT_PER_CLIENT: '1000',
       RATE_LIMIT_PER_NUMBER_DAY: '100000',

@@ -35,6 +35,8 @@ before(async () => {
       EXOTEL_HTTP_TIMEOUT_MS: '1500',
       STATUS_REFRESH_MS: '1000',
       CALLBACK_SECRET,
+      // Outcomes are under test here, not second tries (schedule.test.mjs has those).
+      RETRY_ATTEMPTS: '0',
       // This suite places many calls to one number from one address; the limits themselves are
       // tested in guards.test.mjs. Unknown settings are ignored.
       ALLOWED_ORIGINS: 'http://127.0.0.1:9123',
@@ -73,7 +75,19 @@ describe('placing a call', () => {
       allowedPrefixes: ['+91', '+1'],
       turnstileSiteKey: null,
       sandbox: false,
+      // No BUSINESS_HOURS: always open, in the default zone.
+      hours: {
+        open: true,
+        timezone: 'Asia/Kolkata',
+        nextOpen: res.body.hours.nextOpen,
+        nextClose: null,
+        schedule: null,
+        holidays: [],
+        scheduleMaxDays: 7,
+      },
+      retry: { attempts: 0, afterSeconds: 300 },
     });
+    assert.match(res.body.hours.nextOpen, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:30$/);
   });
 
   test('sends Exotel a correct connect-to-flow request and answers 201', async () => {
@@ -103,7 +117,8 @@ describe('placing a call', () => {
     assert.notEqual(id, sid);
     const res = await client.get(`/api/calls/${id}`);
     assert.equal(res.status, 200);
-    assert.deepEqual(Object.keys(res.body).sort(), ['createdAt', 'id', 'status', 'updatedAt']);
+    assert.deepEqual(Object.keys(res.body).sort(), ['attempt', 'attempts', 'createdAt', 'id', 'status', 'updatedAt']);
+    assert.deepEqual([res.body.attempt, res.body.attempts], [1, 1], 'no second tries here (RETRY_ATTEMPTS=0)');
     assert.equal(res.body.id, id);
     assert.equal(res.body.status, 'queued');
     assert.match(res.body.createdAt, RFC3339);
@@ -261,7 +276,7 @@ describe('routing', () => {
   test('wrong methods: 405 with Allow; unknown API paths: 404', async () => {
     const cases = [
       ['GET', '/api/calls', 'POST'],
-      ['DELETE', `/api/calls/${'A'.repeat(22)}`, 'GET'],
+      ['PUT', `/api/calls/${'A'.repeat(22)}`, 'GET, DELETE'],
       ['POST', '/api/config', 'GET'],
       ['GET', `/exotel/status/${'A'.repeat(22)}`, 'POST'],
     ];

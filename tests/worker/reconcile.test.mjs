@@ -25,6 +25,8 @@ before(async () => {
       EXOTEL_CALLER_ID: '08047112400',
       EXOTEL_APP_ID: '926',
       CALLBACK_SECRET: randomBytes(32).toString('hex'),
+      // Outcomes are under test here, not second tries (schedule.test.mjs has those).
+      RETRY_ATTEMPTS: '0',
       RECONCILE_AFTER_SECONDS: '1',
       RECONCILE_GIVE_UP_SECONDS: '4',
       RECONCILE_BATCH: '2',

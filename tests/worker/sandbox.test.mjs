@@ -15,6 +15,8 @@ before(async () => {
   worker = await startWorker({
     vars: {
       EXOTEL_MODE: 'sandbox',
+      // Outcomes are under test here, not second tries (schedule.test.mjs has those).
+      RETRY_ATTEMPTS: '0',
       SANDBOX_ANSWER_MS: '600',
       SANDBOX_CALLBACK_DELAY_MS: '2000',
       RATE_LIMIT_PER_CLIENT: '1000',

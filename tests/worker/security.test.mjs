@@ -32,6 +32,8 @@ before(async () => {
       EXOTEL_APP_ID: '926',
       EXOTEL_TIMEOUT_MS: '1000',
       CALLBACK_SECRET,
+      // Outcomes are under test here, not second tries (schedule.test.mjs has those).
+      RETRY_ATTEMPTS: '0',
       ADMIN_TOKEN,
       RATE_LIMIT_PER_NUMBER: '2',
       RATE_LIMIT_PER_CLIENT: '3',

@@ -15,6 +15,8 @@ pub struct CreateCall {
     pub country: Option<String>,
     /// `turnstileToken`, when the page rendered Turnstile.
     pub turnstile_token: Option<String>,
+    /// `at`: the time the visitor chose (RFC 3339 with an offset), as sent.
+    pub at: Option<String>,
 }
 
 impl CreateCall {
@@ -59,10 +61,21 @@ impl CreateCall {
             Some(Value::String(token)) => Some(token.clone()),
             _ => None,
         };
+        let at = match fields.get("at") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(at)) => Some(at.clone()),
+            Some(other) => {
+                return Err(ApiError::invalid_request(format!(
+                    "expected `at` to be a time like \"2026-12-03T10:30:00+05:30\", but got {}",
+                    kind(other)
+                )))
+            }
+        };
         Ok(CreateCall {
             phone,
             country,
             turnstile_token,
+            at,
         })
     }
 }
@@ -158,6 +171,7 @@ mod tests {
                 phone: "98765 43210".into(),
                 country: None,
                 turnstile_token: None,
+                at: None,
             }
         );
         assert_eq!(
@@ -175,6 +189,7 @@ mod tests {
             "{}",
             r#"{"phone": 98765}"#,
             r#"{"phone": "1", "country": 91}"#,
+            r#"{"phone": "1", "at": 1764732600}"#,
         ] {
             assert_eq!(code(bad), "invalid_request", "{bad}");
         }

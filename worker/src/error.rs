@@ -85,6 +85,20 @@ impl ApiError {
         }
     }
 
+    /// 409: a call that is no longer waiting for its time cannot be canceled.
+    pub fn not_cancelable() -> ApiError {
+        ApiError::new(
+            409,
+            "not_cancelable",
+            "this call is no longer waiting for its time, so it cannot be canceled",
+        )
+    }
+
+    /// 422: a chosen time that breaks one of the scheduling rules (the message says which).
+    pub fn invalid_schedule(message: impl Into<String>) -> ApiError {
+        ApiError::new(422, "invalid_schedule", message)
+    }
+
     /// 413: the body is over `MAX_BODY_BYTES`.
     pub fn payload_too_large(max: usize) -> ApiError {
         ApiError::new(

@@ -10,7 +10,7 @@ use crate::config::Guards;
 use crate::crypto::{base64url, hmac_sha256, CryptoError};
 
 /// Methods the API answers to, for preflights.
-const ALLOW_METHODS: &str = "GET, POST, OPTIONS";
+const ALLOW_METHODS: &str = "GET, POST, DELETE, OPTIONS";
 /// Request headers a cross-origin page may send.
 const ALLOW_HEADERS: &str = "Content-Type, Idempotency-Key";
 /// How long a browser may cache a preflight, seconds.

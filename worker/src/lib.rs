@@ -19,15 +19,18 @@ mod app;
 mod call_request;
 mod config;
 mod crypto;
+mod due;
 mod error;
 mod guard;
 mod handlers;
+mod hours;
 mod http;
 mod ids;
 mod observation;
 mod placement;
 mod reconcile;
 mod refresh;
+mod retry;
 mod status;
 mod store;
 mod time;
@@ -68,10 +71,12 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response>
     Ok(response)
 }
 
-/// The cron (wrangler.toml `[triggers]`): reconciliation of calls with no outcome.
+/// The cron (wrangler.toml `[triggers]`): places the calls whose time has come (by the
+/// trigger's scheduled time), then reconciles calls with no outcome.
 #[event(scheduled)]
-async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let app = App::new(env, None);
+    due::run(&app, event.schedule() as i64).await;
     reconcile::run(&app).await;
 }
 
@@ -115,6 +120,11 @@ async fn route(req: Request, app: &App) -> Result<Response, ApiError> {
         },
         ["api", "calls", id] => match method {
             Method::Get => handlers::calls::show(id, app).await,
+            Method::Delete => handlers::calls::cancel(id, app).await,
+            _ => Err(ApiError::method_not_allowed("GET, DELETE")),
+        },
+        ["api", "slots"] => match method {
+            Method::Get => handlers::slots::list(app),
             _ => Err(ApiError::method_not_allowed("GET")),
         },
         ["api", "admin", "calls"] => match method {

@@ -1,5 +1,10 @@
 //! Placing a call: admitting the request against every guard, sending the connect request
-//! once, and recording the outcome. `POST /api/calls` comes here.
+//! once, and recording the outcome. `POST /api/calls` comes here, and so does the cron for a
+//! call whose time has come ([`place_due`]): both send through [`send`].
+//!
+//! While the business is closed, or for a time the visitor chose, the call is stored to be
+//! placed later (`scheduled`) instead: it counts against the client's and the number's limits
+//! when asked for, and against the budgets (and the number's limits again) when placed.
 //!
 //! The guards, in order (docs/worker.md, "Security and abuse protection"): the origin (in the
 //! router); the request itself (`Idempotency-Key` shape, content type, size, body, number,
@@ -21,11 +26,12 @@ use crate::call_request::read_input;
 use crate::config::{FlowSetting, Placement};
 use crate::error::ApiError;
 use crate::guard::{self, client_network, Hashed};
+use crate::hours::{parse_rfc3339, OpeningHours};
 use crate::http;
 use crate::ids::{callback_token, CallId};
 use crate::observation::{Observation, Source};
 use crate::status::{Outcome, Status};
-use crate::store::calls::{self as calls, Failure, KeyedCall, NewCall};
+use crate::store::calls::{self as calls, Failure, KeyedCall, NewCall, StoredCall};
 use crate::store::limits::{self, Admission, Bucket, CallBuckets, Refusal, BUDGET_BUCKET};
 use crate::time::now_ms;
 use crate::turnstile;
@@ -46,14 +52,27 @@ pub struct Incoming {
     pub origin: String,
 }
 
-/// A call placed (or found again by its `Idempotency-Key`).
+/// A call placed or scheduled (or found again by its `Idempotency-Key`).
 pub struct Placed {
     /// The public handle.
     pub id: String,
     /// Its status as the page is told it now.
     pub status: String,
-    /// Whether this request placed it (201) or repeated one that did (200).
-    pub new: bool,
+    /// When it will be placed, for a scheduled call (RFC 3339 in the business's zone).
+    pub scheduled_for: Option<String>,
+    /// Whether this request placed it (201), scheduled it (202) or repeated one that did (200).
+    pub answer: Answer,
+}
+
+/// Which answer a request gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// 201: placed now.
+    Placed,
+    /// 202: stored to be placed at its time.
+    Scheduled,
+    /// 200: a repeated request, answered with the first one's call.
+    Repeated,
 }
 
 /// How long a repeated request waits for the first one with its `Idempotency-Key`.
@@ -80,20 +99,19 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
         phone,
         turnstile_token,
         idempotency_key,
+        when,
     } = checked;
 
     // A retry of a request already handled is answered before Turnstile: its token was spent.
     if let Some(key) = &idempotency_key {
         if let Some(first) = calls::find_by_idempotency_key(&db, key).await? {
-            return replay(&db, key, first, &phone).await;
+            return replay(app, &db, key, first, &phone).await;
         }
     }
 
+    // Before Turnstile spends the visitor's token: a call that cannot be placed is refused now.
     let config = &app.config;
-    let placement = config
-        .placement()
-        .map_err(|e| ApiError::not_configured(e.to_string()))?;
-    let secret = config
+    config
         .callback_secret()
         .map_err(|e| ApiError::not_configured(e.to_string()))?;
 
@@ -115,16 +133,15 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
         .public_base_url
         .clone()
         .unwrap_or_else(|| incoming.origin.clone());
-    let callback_url = format!(
-        "{base}/exotel/status/{}",
-        callback_token(secret, &id).await?
-    );
-    let request = connect_request(placement, &phone, &callback_url)?;
 
     let guards = &config.guards;
     let number_key = guard::keyed_hash(guards, Hashed::Number, phone.as_str()).await?;
     let client_key = guard::keyed_hash(guards, Hashed::Client, &network).await?;
-    let budgets = [config.budgets.per_hour, config.budgets.per_day];
+    // A call asked for later counts in the budget when it is placed, not now.
+    let budgets = match when {
+        When::Now => vec![config.budgets.per_hour, config.budgets.per_day],
+        When::Later(_) => Vec::new(),
+    };
     let number_limits = [limits.per_number, limits.per_number_day];
     let client_limits = [limits.per_client];
     let buckets = CallBuckets {
@@ -146,6 +163,11 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
         mode: config.mode.as_str(),
         phone: phone.as_str(),
         idempotency_key: idempotency_key.as_deref(),
+        scheduled_for: match when {
+            When::Now => None,
+            When::Later(at) => Some(at),
+        },
+        callback_base: &base,
     };
     match limits::admit_call(&db, &call, &buckets, now_ms()).await? {
         Admission::Admitted => {}
@@ -164,12 +186,128 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
             // A concurrent request with the same key won the claim.
             let key = idempotency_key.as_deref().unwrap_or_default();
             return match calls::find_by_idempotency_key(&db, key).await? {
-                Some(first) => replay(&db, key, first, &phone).await,
+                Some(first) => replay(app, &db, key, first, &phone).await,
                 None => Err(ApiError::request_in_progress(1)),
             };
         }
     }
 
+    if let When::Later(at) = when {
+        console_log!("call {id}: scheduled ({})", config.mode.as_str());
+        return Ok(Placed {
+            id: id.as_str().to_owned(),
+            status: "scheduled".to_owned(),
+            scheduled_for: scheduled_text(app, at),
+            answer: Answer::Scheduled,
+        });
+    }
+    let status = send(app, &db, &id, &phone, &base).await?;
+    Ok(Placed {
+        id: id.as_str().to_owned(),
+        status,
+        scheduled_for: None,
+        answer: Answer::Placed,
+    })
+}
+
+/// Places a call whose time has come (the cron), through the same [`send`] as a call placed at
+/// once, after claiming it and counting it against the budgets and the number's limits in one
+/// batch. A call another run claimed is left to it; calls paused by a budget, or due while
+/// closed, wait for the next chance; the number's limit refuses it for good.
+pub async fn place_due(
+    app: &App,
+    db: &D1Database,
+    call: &StoredCall,
+    now: i64,
+) -> Result<(), ApiError> {
+    let config = &app.config;
+    let id = CallId::parse(&call.id).ok_or_else(|| ApiError::not_found("no such call"))?;
+    if let Ok(hours) = &config.hours {
+        if hours.open_at(now).is_none() {
+            if let Some(next) = hours.next_open(now, 366) {
+                calls::reschedule(db, &call.id, next as u64, now_ms()).await?;
+                console_log!("call {id}: due while closed, moved to the next opening");
+            }
+            return Ok(());
+        }
+    }
+    let phone = PhoneNumber::parse(&call.phone, config.default_country)
+        .map_err(|_| ApiError::not_found("no such call"))?;
+    let number_key = guard::keyed_hash(&config.guards, Hashed::Number, phone.as_str()).await?;
+    let budgets = [config.budgets.per_hour, config.budgets.per_day];
+    let number_limits = [config.limits.per_number, config.limits.per_number_day];
+    let buckets = CallBuckets {
+        budget: Bucket {
+            key: BUDGET_BUCKET,
+            limits: &budgets,
+        },
+        number: Bucket {
+            key: &number_key,
+            limits: &number_limits,
+        },
+        client: Bucket {
+            key: "",
+            limits: &[],
+        },
+    };
+    match limits::admit_due(db, &call.id, &buckets, now_ms()).await? {
+        Admission::Admitted => {}
+        Admission::KeyTaken => return Ok(()),
+        Admission::Refused {
+            by: Refusal::Budget,
+            retry_after,
+        } => {
+            console_warn!("calls paused: call {id} waits {retry_after} s for the budget");
+            let later = now + i64::from(retry_after) * 1000;
+            let at = match &config.hours {
+                Ok(hours) => hours.next_open(later, 366).unwrap_or(later),
+                Err(_) => later,
+            };
+            calls::reschedule(db, &call.id, at as u64, now_ms()).await?;
+            return Ok(());
+        }
+        Admission::Refused { .. } => {
+            console_warn!("call {id}: not placed, the number's limit is reached");
+            calls::mark_limited(db, &call.id, now_ms()).await?;
+            return Ok(());
+        }
+    }
+    let base = call
+        .callback_base
+        .clone()
+        .or_else(|| config.public_base_url.clone())
+        .unwrap_or_default();
+    match send(app, db, &id, &phone, &base).await {
+        Ok(status) => {
+            console_log!(
+                "call {id}: placed at its time (attempt {}), {status}",
+                call.attempt
+            );
+            Ok(())
+        }
+        // The outcome is recorded; the cron has no visitor to tell.
+        Err(_) => Ok(()),
+    }
+}
+
+/// Sends the connect request for call `id` (stored, counted and claimed), once, and records
+/// what Exotel answered; the status the page is told, or the error for the visitor.
+async fn send(
+    app: &App,
+    db: &D1Database,
+    id: &CallId,
+    phone: &PhoneNumber,
+    base: &str,
+) -> Result<String, ApiError> {
+    let config = &app.config;
+    let placement = config
+        .placement()
+        .map_err(|e| ApiError::not_configured(e.to_string()))?;
+    let secret = config
+        .callback_secret()
+        .map_err(|e| ApiError::not_configured(e.to_string()))?;
+    let callback_url = format!("{base}/exotel/status/{}", callback_token(secret, id).await?);
+    let request = connect_request(placement, phone, &callback_url)?;
     // Sent once: a connect request that may have reached Exotel is never retried.
     let sent = app
         .upstream(config.mode)
@@ -179,13 +317,9 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
         ConnectOutcome::Placed(call) => {
             let observation = Observation::from_call(Source::Connect, &call);
             let status = observation.status.shown_after_placing().to_owned();
-            record_placed(app, &db, &id, &call.sid, &observation).await;
+            record_placed(app, db, id, &call.sid, &observation).await;
             console_log!("call {id}: placed ({}), {status}", config.mode.as_str());
-            Ok(Placed {
-                id: id.as_str().to_owned(),
-                status,
-                new: true,
-            })
+            Ok(status)
         }
         ConnectOutcome::Rejected {
             http_status,
@@ -200,7 +334,7 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
                 detail: &detail,
             };
             let failed = Status::Ended(CallStatus::Failed);
-            calls::mark_not_placed(&db, &id, &failed, &failure, now_ms()).await?;
+            calls::mark_not_placed(db, id, &failed, &failure, now_ms()).await?;
             Err(ApiError::exotel_rejected(rejection_message(http_status)))
         }
         ConnectOutcome::Busy { retry_after } => {
@@ -214,7 +348,7 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
                 detail: &detail,
             };
             let failed = Status::Ended(CallStatus::Failed);
-            calls::mark_not_placed(&db, &id, &failed, &failure, now_ms()).await?;
+            calls::mark_not_placed(db, id, &failed, &failure, now_ms()).await?;
             Err(ApiError::upstream_busy(retry_after))
         }
         ConnectOutcome::Unavailable { kind, detail } => {
@@ -229,7 +363,7 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
                 retry_after: None,
                 detail: &detail,
             };
-            calls::mark_not_placed(&db, &id, &Status::Unknown, &failure, now_ms()).await?;
+            calls::mark_not_placed(db, id, &Status::Unknown, &failure, now_ms()).await?;
             Err(ApiError::upstream_unavailable())
         }
     }
@@ -241,6 +375,46 @@ struct CheckedRequest {
     turnstile_token: Option<String>,
     /// Hashed and scoped to the client's address.
     idempotency_key: Option<String>,
+    when: When,
+}
+
+/// When a call is to be placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum When {
+    /// At once.
+    Now,
+    /// At this instant (Unix ms): the next opening, or the visitor's choice.
+    Later(u64),
+}
+
+/// When to place the call: at the time the visitor chose (which must keep the rules), at once
+/// while open, else at the next opening.
+fn when(hours: &OpeningHours, at: Option<&str>, now: i64) -> Result<When, ApiError> {
+    if let Some(at) = at {
+        let chosen = parse_rfc3339(at).ok_or_else(|| {
+            ApiError::invalid_schedule(
+                "expected `at` to be a time with its offset like 2026-12-03T10:30:00+05:30",
+            )
+        })?;
+        hours
+            .check_choice(chosen, now)
+            .map_err(ApiError::invalid_schedule)?;
+        return Ok(When::Later(chosen as u64));
+    }
+    if hours.open_at(now).is_some() {
+        return Ok(When::Now);
+    }
+    match hours.next_open(now, 366) {
+        Some(next) => Ok(When::Later(next as u64)),
+        None => Err(ApiError::not_configured(
+            "this service is not configured to place calls: BUSINESS_HOURS and HOLIDAYS leave no opening in the next year",
+        )),
+    }
+}
+
+/// `scheduledFor` as the page is told it.
+fn scheduled_text(app: &App, at: u64) -> Option<String> {
+    app.config.hours.as_ref().ok().map(|h| h.rfc3339(at as i64))
 }
 
 /// The checks that need neither the database nor Exotel, in the order a refusal is reported.
@@ -280,10 +454,16 @@ async fn check_request(app: &App, incoming: &Incoming) -> Result<CheckedRequest,
         console_warn!("POST /api/calls: destination outside ALLOWED_PREFIXES refused");
         return Err(ApiError::destination_not_allowed());
     }
+    let hours = config
+        .hours
+        .as_ref()
+        .map_err(|problem| ApiError::not_configured(problem.clone()))?;
+    let when = when(hours, input.at.as_deref(), now_ms() as i64)?;
     Ok(CheckedRequest {
         phone,
         turnstile_token: input.turnstile_token,
         idempotency_key,
+        when,
     })
 }
 
@@ -375,6 +555,7 @@ async fn record_later(env: Env, id: CallId, sid: String, observation: Observatio
 /// call (200), or the same error, once the first request has finished; if it has not within
 /// a few seconds, `409 request_in_progress`. A key used for another number is refused (422).
 async fn replay(
+    app: &App,
     db: &D1Database,
     key: &str,
     mut first: KeyedCall,
@@ -401,10 +582,19 @@ async fn replay(
         ))),
         Outcome::Busy => Err(ApiError::upstream_busy(first.retry_after.unwrap_or(60))),
         Outcome::Unavailable => Err(ApiError::upstream_unavailable()),
+        Outcome::Scheduled | Outcome::Canceled | Outcome::Limited => Ok(Placed {
+            status: first.status.as_str().to_owned(),
+            scheduled_for: first
+                .scheduled_for
+                .and_then(|at| scheduled_text(app, at.max(0) as u64)),
+            id: first.id,
+            answer: Answer::Repeated,
+        }),
         Outcome::Placed | Outcome::Placing => Ok(Placed {
             status: first.status.shown_after_placing().to_owned(),
+            scheduled_for: None,
             id: first.id,
-            new: false,
+            answer: Answer::Repeated,
         }),
     }
 }

@@ -70,7 +70,8 @@ async fn reconcile(app: &App) -> Result<Tally, ApiError> {
         let Some(id) = CallId::parse(&call.id) else {
             continue;
         };
-        let age = now.saturating_sub(call.created_at.max(0) as u64);
+        let placed = call.placed_at.unwrap_or(call.created_at).max(0) as u64;
+        let age = now.saturating_sub(placed);
         match refresh(app, &db, &id, &call, Source::Reconcile, interval).await? {
             Refreshed::Asked => tally.asked += 1,
             Refreshed::Never => {
@@ -96,7 +97,7 @@ async fn give_up(db: &D1Database, id: &CallId) -> Result<bool, ApiError> {
     match calls::find_call(db, id).await? {
         Some(call) if !call.status.is_final() => {
             let marked =
-                calls::record_observation(db, id, &Observation::gave_up(), now_ms()).await?;
+                calls::record_observation(db, id, &Observation::gave_up(), now_ms(), None).await?;
             if marked {
                 console_log!("call {id}: no outcome learned before the cut-off, marked unknown");
             }

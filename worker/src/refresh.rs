@@ -7,6 +7,7 @@ use crate::app::App;
 use crate::error::ApiError;
 use crate::ids::CallId;
 use crate::observation::{Observation, Source};
+use crate::retry;
 use crate::status::{Outcome, Status};
 use crate::store::calls::{self as store, StoredCall};
 use crate::time::now_ms;
@@ -79,7 +80,8 @@ pub async fn refresh(
     match classify(sent) {
         ConnectOutcome::Placed(details) if details.sid == *sid => {
             let observation = Observation::from_call(source, &details);
-            store::record_observation(db, id, &observation, now_ms()).await?;
+            let plan = retry::plan(app)?;
+            store::record_observation(db, id, &observation, now_ms(), plan.as_ref()).await?;
         }
         ConnectOutcome::Placed(_) => console_warn!("call {id}: Call Details named another call"),
         _ => console_warn!("call {id}: Call Details refresh failed"),

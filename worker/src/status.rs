@@ -11,7 +11,10 @@ use exotel_connect::CallStatus;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(from = "String")]
 pub enum Status {
-    /// Accepted, not yet ringing (every call starts here).
+    /// Waiting for its time (`scheduled_for`): asked for while closed, at a chosen time, or a
+    /// second try.
+    Scheduled,
+    /// Accepted, not yet ringing (every call placed starts here).
     Queued,
     /// Ringing the visitor.
     Ringing,
@@ -26,7 +29,9 @@ pub enum Status {
     Unrecognized(String),
 }
 
-/// Rank of the status every call starts in.
+/// Rank of a call waiting for its time: below every status a placed call can have.
+pub const SCHEDULED_RANK: i64 = 5;
+/// Rank of the status every placed call starts in.
 pub const QUEUED_RANK: i64 = 10;
 /// Rank of `unknown`.
 pub const UNKNOWN_RANK: i64 = 40;
@@ -37,6 +42,7 @@ impl Status {
     /// From Exotel's wire string, or ours (`unknown`).
     pub fn parse(text: &str) -> Status {
         match text {
+            "scheduled" => Status::Scheduled,
             "queued" => Status::Queued,
             "ringing" => Status::Ringing,
             "in-progress" => Status::InProgress,
@@ -59,6 +65,7 @@ impl Status {
     /// The stored and shown text.
     pub fn as_str(&self) -> &str {
         match self {
+            Status::Scheduled => "scheduled",
             Status::Queued => "queued",
             Status::Ringing => "ringing",
             Status::InProgress => "in-progress",
@@ -73,6 +80,7 @@ impl Status {
     /// applied).
     pub fn rank(&self) -> i64 {
         match self {
+            Status::Scheduled => SCHEDULED_RANK,
             Status::Queued => QUEUED_RANK,
             Status::Ringing => 20,
             Status::InProgress => 30,
@@ -107,6 +115,12 @@ impl From<String> for Status {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(from = "String")]
 pub enum Outcome {
+    /// Waiting for its time; nothing sent yet.
+    Scheduled,
+    /// Canceled by the visitor before its time.
+    Canceled,
+    /// Its time came, but the number's limit was reached: not placed.
+    Limited,
     /// Stored, and the connect request is in flight (or was lost with the request).
     Placing,
     /// Exotel accepted it.
@@ -123,6 +137,9 @@ impl Outcome {
     /// The stored text: the error code answered for failures.
     pub fn as_str(self) -> &'static str {
         match self {
+            Outcome::Scheduled => "scheduled",
+            Outcome::Canceled => "canceled",
+            Outcome::Limited => "rate_limited",
             Outcome::Placing => "placing",
             Outcome::Placed => "placed",
             Outcome::Rejected => "exotel_rejected",
@@ -135,6 +152,9 @@ impl Outcome {
 impl From<String> for Outcome {
     fn from(text: String) -> Outcome {
         match text.as_str() {
+            "scheduled" => Outcome::Scheduled,
+            "canceled" => Outcome::Canceled,
+            "rate_limited" => Outcome::Limited,
             "placed" => Outcome::Placed,
             "exotel_rejected" => Outcome::Rejected,
             "upstream_busy" => Outcome::Busy,
@@ -150,7 +170,14 @@ mod tests {
 
     #[test]
     fn ranks_order_the_lifecycle() {
-        let order = ["queued", "ringing", "in-progress", "unknown", "completed"];
+        let order = [
+            "scheduled",
+            "queued",
+            "ringing",
+            "in-progress",
+            "unknown",
+            "completed",
+        ];
         for pair in order.windows(2) {
             let (a, b) = (Status::parse(pair[0]), Status::parse(pair[1]));
             assert!(a.rank() < b.rank(), "{pair:?}");
@@ -170,6 +197,9 @@ mod tests {
     #[test]
     fn outcomes_round_trip() {
         for outcome in [
+            Outcome::Scheduled,
+            Outcome::Canceled,
+            Outcome::Limited,
             Outcome::Placing,
             Outcome::Placed,
             Outcome::Rejected,

@@ -13,7 +13,11 @@ use std::fmt;
 
 use worker::Env;
 
-use exotel_connect::{Account, ApiBase, Country, Credentials, Region, MAX_TIME_LIMIT};
+use exotel_connect::{Account, ApiBase, CallStatus, Country, Credentials, Region, MAX_TIME_LIMIT};
+
+use crate::hours::schedule::{parse_holidays, parse_weekly};
+use crate::hours::zone::{IntlZone, Zone};
+use crate::hours::OpeningHours;
 
 pub use prefixes::AllowedPrefixes;
 pub use vars::Vars;
@@ -227,6 +231,17 @@ pub struct Reconcile {
     pub batch: u32,
 }
 
+/// A second try when nobody answers.
+#[derive(Debug, Clone)]
+pub struct Retry {
+    /// The outcomes that earn one (`RETRY_ON`, default `busy,no-answer`).
+    pub on: Vec<CallStatus>,
+    /// How long after the outcome (`RETRY_AFTER_SECONDS`, default 300).
+    pub after_s: u64,
+    /// How many tries after the first (`RETRY_ATTEMPTS`, default 1; 0 turns them off).
+    pub attempts: u32,
+}
+
 /// What is missing or wrong, by setting name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotConfigured(Vec<String>);
@@ -266,6 +281,11 @@ pub struct Config {
     pub budgets: Budgets,
     /// The cron's reconciliation.
     pub reconcile: Reconcile,
+    /// Opening hours, or why the settings could not be read (the problem is also in
+    /// `placement`'s).
+    pub hours: Result<OpeningHours, String>,
+    /// Second tries.
+    pub retry: Retry,
 }
 
 /// `TimeLimit` when `EXOTEL_TIME_LIMIT` is unset: an hour, so a stranger who answers on their
@@ -287,13 +307,15 @@ const HOUR_S: u32 = 3_600;
 const DAY_S: u32 = 86_400;
 
 impl Config {
-    /// Reads every setting from the Worker's environment.
+    /// Reads every setting from the Worker's environment, with the runtime's time zones.
     pub fn from_env(env: &Env) -> Config {
-        Config::read(Vars::from_env(env))
+        Config::read(Vars::from_env(env), &|name| {
+            IntlZone::new(name).map(|zone| Box::new(zone) as Box<dyn Zone>)
+        })
     }
 
-    /// Reads every setting from `vars`.
-    pub fn read(mut vars: Vars<'_>) -> Config {
+    /// Reads every setting from `vars`; `zones` finds a time zone by its IANA name.
+    pub fn read(mut vars: Vars<'_>, zones: &Zones<'_>) -> Config {
         let has_credentials = ["EXOTEL_ACCOUNT_SID", "EXOTEL_API_KEY", "EXOTEL_API_TOKEN"]
             .iter()
             .any(|name| vars.is_set(name));
@@ -384,6 +406,9 @@ impl Config {
             batch: vars.read_u32("RECONCILE_BATCH", 25, 1..=100),
         };
 
+        let hours = read_hours(&mut vars, zones);
+        let retry = read_retry(&mut vars);
+
         let placement = match mode {
             Mode::Live => live_placement(&mut vars),
             Mode::Sandbox => sandbox_placement(&mut vars),
@@ -405,6 +430,8 @@ impl Config {
             limits,
             budgets,
             reconcile,
+            hours,
+            retry,
         }
     }
 
@@ -416,6 +443,73 @@ impl Config {
     /// The key for callback tokens, or why there is none.
     pub fn callback_secret(&self) -> Result<&CallbackSecret, &NotConfigured> {
         self.callback_secret.as_ref()
+    }
+}
+
+/// Finds a time zone by its IANA name.
+pub type Zones<'a> = dyn Fn(&str) -> Result<Box<dyn Zone>, String> + 'a;
+
+/// `BUSINESS_HOURS`, `BUSINESS_TIMEZONE`, `HOLIDAYS`, `SCHEDULE_MAX_DAYS`: a bad value is a
+/// problem naming the setting (calls are refused as not configured), never "always open".
+fn read_hours(vars: &mut Vars<'_>, zones: &Zones<'_>) -> Result<OpeningHours, String> {
+    let max_days = vars.read_u32("SCHEDULE_MAX_DAYS", 7, 1..=366);
+    let weekly = vars.text("BUSINESS_HOURS").map(|text| parse_weekly(&text));
+    let holidays = parse_holidays(&vars.text("HOLIDAYS").unwrap_or_default());
+    let zone = zones(
+        &vars
+            .text("BUSINESS_TIMEZONE")
+            .unwrap_or_else(|| "Asia/Kolkata".to_owned()),
+    );
+    let mut problems = Vec::new();
+    let weekly = match weekly {
+        None => None,
+        Some(Ok(weekly)) => Some(weekly),
+        Some(Err(problem)) => {
+            problems.push(format!("BUSINESS_HOURS: {problem}"));
+            None
+        }
+    };
+    let holidays = holidays.unwrap_or_else(|problem| {
+        problems.push(format!("HOLIDAYS: {problem}"));
+        Vec::new()
+    });
+    let zone = zone.map_err(|problem| problems.push(format!("BUSINESS_TIMEZONE: {problem}")));
+    for problem in &problems {
+        vars.problem(problem.clone());
+    }
+    match zone {
+        Ok(zone) if problems.is_empty() => Ok(OpeningHours {
+            weekly,
+            holidays,
+            zone,
+            max_days,
+        }),
+        _ => Err(problems.join("; ")),
+    }
+}
+
+fn read_retry(vars: &mut Vars<'_>) -> Retry {
+    let on = match vars.list("RETRY_ON") {
+        None => vec![CallStatus::Busy, CallStatus::NoAnswer],
+        Some(list) => list
+            .iter()
+            .filter_map(|status| match CallStatus::parse(status) {
+                status @ (CallStatus::Busy | CallStatus::NoAnswer | CallStatus::Failed) => {
+                    Some(status)
+                }
+                _ => {
+                    vars.problem(format!(
+                        "RETRY_ON: expected busy, no-answer or failed, but got `{status}`"
+                    ));
+                    None
+                }
+            })
+            .collect(),
+    };
+    Retry {
+        on,
+        after_s: vars.read_u64("RETRY_AFTER_SECONDS", 300, 60..=86_400),
+        attempts: vars.read_u32("RETRY_ATTEMPTS", 1, 0..=5),
     }
 }
 
@@ -583,14 +677,24 @@ fn call_seconds(vars: &mut Vars<'_>) -> (Option<u32>, Option<u32>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hours::zone::Fixed;
 
     fn config(pairs: &'static [(&'static str, &'static str)]) -> Config {
-        Config::read(Vars::from_fn(move |name| {
-            pairs
-                .iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| (*value).to_owned())
-        }))
+        let zones = |name: &str| match name {
+            "Asia/Kolkata" => Ok(Box::new(Fixed("Asia/Kolkata", 330)) as Box<dyn Zone>),
+            other => Err(format!(
+                "expected an IANA time zone like Asia/Kolkata, but got `{other}`"
+            )),
+        };
+        Config::read(
+            Vars::from_fn(move |name| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| (*value).to_owned())
+            }),
+            &zones,
+        )
     }
 
     const LIVE: &[(&str, &str)] = &[
@@ -654,6 +758,39 @@ mod tests {
         let bad = config(&[("ALLOWED_PREFIXES", "+91, +")]);
         let message = bad.placement().unwrap_err().to_string();
         assert!(message.contains("ALLOWED_PREFIXES: "), "{message}");
+    }
+
+    #[test]
+    fn bad_hours_name_the_setting_and_stop_calls() {
+        let always = config(&[]);
+        assert!(
+            always.hours.as_ref().unwrap().weekly.is_none(),
+            "unset: always open"
+        );
+        assert_eq!(always.retry.attempts, 1);
+        assert_eq!(always.retry.on, [CallStatus::Busy, CallStatus::NoAnswer]);
+        for (pairs, named) in [
+            (
+                &[("BUSINESS_HOURS", "mon-fri 9-5")][..],
+                "BUSINESS_HOURS: expected a time range",
+            ),
+            (
+                &[("BUSINESS_TIMEZONE", "Mars/Olympus")][..],
+                "BUSINESS_TIMEZONE: expected an IANA time zone",
+            ),
+            (
+                &[("HOLIDAYS", "2026-02-30")][..],
+                "HOLIDAYS: expected dates like 2026-12-25",
+            ),
+            (
+                &[("RETRY_ON", "busy,completed")][..],
+                "RETRY_ON: expected busy, no-answer or failed",
+            ),
+        ] {
+            let config = config(pairs);
+            let message = config.placement().unwrap_err().to_string();
+            assert!(message.contains(named), "{message}");
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::error::ApiError;
 use crate::http::{json, read_body};
 use crate::ids::verify_callback_token;
 use crate::observation::Observation;
+use crate::retry;
 use crate::store::calls as store;
 use crate::time::now_ms;
 use exotel_connect::{parse_status_callback, CallDetails};
@@ -67,7 +68,9 @@ pub async fn receive(mut req: Request, token: &str, app: &App) -> Result<Respons
     }
 
     let observation = Observation::from_callback(&callback);
-    let applied = store::record_observation(&db, &id, &observation, now_ms()).await?;
+    let plan = retry::plan(app)?;
+    let applied =
+        store::record_observation(&db, &id, &observation, now_ms(), plan.as_ref()).await?;
     console_log!(
         "call {id}: status callback {} ({})",
         observation.status.as_str(),

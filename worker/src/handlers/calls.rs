@@ -1,22 +1,27 @@
-//! `POST /api/calls` (place a call) and `GET /api/calls/{id}` (where it stands).
+//! `POST /api/calls` (place or schedule a call), `GET /api/calls/{id}` (where it stands) and
+//! `DELETE /api/calls/{id}` (cancel a call still waiting for its time).
 
 use serde::Serialize;
-use worker::{Request, Response};
+use worker::{console_log, Request, Response};
 
 use crate::app::App;
 use crate::error::ApiError;
 use crate::http::{self, json};
 use crate::ids::CallId;
 use crate::observation::Source;
-use crate::placement::{self, Incoming};
+use crate::placement::{self, Answer, Incoming};
 use crate::refresh::{refresh, Refreshed};
+use crate::status::Status;
 use crate::store::calls::{self as store, StoredCall};
-use crate::time::rfc3339;
+use crate::time::{now_ms, rfc3339};
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Created<'a> {
     id: &'a str,
     status: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scheduled_for: Option<&'a str>,
 }
 
 /// `POST /api/calls`: places the call (see [`placement`]) and answers `201 {"id", "status"}`,
@@ -33,12 +38,17 @@ pub async fn create(mut req: Request, app: &App) -> Result<Response, ApiError> {
             .map_err(ApiError::from),
     };
     let placed = placement::place(app, incoming).await?;
-    let status = if placed.new { 201 } else { 200 };
+    let code = match placed.answer {
+        Answer::Placed => 201,
+        Answer::Scheduled => 202,
+        Answer::Repeated => 200,
+    };
     Ok(json(
-        status,
+        code,
         &Created {
             id: &placed.id,
             status: &placed.status,
+            scheduled_for: placed.scheduled_for.as_deref(),
         },
     )?)
 }
@@ -52,30 +62,76 @@ struct CallView<'a> {
     updated_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     duration: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scheduled_for: Option<String>,
+    /// Which try this is, of `attempts` at most.
+    attempt: u32,
+    attempts: u32,
 }
 
-impl<'a> From<&'a StoredCall> for CallView<'a> {
-    fn from(call: &'a StoredCall) -> CallView<'a> {
-        CallView {
-            id: &call.id,
-            status: call.status.as_str(),
-            created_at: rfc3339(call.created_at.max(0) as u64),
-            updated_at: rfc3339(call.updated_at.max(0) as u64),
-            duration: call.duration,
-        }
+/// The visitor's view of their request: its latest attempt.
+fn view<'a>(request_id: &'a str, call: &'a StoredCall, app: &App) -> CallView<'a> {
+    let scheduled_for = match (&call.status, call.scheduled_for, &app.config.hours) {
+        (Status::Scheduled, Some(at), Ok(hours)) => Some(hours.rfc3339(at)),
+        _ => None,
+    };
+    CallView {
+        id: request_id,
+        status: call.status.as_str(),
+        created_at: rfc3339(call.created_at.max(0) as u64),
+        updated_at: rfc3339(call.updated_at.max(0) as u64),
+        duration: call.duration,
+        scheduled_for,
+        attempt: call.attempt,
+        attempts: (app.config.retry.attempts + 1).max(call.attempt),
     }
 }
 
-/// `GET /api/calls/{id}`: the call's status, refreshed from Call Details first when it may
-/// have moved on (see [`refresh`]).
+/// `GET /api/calls/{id}`: where the request stands (its latest attempt), refreshed from Call
+/// Details first when it may have moved on (see [`refresh`]).
 pub async fn show(id: &str, app: &App) -> Result<Response, ApiError> {
     let not_found = || ApiError::not_found("no call with this id");
-    let id = CallId::parse(id).ok_or_else(not_found)?;
+    let request = CallId::parse(id).ok_or_else(not_found)?;
     let db = app.db()?;
-    let mut call = store::find_call(&db, &id).await?.ok_or_else(not_found)?;
+    let mut call = store::find_request(&db, request.as_str())
+        .await?
+        .ok_or_else(not_found)?;
     let interval = app.config.refresh_interval_ms;
-    if refresh(app, &db, &id, &call, Source::Details, interval).await? == Refreshed::Asked {
-        call = store::find_call(&db, &id).await?.ok_or_else(not_found)?;
+    if let Some(attempt) = CallId::parse(&call.id) {
+        if refresh(app, &db, &attempt, &call, Source::Details, interval).await? == Refreshed::Asked
+        {
+            call = store::find_request(&db, request.as_str())
+                .await?
+                .ok_or_else(not_found)?;
+        }
     }
-    Ok(json(200, &CallView::from(&call))?)
+    Ok(json(200, &view(request.as_str(), &call, app))?)
+}
+
+#[derive(Serialize)]
+struct Canceled<'a> {
+    id: &'a str,
+    status: &'a str,
+}
+
+/// `DELETE /api/calls/{id}`: cancels a call still waiting for its time (`200 canceled`);
+/// anything else is `409 not_cancelable`.
+pub async fn cancel(id: &str, app: &App) -> Result<Response, ApiError> {
+    let not_found = || ApiError::not_found("no call with this id");
+    let request = CallId::parse(id).ok_or_else(not_found)?;
+    let db = app.db()?;
+    if store::cancel(&db, request.as_str(), now_ms()).await? {
+        console_log!("call {request}: canceled by the visitor");
+        return Ok(json(
+            200,
+            &Canceled {
+                id: request.as_str(),
+                status: "canceled",
+            },
+        )?);
+    }
+    match store::find_request(&db, request.as_str()).await? {
+        Some(_) => Err(ApiError::not_cancelable()),
+        None => Err(not_found()),
+    }
 }

@@ -6,3 +6,4 @@ pub mod assets;
 pub mod callback;
 pub mod calls;
 pub mod public_config;
+pub mod slots;

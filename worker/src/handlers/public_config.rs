@@ -1,4 +1,4 @@
-//! `GET /api/config`: what the page and widget need to render.
+//! `GET /api/config`: what the page and widget need to render, opening hours included.
 
 use serde::Serialize;
 use worker::Response;
@@ -6,7 +6,48 @@ use worker::Response;
 use crate::app::App;
 use crate::config::Mode;
 use crate::error::ApiError;
+use crate::hours::schedule::describe;
+use crate::hours::OpeningHours;
 use crate::http::json;
+use crate::time::now_ms;
+
+/// Whether calls are taken now, when that changes, and the schedule, for the page.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HoursView {
+    open: bool,
+    timezone: String,
+    /// When it next opens (now, when open), RFC 3339 with the business's offset.
+    next_open: Option<String>,
+    /// When the current opening ends, when open.
+    next_close: Option<String>,
+    /// `BUSINESS_HOURS` as read (`null`: always open).
+    schedule: Option<String>,
+    holidays: Vec<String>,
+    schedule_max_days: u32,
+}
+
+impl HoursView {
+    /// The view at `now` (Unix ms).
+    pub fn at(hours: &OpeningHours, now: i64) -> HoursView {
+        HoursView {
+            open: hours.open_at(now).is_some(),
+            timezone: hours.zone.name().to_owned(),
+            next_open: hours.next_open(now, 366).map(|at| hours.rfc3339(at)),
+            next_close: hours.closes_at(now).map(|at| hours.rfc3339(at)),
+            schedule: hours.weekly.as_ref().map(describe),
+            holidays: hours.holidays.iter().map(|d| d.to_string()).collect(),
+            schedule_max_days: hours.max_days,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RetryView {
+    attempts: u32,
+    after_seconds: u64,
+}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -16,6 +57,10 @@ struct PublicConfig<'a> {
     /// `TURNSTILE_SITE_KEY` when Turnstile is on (`TURNSTILE_SECRET` set), else null.
     turnstile_site_key: Option<&'a str>,
     sandbox: bool,
+    /// Opening hours; `null` when the settings are wrong (calls are then refused as not
+    /// configured, naming the setting).
+    hours: Option<HoursView>,
+    retry: RetryView,
 }
 
 /// Answers the public part of the configuration. Never a secret, never a setting's value
@@ -33,6 +78,15 @@ pub fn show(app: &App) -> Result<Response, ApiError> {
                 .as_ref()
                 .and_then(|t| t.site_key.as_deref()),
             sandbox: config.mode == Mode::Sandbox,
+            hours: config
+                .hours
+                .as_ref()
+                .ok()
+                .map(|hours| HoursView::at(hours, now_ms() as i64)),
+            retry: RetryView {
+                attempts: config.retry.attempts,
+                after_seconds: config.retry.after_s,
+            },
         },
     )?)
 }

@@ -25,6 +25,12 @@ pub struct AdminCall {
     pub failure: Option<String>,
     /// Exotel's HTTP status, when it refused the call.
     pub upstream_status: Option<u16>,
+    /// The visitor's request this attempt belongs to.
+    pub request_id: Option<String>,
+    /// Which try.
+    pub attempt: u32,
+    /// When a scheduled call is due, Unix ms.
+    pub scheduled_for: Option<i64>,
     /// Seconds.
     pub duration: Option<i64>,
     /// Unix ms.
@@ -59,7 +65,7 @@ pub async fn recent_calls(
     let calls = db
         .prepare(
             "SELECT id, mode, phone, exotel_sid, status, outcome, failure, upstream_status,
-                    duration, created_at, updated_at
+                    request_id, attempt, scheduled_for, duration, created_at, updated_at
              FROM calls ORDER BY created_at DESC, id LIMIT ?1",
         )
         .bind(std::slice::from_ref(&limit))?;

@@ -9,6 +9,9 @@ use crate::ids::CallId;
 use crate::observation::Observation;
 use crate::status::{Outcome, Status, QUEUED_RANK, UNKNOWN_RANK};
 
+/// Unix ms as D1 gives it back, for columns that may be NULL.
+type Millis = Option<i64>;
+
 /// A call as stored.
 #[derive(Debug, Clone, Deserialize)]
 pub struct StoredCall {
@@ -29,11 +32,22 @@ pub struct StoredCall {
     /// Unix ms.
     pub updated_at: i64,
     /// Unix ms of the last Call Details refresh (or the cron's last look).
-    pub refreshed_at: Option<i64>,
+    pub refreshed_at: Millis,
+    /// 1 for the first try, 2 for the second...
+    pub attempt: u32,
+    /// When a scheduled call is due.
+    pub scheduled_for: Millis,
+    /// When its connect request was sent.
+    pub placed_at: Millis,
+    /// E.164 (for second tries; never shown).
+    pub phone: String,
+    /// Where its callback goes (for calls placed later).
+    pub callback_base: Option<String>,
 }
 
 const CALL_COLUMNS: &str =
-    "id, mode, exotel_sid, status, outcome, duration, created_at, updated_at, refreshed_at";
+    "id, mode, exotel_sid, status, outcome, duration, created_at, updated_at,
+    refreshed_at, attempt, scheduled_for, placed_at, phone, callback_base";
 
 /// What a new call row holds.
 pub struct NewCall<'a> {
@@ -45,26 +59,178 @@ pub struct NewCall<'a> {
     pub phone: &'a str,
     /// The hashed, client-scoped `Idempotency-Key`, when one was sent.
     pub idempotency_key: Option<&'a str>,
+    /// When it is due, for a call placed later; `None`: now.
+    pub scheduled_for: Option<u64>,
+    /// Where its callback goes.
+    pub callback_base: &'a str,
 }
 
-/// The statement that stores a call about to be placed (`queued`, outcome `placing`), if the
-/// statement before it in its batch changed something (the rate limits counted it).
+/// The statement that stores a new request's first attempt, if the statement before it in its
+/// batch changed something (the rate limits counted it): about to be placed (`queued`, outcome
+/// `placing`), or, with `scheduled_for`, waiting for its time (`scheduled`).
 pub(super) fn insert_if_counted(
     db: &D1Database,
     call: &NewCall<'_>,
     now_ms: u64,
 ) -> worker::Result<D1PreparedStatement> {
+    let (status, outcome) = match call.scheduled_for {
+        Some(_) => (Status::Scheduled, Outcome::Scheduled),
+        None => (Status::Queued, Outcome::Placing),
+    };
     db.prepare(
-        "INSERT INTO calls (id, mode, phone, status, status_rank, outcome, idempotency_key,
+        "INSERT INTO calls (id, request_id, attempt, mode, phone, status, status_rank, outcome,
+                            idempotency_key, scheduled_for, placed_at, callback_base,
                             created_at, updated_at)
-         SELECT ?1, ?2, ?3, 'queued', ?4, 'placing', ?5, ?6, ?6 WHERE changes() > 0",
+         SELECT ?1, ?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11 WHERE changes() > 0",
     )
     .bind(&[
         text(call.id.as_str()),
         text(call.mode),
         text(call.phone),
-        number(QUEUED_RANK as u64),
+        text(status.as_str()),
+        number(status.rank() as u64),
+        text(outcome.as_str()),
         optional_text(call.idempotency_key),
+        optional_number(call.scheduled_for),
+        optional_number(call.scheduled_for.is_none().then_some(now_ms)),
+        text(call.callback_base),
+        number(now_ms),
+    ])
+}
+
+/// The statement that claims a due call for placing (`queued`, `placing`), if the statement
+/// before it in its batch counted it: only a call still `scheduled`, so two cron runs never
+/// both claim it.
+pub(super) fn claim_due_if_counted(
+    db: &D1Database,
+    id: &str,
+    now_ms: u64,
+) -> worker::Result<D1PreparedStatement> {
+    db.prepare(
+        "UPDATE calls SET status = 'queued', status_rank = ?2, outcome = 'placing',
+                          placed_at = ?3, updated_at = ?3
+         WHERE id = ?1 AND outcome = 'scheduled' AND changes() > 0",
+    )
+    .bind(&[text(id), number(QUEUED_RANK as u64), number(now_ms)])
+}
+
+/// The latest attempt of the visitor's request `request_id`.
+pub async fn find_request(db: &D1Database, request_id: &str) -> worker::Result<Option<StoredCall>> {
+    db.prepare(format!(
+        "SELECT {CALL_COLUMNS} FROM calls WHERE request_id = ?1 ORDER BY attempt DESC LIMIT 1"
+    ))
+    .bind(&[text(request_id)])?
+    .first::<StoredCall>(None)
+    .await
+}
+
+/// Scheduled calls due at `now_ms`, the earliest first, at most `limit`.
+pub async fn due_calls(
+    db: &D1Database,
+    now_ms: u64,
+    limit: u32,
+) -> worker::Result<Vec<StoredCall>> {
+    db.prepare(format!(
+        "SELECT {CALL_COLUMNS} FROM calls
+         WHERE status = 'scheduled' AND outcome = 'scheduled' AND scheduled_for <= ?1
+         ORDER BY scheduled_for LIMIT ?2"
+    ))
+    .bind(&[number(now_ms), number(u64::from(limit))])?
+    .all()
+    .await?
+    .results::<StoredCall>()
+}
+
+/// Moves a scheduled call to `at_ms` (calls are paused, or it is closed now).
+pub async fn reschedule(db: &D1Database, id: &str, at_ms: u64, now_ms: u64) -> worker::Result<()> {
+    db.prepare(
+        "UPDATE calls SET scheduled_for = ?2, updated_at = ?3
+         WHERE id = ?1 AND outcome = 'scheduled'",
+    )
+    .bind(&[text(id), number(at_ms), number(now_ms)])?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// A due call the number's limit refused: it ends `failed`, not placed, and says why.
+pub async fn mark_limited(db: &D1Database, id: &str, now_ms: u64) -> worker::Result<()> {
+    let failed = Status::Ended(exotel_connect::CallStatus::Failed);
+    db.batch(vec![
+        db.prepare(
+            "UPDATE calls SET status = ?2, status_rank = ?3, outcome = 'rate_limited',
+                              failure = 'number_limit', updated_at = ?4
+             WHERE id = ?1 AND outcome = 'scheduled'",
+        )
+        .bind(&[
+            text(id),
+            text(failed.as_str()),
+            number(failed.rank() as u64),
+            number(now_ms),
+        ])?,
+        log_event(
+            db,
+            id,
+            "schedule",
+            failed.as_str(),
+            r#"{"error":"rate_limited"}"#,
+            now_ms,
+        )?,
+    ])
+    .await?;
+    Ok(())
+}
+
+/// Cancels the visitor's request if its latest attempt is still waiting for its time.
+/// Returns whether it was canceled.
+pub async fn cancel(db: &D1Database, request_id: &str, now_ms: u64) -> worker::Result<bool> {
+    let canceled = Status::Ended(exotel_connect::CallStatus::Canceled);
+    let results = db
+        .batch(vec![
+            db.prepare(
+                "UPDATE calls SET status = ?2, status_rank = ?3, outcome = 'canceled',
+                                  updated_at = ?4
+                 WHERE request_id = ?1 AND status = 'scheduled' AND outcome = 'scheduled'",
+            )
+            .bind(&[
+                text(request_id),
+                text(canceled.as_str()),
+                number(canceled.rank() as u64),
+                number(now_ms),
+            ])?,
+            db.prepare(
+                "INSERT OR IGNORE INTO call_events
+                   (call_id, source, status, detail, dedupe_key, applied, received_at)
+                 SELECT id, 'visitor', 'canceled', NULL, 'cancel', 1, ?2 FROM calls
+                 WHERE request_id = ?1 AND outcome = 'canceled' AND changes() > 0",
+            )
+            .bind(&[text(request_id), number(now_ms)])?,
+        ])
+        .await?;
+    match results.first() {
+        Some(result) => changed(result),
+        None => Ok(false),
+    }
+}
+
+fn log_event(
+    db: &D1Database,
+    id: &str,
+    source: &str,
+    status: &str,
+    detail: &str,
+    now_ms: u64,
+) -> worker::Result<D1PreparedStatement> {
+    db.prepare(
+        "INSERT OR IGNORE INTO call_events
+           (call_id, source, status, detail, dedupe_key, applied, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?2, 1, ?5)",
+    )
+    .bind(&[
+        text(id),
+        text(source),
+        text(status),
+        text(detail),
         number(now_ms),
     ])
 }
@@ -72,6 +238,8 @@ pub(super) fn insert_if_counted(
 /// A call found by its idempotency key: what a repeated request is answered with.
 #[derive(Debug, Clone, Deserialize)]
 pub struct KeyedCall {
+    /// When it is due, for a scheduled call.
+    pub scheduled_for: Millis,
     /// The public handle.
     pub id: String,
     /// E.164, to tell a retry from a key reused for another number.
@@ -92,7 +260,7 @@ pub async fn find_by_idempotency_key(
     key: &str,
 ) -> worker::Result<Option<KeyedCall>> {
     db.prepare(
-        "SELECT id, phone, status, outcome, upstream_status, retry_after
+        "SELECT id, phone, status, outcome, upstream_status, retry_after, scheduled_for
          FROM calls WHERE idempotency_key = ?1",
     )
     .bind(&[text(key)])?
@@ -230,6 +398,19 @@ pub async fn claim_refresh(
     changed(&result)
 }
 
+/// The second try to store with an observation, should it end the call in one of `on`.
+pub struct RetryPlan {
+    /// The next attempt's id.
+    pub id: CallId,
+    /// When it is due, Unix ms.
+    pub at_ms: u64,
+    /// The outcomes that earn one (`busy`, `no-answer`...): fixed strings, written into the
+    /// statement.
+    pub on: Vec<&'static str>,
+    /// The last attempt that may still earn one (attempts are numbered from 1).
+    pub up_to_attempt: u32,
+}
+
 /// Applies an observation in one transaction (a D1 batch of two statements):
 /// 1. one UPDATE that moves the status forward if its rank is higher than the current one
 ///    (taking the observation's duration and recording along), or else, if the observation is
@@ -239,19 +420,70 @@ pub async fn claim_refresh(
 ///    unless one with the same dedupe key is logged already; refreshes that learned nothing
 ///    new are not logged at all (`?7`), callbacks and connect answers always are.
 ///
+/// With `retry`, the same batch stores the next attempt when the observation ends the call in
+/// one of its outcomes and tries are left (and logs a `retry` event), so the visitor never sees
+/// the outcome without the try that follows it.
+///
 /// Returns whether the call changed.
 pub async fn record_observation(
     db: &D1Database,
     id: &CallId,
     observation: &Observation,
     now_ms: u64,
+    retry: Option<&RetryPlan>,
 ) -> worker::Result<bool> {
     let [apply, log] = observation_statements(db, id, observation, now_ms)?;
-    let results = db.batch(vec![apply, log]).await?;
+    let mut statements = vec![apply, log];
+    if let Some(plan) = retry.filter(|plan| plan.on.contains(&observation.status.as_str())) {
+        statements.extend(retry_statements(db, id, plan, now_ms)?);
+    }
+    let results = db.batch(statements).await?;
     match results.first() {
         Some(result) => changed(result),
         None => Ok(false),
     }
+}
+
+/// The next attempt, inserted only if call `id` has just ended in one of the plan's outcomes
+/// with tries left (and not twice: the unique (request, attempt) index), and its log entry.
+fn retry_statements(
+    db: &D1Database,
+    id: &CallId,
+    plan: &RetryPlan,
+    now_ms: u64,
+) -> worker::Result<[D1PreparedStatement; 2]> {
+    let outcomes = plan
+        .on
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let insert = db
+        .prepare(format!(
+            "INSERT OR IGNORE INTO calls
+               (id, request_id, attempt, mode, phone, status, status_rank, outcome,
+                scheduled_for, callback_base, created_at, updated_at)
+             SELECT ?2, request_id, attempt + 1, mode, phone, 'scheduled', ?3, 'scheduled', ?4,
+                    callback_base, ?5, ?5
+             FROM calls WHERE id = ?1 AND status IN ({outcomes}) AND attempt <= ?6"
+        ))
+        .bind(&[
+            text(id.as_str()),
+            text(plan.id.as_str()),
+            number(Status::Scheduled.rank() as u64),
+            number(plan.at_ms),
+            number(now_ms),
+            number(u64::from(plan.up_to_attempt)),
+        ])?;
+    let detail = serde_json::json!({ "scheduledFor": plan.at_ms }).to_string();
+    let log = db
+        .prepare(
+            "INSERT OR IGNORE INTO call_events
+               (call_id, source, status, detail, dedupe_key, applied, received_at)
+             SELECT ?1, 'retry', 'scheduled', ?2, 'retry', 1, ?3 WHERE changes() > 0",
+        )
+        .bind(&[text(id.as_str()), text(&detail), number(now_ms)])?;
+    Ok([insert, log])
 }
 
 /// The two statements of [`record_observation`], for batches that do more.
@@ -304,18 +536,21 @@ fn observation_statements(
     Ok([apply, log])
 }
 
-/// Calls with no outcome yet (below `unknown`) placed at or before `placed_before_ms`, the
-/// least recently looked at first (so calls that stay open take turns), at most `limit`.
+/// Calls placed (not waiting for their time) with no outcome yet (below `unknown`), sent at or
+/// before `placed_before_ms`, the least recently looked at first (so calls that stay open take
+/// turns), at most `limit`.
 pub async fn open_calls(
     db: &D1Database,
     placed_before_ms: u64,
     limit: u32,
 ) -> worker::Result<Vec<StoredCall>> {
     db.prepare(format!(
-        "SELECT {CALL_COLUMNS} FROM calls WHERE status_rank < ?1 AND created_at <= ?2
-         ORDER BY COALESCE(refreshed_at, 0), created_at LIMIT ?3"
+        "SELECT {CALL_COLUMNS} FROM calls
+         WHERE status_rank >= ?1 AND status_rank < ?2 AND placed_at <= ?3
+         ORDER BY COALESCE(refreshed_at, 0), placed_at LIMIT ?4"
     ))
     .bind(&[
+        number(QUEUED_RANK as u64),
         number(UNKNOWN_RANK as u64),
         number(placed_before_ms),
         number(u64::from(limit)),

@@ -47,23 +47,26 @@ pub enum Admission {
         /// Seconds until it frees a slot.
         retry_after: u32,
     },
-    /// Another call already holds this idempotency key. Nothing was stored or counted.
+    /// Another call already holds this idempotency key, or another cron run claimed this due
+    /// call first. Nothing was stored or counted.
     KeyTaken,
 }
 
 /// The buckets a call counts in, in the order refusals are reported: budgets first (they
 /// pause calls for everyone, which the visitor should hear), then the number, then the client.
+/// A bucket with no limits counts nothing.
 pub struct CallBuckets<'a> {
-    /// [`BUDGET_BUCKET`] with the hourly and daily budgets.
+    /// [`BUDGET_BUCKET`] with the hourly and daily budgets (none for a call asked for later:
+    /// it counts when it is placed).
     pub budget: Bucket<'a>,
     /// The destination's bucket with its hourly and daily limits.
     pub number: Bucket<'a>,
-    /// The client network's bucket with its limit.
+    /// The client network's bucket with its limit (none for a call the cron places).
     pub client: Bucket<'a>,
 }
 
-/// Stores a call about to be placed (`queued`, outcome `placing`) and counts it in every
-/// bucket, all or nothing, in one D1 batch (one round trip, one transaction):
+/// Stores a new request's first attempt (placing now, or waiting for its time) and counts it in
+/// every bucket, all or nothing, in one D1 batch (one round trip, one transaction):
 /// 1. one row per bucket is inserted only if every limit of every bucket has room;
 /// 2. the call is inserted only if step 1 was (`changes()`); a taken idempotency key fails the
 ///    UNIQUE index, which rolls the whole batch back;
@@ -73,6 +76,40 @@ pub async fn admit_call(
     db: &D1Database,
     call: &NewCall<'_>,
     buckets: &CallBuckets<'_>,
+    now_ms: u64,
+) -> worker::Result<Admission> {
+    let insert = super::calls::insert_if_counted(db, call, now_ms)?;
+    admit(db, buckets, insert, now_ms).await
+}
+
+/// Claims the scheduled call `id` for placing and counts it in its buckets, all or nothing, in
+/// one batch, as [`admit_call`] does for a new call. A call another cron run claimed first
+/// counts nowhere and comes back as [`Admission::KeyTaken`].
+pub async fn admit_due(
+    db: &D1Database,
+    id: &str,
+    buckets: &CallBuckets<'_>,
+    now_ms: u64,
+) -> worker::Result<Admission> {
+    let claim = super::calls::claim_due_if_counted(db, id, now_ms)?;
+    // Counted only while the call is still unclaimed: the count statement's own condition.
+    admit_where(db, buckets, claim, Some(id), now_ms).await
+}
+
+async fn admit(
+    db: &D1Database,
+    buckets: &CallBuckets<'_>,
+    then: D1PreparedStatement,
+    now_ms: u64,
+) -> worker::Result<Admission> {
+    admit_where(db, buckets, then, None, now_ms).await
+}
+
+async fn admit_where(
+    db: &D1Database,
+    buckets: &CallBuckets<'_>,
+    then: D1PreparedStatement,
+    unclaimed: Option<&str>,
     now_ms: u64,
 ) -> worker::Result<Admission> {
     let ordered = [
@@ -92,11 +129,11 @@ pub async fn admit_call(
 
     let mut params = vec![number(now_ms)];
     let mut rows = Vec::new();
-    for (_, bucket) in &ordered {
+    for (_, bucket) in ordered.iter().filter(|(_, b)| !b.limits.is_empty()) {
         params.push(text(bucket.key));
         rows.push(format!("(?{})", params.len()));
     }
-    let mut conditions = Vec::new();
+    let mut conditions = vec!["1".to_owned()];
     for (_, key, limit) in &checks {
         params.push(text(key));
         params.push(number(since(*limit, now_ms)));
@@ -108,6 +145,15 @@ pub async fn admit_call(
             n - 1
         ));
     }
+    if let Some(id) = unclaimed {
+        params.push(text(id));
+        conditions.push(format!(
+            "EXISTS (SELECT 1 FROM calls WHERE id = ?{} AND outcome = 'scheduled')",
+            params.len()
+        ));
+    }
+    // Every call counts in at least one bucket (the client's when asked, the budget's when
+    // placed), so `VALUES` is never empty.
     let count = db
         .prepare(format!(
             "INSERT INTO rate_events (bucket, at)
@@ -116,11 +162,10 @@ pub async fn admit_call(
             conditions.join(" AND ")
         ))
         .bind(&params)?;
-    let insert = super::calls::insert_if_counted(db, call, now_ms)?;
     let state = limit_state(db, &checks, now_ms)?;
-    match db.batch(vec![count, insert, state]).await {
+    match db.batch(vec![count, then, state]).await {
         Ok(results) => {
-            let admitted = match results.first() {
+            let admitted = match results.get(1) {
                 Some(result) => super::changed(result)?,
                 None => false,
             };
@@ -131,31 +176,44 @@ pub async fn admit_call(
                 Some(result) => result.results::<serde_json::Value>()?,
                 None => Vec::new(),
             };
-            let row = state.first();
-            for (i, (refusal, _, limit)) in checks.iter().enumerate() {
-                let count = row
-                    .and_then(|r| r.get(format!("n{i}")))
-                    .and_then(serde_json::Value::as_u64)
-                    .unwrap_or(u64::MAX);
-                if count >= u64::from(limit.max) {
-                    let oldest = row
-                        .and_then(|r| r.get(format!("t{i}")))
-                        .and_then(serde_json::Value::as_u64);
-                    return Ok(Admission::Refused {
-                        by: *refusal,
-                        retry_after: retry_after(oldest, *limit, now_ms),
-                    });
-                }
-            }
-            // Nothing full now: the limit that refused freed a slot in between.
-            Ok(Admission::Refused {
-                by: Refusal::Client,
-                retry_after: 1,
+            Ok(match refusal(&checks, state.first(), now_ms) {
+                Some(refused) => refused,
+                // Nothing full, and not claimed: another cron run claimed it first.
+                None if unclaimed.is_some() => Admission::KeyTaken,
+                // Nothing full now: the limit that refused freed a slot in between.
+                None => Admission::Refused {
+                    by: Refusal::Client,
+                    retry_after: 1,
+                },
             })
         }
         Err(e) if e.to_string().contains("UNIQUE") => Ok(Admission::KeyTaken),
         Err(e) => Err(e),
     }
+}
+
+/// The first full limit in `row` (from [`limit_state`]), as a refusal.
+fn refusal(
+    checks: &[(Refusal, &str, Limit)],
+    row: Option<&serde_json::Value>,
+    now_ms: u64,
+) -> Option<Admission> {
+    for (i, (refusal, _, limit)) in checks.iter().enumerate() {
+        let count = row
+            .and_then(|r| r.get(format!("n{i}")))
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(u64::MAX);
+        if count >= u64::from(limit.max) {
+            let oldest = row
+                .and_then(|r| r.get(format!("t{i}")))
+                .and_then(serde_json::Value::as_u64);
+            return Some(Admission::Refused {
+                by: *refusal,
+                retry_after: retry_after(oldest, *limit, now_ms),
+            });
+        }
+    }
+    None
 }
 
 /// For each check `i`: `n<i>`, the rows in its window, and `t<i>`, when the row that keeps it
@@ -179,6 +237,9 @@ fn limit_state(
             b = n - 2,
             s = n - 1,
         ));
+    }
+    if columns.is_empty() {
+        return db.prepare("SELECT 0 AS none").bind(&[]);
     }
     db.prepare(format!("SELECT {}", columns.join(", ")))
         .bind(&params)

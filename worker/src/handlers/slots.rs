@@ -1,0 +1,38 @@
+//! `GET /api/slots`: the times a visitor may choose for a call, for the page's picker.
+
+use serde::Serialize;
+use worker::Response;
+
+use crate::app::App;
+use crate::error::ApiError;
+use crate::http::json;
+use crate::time::now_ms;
+
+#[derive(Serialize)]
+struct Slots {
+    timezone: String,
+    /// Every quarter hour inside opening hours over `SCHEDULE_MAX_DAYS`, RFC 3339 with the
+    /// business's offset.
+    slots: Vec<String>,
+}
+
+/// The next bookable slots; `503 not_configured` naming the setting when the hours are wrong.
+pub fn list(app: &App) -> Result<Response, ApiError> {
+    let hours = app
+        .config
+        .hours
+        .as_ref()
+        .map_err(|problem| ApiError::not_configured(problem.clone()))?;
+    let slots = hours
+        .slots(now_ms() as i64)
+        .into_iter()
+        .map(|at| hours.rfc3339(at))
+        .collect();
+    Ok(json(
+        200,
+        &Slots {
+            timezone: hours.zone.name().to_owned(),
+            slots,
+        },
+    )?)
+}

@@ -1,0 +1,139 @@
+//! Time zones: the offset from UTC at an instant. The Worker asks the runtime's own time-zone
+//! data (`Intl.DateTimeFormat`, full ICU in workerd) rather than bundling a tz database into
+//! the wasm; the tests use fixed offsets and a hand-written daylight-saving zone.
+
+use worker::js_sys::{self, Array, Object, Reflect};
+use worker::wasm_bindgen::{JsCast, JsValue};
+
+/// A time zone: how far local time is ahead of UTC at an instant.
+pub trait Zone {
+    /// The IANA name, e.g. `Asia/Kolkata`.
+    fn name(&self) -> &str;
+    /// Minutes local time is ahead of UTC at `utc_ms` (negative west of Greenwich).
+    fn offset_minutes(&self, utc_ms: i64) -> i32;
+}
+
+/// A zone backed by the runtime's `Intl.DateTimeFormat`.
+pub struct IntlZone {
+    name: String,
+    format: js_sys::Intl::DateTimeFormat,
+}
+
+impl IntlZone {
+    /// The zone called `name`, or why the runtime does not know it.
+    pub fn new(name: &str) -> Result<IntlZone, String> {
+        let unknown = || format!("expected an IANA time zone like Asia/Kolkata, but got `{name}`");
+        let options = Object::new();
+        let set = |key: &str, value: &str| {
+            Reflect::set(&options, &JsValue::from_str(key), &JsValue::from_str(value)).is_ok()
+        };
+        if !(set("timeZone", name) && set("timeZoneName", "longOffset")) {
+            return Err(unknown());
+        }
+        let constructor = Reflect::get(&js_sys::global(), &JsValue::from_str("Intl"))
+            .and_then(|intl| Reflect::get(&intl, &JsValue::from_str("DateTimeFormat")))
+            .map_err(|_| unknown())?;
+        let constructor: js_sys::Function = constructor.dyn_into().map_err(|_| unknown())?;
+        // Built with Reflect so the RangeError for an unknown zone comes back as an error.
+        let format = Reflect::construct(&constructor, &Array::of2(&"en-US".into(), &options))
+            .map_err(|_| unknown())?;
+        Ok(IntlZone {
+            name: name.to_owned(),
+            format: format.unchecked_into(),
+        })
+    }
+}
+
+impl Zone for IntlZone {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn offset_minutes(&self, utc_ms: i64) -> i32 {
+        let date = js_sys::Date::new(&JsValue::from_f64(utc_ms as f64));
+        let parts = self.format.format_to_parts(&date);
+        parts
+            .iter()
+            .find_map(|part| {
+                let kind = Reflect::get(&part, &JsValue::from_str("type")).ok()?;
+                (kind.as_string()? == "timeZoneName").then(|| {
+                    Reflect::get(&part, &JsValue::from_str("value"))
+                        .ok()?
+                        .as_string()
+                })?
+            })
+            .and_then(|text| parse_gmt_offset(&text))
+            .unwrap_or(0)
+    }
+}
+
+/// `GMT+05:30` → 330, `GMT-03:00` → -180, `GMT` → 0 (what `longOffset` writes).
+pub fn parse_gmt_offset(text: &str) -> Option<i32> {
+    let rest = text.strip_prefix("GMT")?;
+    if rest.is_empty() {
+        return Some(0);
+    }
+    let (sign, rest) = match rest.as_bytes().first()? {
+        b'+' => (1, &rest[1..]),
+        b'-' | 0xe2 => (-1, rest.trim_start_matches(['-', '\u{2212}'])),
+        _ => return None,
+    };
+    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+    Some(sign * (h.parse::<i32>().ok()? * 60 + m.parse::<i32>().ok()?))
+}
+
+/// A zone with one offset all year (the tests' stand-in for `Asia/Kolkata`).
+#[cfg(test)]
+pub struct Fixed(pub &'static str, pub i32);
+
+#[cfg(test)]
+impl Zone for Fixed {
+    fn name(&self) -> &str {
+        self.0
+    }
+    fn offset_minutes(&self, _: i64) -> i32 {
+        self.1
+    }
+}
+
+/// Europe/London's 2026-2027 rules, for the daylight-saving tests: BST (+60) from the last
+/// Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC.
+#[cfg(test)]
+pub struct London;
+
+#[cfg(test)]
+impl Zone for London {
+    fn name(&self) -> &str {
+        "Europe/London"
+    }
+    fn offset_minutes(&self, utc_ms: i64) -> i32 {
+        // 2026-03-29, 2026-10-25, 2027-03-28, 2027-10-31 at 01:00 UTC.
+        const CHANGES: [i64; 4] = [
+            1_774_746_000_000,
+            1_792_890_000_000,
+            1_806_195_600_000,
+            1_824_944_400_000,
+        ];
+        let summer = CHANGES.iter().filter(|&&at| utc_ms >= at).count() % 2 == 1;
+        if summer {
+            60
+        } else {
+            0
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gmt_offsets_read_as_intl_writes_them() {
+        assert_eq!(parse_gmt_offset("GMT+05:30"), Some(330));
+        assert_eq!(parse_gmt_offset("GMT-03:00"), Some(-180));
+        assert_eq!(parse_gmt_offset("GMT\u{2212}03:00"), Some(-180));
+        assert_eq!(parse_gmt_offset("GMT"), Some(0));
+        assert_eq!(parse_gmt_offset("GMT+1"), Some(60));
+        assert_eq!(parse_gmt_offset("UTC"), None);
+    }
+}
