@@ -94,6 +94,16 @@ export function createApi(origin = '', { retryMs = 1000 } = {}) {
     }
   }
 
+  /** `GET /api/slots`: the times a visitor may choose. */
+  function getSlots({ signal } = {}) {
+    return request('/api/slots', { signal });
+  }
+
+  /** `DELETE /api/calls/{id}`: cancels a call still waiting for its time. */
+  function cancelCall(id, { signal } = {}) {
+    return request(`/api/calls/${encodeURIComponent(id)}`, { method: 'DELETE', signal });
+  }
+
   /** `GET /api/calls/{id}`. */
   function getCall(id, { signal } = {}) {
     return request(`/api/calls/${encodeURIComponent(id)}`, { signal });
@@ -107,9 +117,11 @@ export function createApi(origin = '', { retryMs = 1000 } = {}) {
   async function followCall(id, onUpdate, { signal, interval = 1000, maxFailures = 5 } = {}) {
     let failures = 0;
     let connectedAt = 0;
+    let last = null;
     for (;;) {
       try {
         const call = await getCall(id, { signal });
+        last = call;
         failures = 0;
         onUpdate(call);
         if (isTerminal(call.status)) return call;
@@ -122,9 +134,14 @@ export function createApi(origin = '', { retryMs = 1000 } = {}) {
         }
       }
       const slow = connectedAt && Date.now() - connectedAt > 60_000;
-      await sleep(failures ? Math.min(retryMs * 2 ** failures, 8 * retryMs) : slow ? 5000 : interval, signal);
+      let wait = failures ? Math.min(retryMs * 2 ** failures, 8 * retryMs) : slow ? 5000 : interval;
+      // A call waiting for its time is looked at again when it is due, every 30 s at most.
+      if (!failures && last?.status === 'scheduled') {
+        wait = Math.min(30_000, Math.max(5000, Date.parse(last.scheduledFor) - Date.now()));
+      }
+      await sleep(wait, signal);
     }
   }
 
-  return { getConfig, postCall, getCall, followCall };
+  return { getConfig, postCall, getCall, followCall, getSlots, cancelCall };
 }

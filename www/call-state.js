@@ -28,6 +28,7 @@ const OTHER_NUMBER = { id: 'edit', label: 'Use another number', primary: true };
 const BACK = { id: 'edit', label: 'Back to the form', primary: false };
 const NEW_CALL = { id: 'new', label: 'Request another call', primary: false };
 const CHECK_AGAIN = { id: 'resume', label: 'Check again', primary: true };
+const CANCEL = { id: 'cancel', label: 'Cancel the call', primary: false };
 
 /** Each progress step's state under a view: 'done', 'current', 'failed' or 'todo'. */
 export function stepStates(v) {
@@ -52,11 +53,18 @@ export function sendingView() {
 }
 
 /**
- * The view for a call status from `GET /api/calls/{id}` (or the `POST` answer).
- * Unknown statuses read as "calling", as the contract asks.
+ * The view for a call status from `GET /api/calls/{id}` (or the `POST` answer). A `scheduled`
+ * call needs `when` (its time in words, see whenText) and its `attempt`. Unknown statuses read
+ * as "calling", as the contract asks.
  */
-export function statusView(status) {
+export function statusView(status, { when = '', attempt = 1 } = {}) {
   switch (status) {
+    case 'scheduled':
+      return attempt > 1
+        ? view('retry', 'warning', 'clock', 1, false,
+          'We will try again', `We could not reach you. We will try again ${when}.`, [CANCEL])
+        : view('scheduled', 'progress', 'clock', 0, false,
+          'Your call is booked', `We will call you ${when}.`, [CANCEL]);
     case 'queued':
       return view('queued', 'progress', 'spinner', 1, false,
         'Calling you now', 'Your phone should ring in a few seconds.');
@@ -142,6 +150,52 @@ export function errorView({ code, retryAfter } = {}, { allowed = '' } = {}) {
   }
 }
 
+/** After the visitor cancelled a booked call. */
+export function cancelledView() {
+  return view('cancelled', 'success', 'check', null, true,
+    'Your call is cancelled', 'We will not call you. You can ask for a call again any time.', [NEW_CALL]);
+}
+
+/**
+ * When `iso` is, in the visitor's own time zone: "at 9:30 AM today", "at 9:30 AM tomorrow",
+ * "at 9:30 AM on Thu, 10 Dec"; the zone is named ("(IST)") when the business's (`zone`) is
+ * another one, so nobody wonders whose clock it is.
+ */
+export function whenText(iso, { zone, now = new Date(), locale, visitorZone } = {}) {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return '';
+  const own = visitorZone || Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const named = zone && zone !== own && !(['UTC', 'Etc/UTC'].includes(zone) && ['UTC', 'Etc/UTC'].includes(own));
+  const time = new Intl.DateTimeFormat(locale, {
+    hour: 'numeric', minute: '2-digit', timeZone: own, ...(named ? { timeZoneName: 'short' } : {}),
+  }).format(at);
+  const day = (d) => new Intl.DateTimeFormat('en-CA', { timeZone: own, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  const today = day(now);
+  const tomorrow = day(new Date(now.getTime() + 86_400_000));
+  if (day(at) === today) return `at ${time} today`;
+  if (day(at) === tomorrow) return `at ${time} tomorrow`;
+  const date = new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', timeZone: own }).format(at);
+  return `at ${time} on ${date}`;
+}
+
+/** The slot picker's options, grouped by the visitor's day: [{label, options: [{value, label}]}]. */
+export function slotGroups(slots, { zone, locale, visitorZone } = {}) {
+  const own = visitorZone || Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const named = zone && zone !== own;
+  const dayLabel = new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone: own });
+  const timeLabel = new Intl.DateTimeFormat(locale, {
+    hour: 'numeric', minute: '2-digit', timeZone: own, ...(named ? { timeZoneName: 'short' } : {}),
+  });
+  const groups = [];
+  for (const slot of slots) {
+    const at = new Date(slot);
+    const label = dayLabel.format(at);
+    if (groups.at(-1)?.label !== label) groups.push({ label, options: [] });
+    groups.at(-1).options.push({ value: slot, label: timeLabel.format(at) });
+  }
+  return groups;
+}
+
 /** "Try again in 12 minutes." from a Retry-After in seconds. */
 export function retryText(seconds) {
   const s = Math.ceil(Number(seconds));
@@ -181,6 +235,9 @@ export function formState(country) {
     payload: null, // the last call asked for, for "Call me again"
     callId: null, // the last call placed, for "Check again"
     pending: null, // {key, phone, country}: a request whose call may exist; "Try again" reuses its key
+    picking: false, // the slot picker is open
+    slots: null, // GET /api/slots' slots once loaded, for the picker
+    slot: '', // the time chosen in the picker ('' : as soon as we are open)
   };
 }
 
@@ -207,15 +264,25 @@ export function pendingAfter(error, key, payload) {
  * visitor is done typing it, and not for an empty field until the button is pressed) or where
  * calls can go, the button's label, the other fields' messages ('' when hidden).
  */
-export function formView(state, submitText) {
+export function formView(state, submitText, { now } = {}) {
   const { number, config } = state;
   const allowed = describePrefixes(config.allowedPrefixes);
   let phone = { text: allowed ? `We can call ${allowed}.` : '', tone: '' };
   if (number?.ok) phone = { text: `We will call ${formatE164(number.e164)}.`, tone: 'ok' };
   else if (number && state.touched && !number.empty) phone = { text: number.message, tone: 'error' };
+  const hours = config.hours;
+  const closed = hours?.open === false;
+  const zone = hours?.timezone;
+  let submit = submitText;
+  if (state.slot) submit = `Call me ${whenText(state.slot, { zone, now })}`;
+  else if (closed) submit = 'Call me when you open';
   return {
     phone,
-    submit: state.busy ? 'Sending…' : submitText,
+    submit: state.busy ? 'Sending…' : submit,
+    hours: closed && hours.nextOpen ? `We're closed now. We open ${whenText(hours.nextOpen, { zone, now })}.` : '',
+    // Choosing a time matters only where there are opening hours to choose within.
+    picker: !hours || (hours.open && !hours.schedule && !hours.holidays?.length)
+      ? 'hidden' : state.picking ? 'open' : 'closed',
     consent: state.consentMissing ? 'Please tick the box to agree to the call.' : '',
     turnstile: state.turnstileMissing ? 'Please complete the check above the button.' : '',
     sandbox: config.sandbox === true,

@@ -4,8 +4,8 @@
 // all the wording, come from call-state.js.
 
 import {
-  announcement, errorView, formState, formView, isTerminal, keyFor, pendingAfter, sendingView, statusView,
-  stepStates,
+  announcement, cancelledView, errorView, formState, formView, isTerminal, keyFor, pendingAfter, sendingView,
+  slotGroups, statusView, stepStates, whenText,
 } from './call-state.js';
 import { createApi } from './api.js';
 import { COUNTRIES, checkPhone, countryCode, describePrefixes, explain, loadCore } from './phone.js';
@@ -41,6 +41,12 @@ const TEMPLATE = `
     </div>
   </div>
   <p id="@phone-msg" class="cb-msg cb-phone-msg"></p>
+  <p class="cb-msg cb-hours" hidden></p>
+  <button class="cb-link cb-pick" type="button" aria-expanded="false" aria-controls="@slot-field">Pick a time</button>
+  <div id="@slot-field" class="cb-field cb-field-slot" hidden>
+    <label for="@slot">When should we call?</label>
+    <select id="@slot" name="slot"></select>
+  </div>
   <div class="cb-check">
     <input id="@consent" name="consent" type="checkbox" required aria-describedby="@consent-msg">
     <label for="@consent" class="cb-consent-label"></label>
@@ -110,6 +116,10 @@ export function mountCallback(container, options = {}) {
   const turnstileBox = $('.cb-turnstile');
   const turnstileMsg = $('.cb-turnstile-msg');
   const submit = $('.cb-submit');
+  const hoursMsg = $('.cb-hours');
+  const pick = $('.cb-pick');
+  const slotField = $('.cb-field-slot');
+  const slotSelect = slotField.querySelector('select');
   const status = $('.cb-status');
   const title = $('.cb-status-title');
   const live = $('.cb-live');
@@ -141,6 +151,11 @@ export function mountCallback(container, options = {}) {
     if (v.phone.tone === 'error') phone.setAttribute('aria-invalid', 'true');
     else phone.removeAttribute('aria-invalid');
     showMessage(consentMsg, v.consent);
+    showMessage(hoursMsg, v.hours);
+    slotField.hidden = v.picker !== 'open';
+    pick.hidden = v.picker === 'hidden';
+    pick.setAttribute('aria-expanded', String(v.picker === 'open'));
+    pick.textContent = v.picker === 'open' ? 'Call me as soon as you can instead' : 'Pick a time';
     showMessage(turnstileMsg, v.turnstile);
     turnstileBox.hidden = !state.turnstile;
     submit.disabled = state.busy;
@@ -246,6 +261,39 @@ export function mountCallback(container, options = {}) {
   });
   consent.addEventListener('change', () => consent.checked && update({ consentMissing: false }));
 
+  // ---- the slot picker: a plain <select> of the next bookable times, grouped by day ----
+
+  pick.addEventListener('click', async () => {
+    if (state.picking) {
+      update({ picking: false, slot: '' });
+      return;
+    }
+    update({ picking: true });
+    if (!state.slots) {
+      try {
+        const { slots } = await api.getSlots({ signal: abortAll.signal });
+        update({ slots });
+        fillSlots(slots);
+      } catch {
+        update({ picking: false });
+        return;
+      }
+    }
+    slotSelect.focus();
+  });
+  slotSelect.addEventListener('change', () => update({ slot: slotSelect.value }));
+
+  function fillSlots(slots) {
+    const first = new Option('As soon as we can', '');
+    const groups = slotGroups(slots, { zone: state.config.hours?.timezone }).map((g) => {
+      const group = document.createElement('optgroup');
+      group.label = g.label;
+      group.append(...g.options.map((o) => new Option(o.label, o.value)));
+      return group;
+    });
+    slotSelect.replaceChildren(first, ...groups);
+  }
+
   // ---- sending and following a call ----
 
   form.addEventListener('submit', async (event) => {
@@ -266,7 +314,8 @@ export function mountCallback(container, options = {}) {
       update({ busy: false, turnstileMissing: true });
       say(turnstileMsg.textContent);
     } else {
-      place({ phone: phone.value.trim(), country: state.country });
+      const payload = { phone: phone.value.trim(), country: state.country };
+      place(state.slot ? { ...payload, at: state.slot } : payload);
     }
   });
 
@@ -289,7 +338,7 @@ export function mountCallback(container, options = {}) {
         })
         .finally(resetTurnstile);
       update({ callId: call.id });
-      show(statusView(call.status), true);
+      show(viewOf(call), true);
       if (!isTerminal(call.status)) await follow(call.id, signal);
     } catch (e) {
       if (signal.aborted) return;
@@ -318,7 +367,27 @@ export function mountCallback(container, options = {}) {
     }
   }
 
-  const follow = (callId, signal) => api.followCall(callId, (c) => show(statusView(c.status)), { signal });
+  const follow = (callId, signal) => api.followCall(callId, (c) => show(viewOf(c)), { signal });
+  const viewOf = (call) => statusView(call.status, {
+    when: whenText(call.scheduledFor, { zone: state.config.hours?.timezone }),
+    attempt: call.attempt,
+  });
+
+  /** Cancels the booked call, then says so. */
+  async function cancelCall() {
+    const { signal, done } = begin();
+    try {
+      await api.cancelCall(state.callId, { signal });
+      show(cancelledView(), true);
+    } catch (e) {
+      if (signal.aborted) return;
+      // Too late (it is being placed): follow it instead.
+      if (e.code === 'not_cancelable') await follow(state.callId, signal).catch(showError);
+      else showError(e);
+    } finally {
+      done();
+    }
+  }
   const showError = (e) => show(errorView(e, { allowed: describePrefixes(state.config.allowedPrefixes) }), true);
 
   function begin() {
@@ -332,6 +401,7 @@ export function mountCallback(container, options = {}) {
   $('.cb-actions').addEventListener('click', (event) => {
     const action = event.target.closest('button')?.dataset.action;
     if (action === 'resume' && state.callId) resume();
+    else if (action === 'cancel' && state.callId) cancelCall();
     else if (action === 'retry' && state.payload && !state.turnstile) place(state.payload);
     else if (action) showForm(true); // with Turnstile on, a retry needs a new check
   });

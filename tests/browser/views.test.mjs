@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  STEPS, announcement, duration, errorView, formState, formView, isTerminal, keyFor, pendingAfter, retryText,
-  sendingView, statusView, stepStates,
+  STEPS, announcement, cancelledView, duration, errorView, formState, formView, isTerminal, keyFor, pendingAfter,
+  retryText, sendingView, slotGroups, statusView, stepStates, whenText,
 } from '../../www/call-state.js';
 import { COUNTRIES, describePrefixes, explain, formatE164, localNormalize } from '../../www/phone.js';
 
@@ -145,7 +145,7 @@ test('what the form says for its state', () => {
   const refused = { ok: false, message: 'This number is too short. Indian numbers have 10 digits.' };
 
   assert.deepEqual(at({}), {
-    phone: { text: '', tone: '' }, submit: 'Call me', consent: '', turnstile: '', sandbox: false,
+    phone: { text: '', tone: '' }, submit: 'Call me', hours: '', picker: 'hidden', consent: '', turnstile: '', sandbox: false,
   });
   assert.deepEqual(at({ config }).phone, { text: 'We can call numbers in India (+91).', tone: '' }, 'where calls can go');
   assert.equal(at({ config }).sandbox, true);
@@ -187,4 +187,51 @@ test('calls paused by a budget: plain words and when to come back', () => {
   const v = errorView({ code: 'calls_paused', retryAfter: 1800 });
   assert.equal(v.title, 'We are not taking call requests right now');
   assert.match(v.message, /30 minutes/);
+});
+
+test('opening hours in words, in the visitor\'s zone, naming the business\'s when it differs', () => {
+  const now = new Date('2026-12-03T15:00:00Z'); // Thursday, 20:30 in India
+  const india = { zone: 'Asia/Kolkata', now, locale: 'en-GB' };
+  assert.equal(whenText('2026-12-04T09:30:00+05:30', { ...india, visitorZone: 'Asia/Kolkata' }), 'at 9:30 tomorrow');
+  assert.equal(whenText('2026-12-03T21:00:00+05:30', { ...india, visitorZone: 'Asia/Kolkata' }), 'at 21:00 today');
+  assert.equal(whenText('2026-12-07T09:30:00+05:30', { ...india, visitorZone: 'Asia/Kolkata' }), 'at 9:30 on Mon 7 Dec');
+  // A visitor in London sees their own clock, with the zone named.
+  assert.equal(whenText('2026-12-04T09:30:00+05:30', { ...india, visitorZone: 'Europe/London' }), 'at 04:00 GMT tomorrow');
+
+  const config = { hours: { open: false, timezone: 'Asia/Kolkata', nextOpen: '2026-12-04T09:30:00+05:30' } };
+  const closed = formView({ ...formState('IN'), config }, 'Call me', { now });
+  assert.match(closed.hours, /^We're closed now\. We open at .+\.$/);
+  assert.equal(closed.submit, 'Call me when you open');
+  const chosen = formView({ ...formState('IN'), config, slot: '2026-12-05T10:00:00+05:30', picking: true }, 'Call me', { now });
+  assert.match(chosen.submit, /^Call me at /);
+  assert.equal(chosen.picker, 'open');
+  const alwaysOpen = formView({ ...formState('IN'), config: { hours: { open: true, schedule: null, holidays: [] } } }, 'Call me');
+  assert.equal(alwaysOpen.hours, '');
+  assert.equal(alwaysOpen.picker, 'hidden', 'no hours to choose within: no picker');
+  assert.equal(formView({ ...formState('IN'), config: { hours: { open: true, schedule: 'mon 09:00-17:00', holidays: [] } } }, 'Call me').picker, 'closed');
+});
+
+test('a booked call, a second try and a cancelled call in plain words', () => {
+  const booked = statusView('scheduled', { when: 'at 09:30 tomorrow', attempt: 1 });
+  assert.equal(booked.title, 'Your call is booked');
+  assert.equal(booked.message, 'We will call you at 09:30 tomorrow.');
+  assert.deepEqual(booked.actions.map((a) => a.id), ['cancel']);
+  assert.equal(booked.terminal, false);
+  const retry = statusView('scheduled', { when: 'at 10:42 today', attempt: 2 });
+  assert.equal(retry.title, 'We will try again');
+  assert.equal(retry.message, 'We could not reach you. We will try again at 10:42 today.');
+  assert.equal(cancelledView().title, 'Your call is cancelled');
+  assert.equal(isTerminal('scheduled'), false);
+});
+
+test('slots grouped by the visitor\'s day', () => {
+  const groups = slotGroups(
+    ['2026-12-04T09:30:00+05:30', '2026-12-04T09:45:00+05:30', '2026-12-05T10:00:00+05:30'],
+    { zone: 'Asia/Kolkata', visitorZone: 'Asia/Kolkata', locale: 'en-GB' },
+  );
+  assert.deepEqual(groups.map((g) => [g.label, g.options.map((o) => o.label)]), [
+    ['Friday 4 December', ['9:30', '9:45']],
+    ['Saturday 5 December', ['10:00']],
+  ]);
+  assert.equal(groups[0].options[0].value, '2026-12-04T09:30:00+05:30');
 });
