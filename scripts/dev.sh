@@ -35,15 +35,17 @@ fi
 echo "[dev] page: http://127.0.0.1:$port/" >&2
 
 # `wrangler dev` never fires the cron by itself; production runs it every minute
-# (wrangler.toml [triggers]), so a loop beside it asks for one run a minute, as Cloudflare would.
+# (wrangler.toml [triggers]), so a loop beside it asks for one run a minute, as Cloudflare would,
+# through `--test-scheduled`'s /__scheduled (the /cdn-cgi/handler/scheduled route hands a
+# workers-rs Worker an event it cannot read).
 cron=$(sed -n 's/^crons = \["\(.*\)"\]$/\1/p' wrangler.toml)
 (
   trap 'exit 0' TERM INT
   while sleep 60; do
-    curl -fsS -o /dev/null "http://127.0.0.1:$port/cdn-cgi/handler/scheduled?cron=$(printf %s "$cron" | sed 's/ /+/g')" ||
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/__scheduled?cron=$(printf %s "$cron" | sed 's/ /+/g')" ||
       echo "[dev] the cron run did not answer (is wrangler still starting?)" >&2
   done
 ) &
 cron_loop=$!
 trap 'kill "$cron_loop" 2>/dev/null || true' EXIT
-"$wrangler" dev --ip 127.0.0.1 --port "$port" --persist-to "$persist"
+"$wrangler" dev --ip 127.0.0.1 --port "$port" --persist-to "$persist" --test-scheduled
