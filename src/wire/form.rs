@@ -193,12 +193,7 @@ fn insert_path(
 mod tests {
     use super::*;
 
-    fn text(v: &Value) -> &str {
-        match v {
-            Value::Text(t) | Value::Number(t) => t,
-            _ => panic!("not text: {v:?}"),
-        }
-    }
+    use crate::wire::text;
 
     /// Text with every ASCII character, multi-byte UTF-8 and what form bodies carry.
     fn samples() -> Vec<String> {

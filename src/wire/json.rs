@@ -362,12 +362,7 @@ pub fn push_string(out: &mut String, text: &str) {
 mod tests {
     use super::*;
 
-    fn text(v: &Value) -> &str {
-        match v {
-            Value::Text(t) | Value::Number(t) => t,
-            _ => panic!("not text: {v:?}"),
-        }
-    }
+    use crate::wire::text;
 
     #[test]
     fn json_numbers_keep_their_text() {

@@ -167,6 +167,15 @@ pub fn read_body(
 #[cfg(test)]
 mod differential;
 
+/// The text of a leaf, for the readers' tests.
+#[cfg(test)]
+fn text(v: &Value) -> &str {
+    match v {
+        Value::Text(t) | Value::Number(t) => t,
+        _ => panic!("not text: {v:?}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,15 +76,7 @@ fn disposition_name(value: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::wire::{read_body, BodyFormat};
-
-    fn text(v: &Value) -> &str {
-        match v {
-            Value::Text(t) | Value::Number(t) => t,
-            _ => panic!("not text: {v:?}"),
-        }
-    }
+    use crate::wire::{read_body, text, BodyFormat};
 
     #[test]
     fn multipart_fields() {

@@ -307,12 +307,7 @@ fn add_text(stack: &mut [(String, Element)], raw: &str) -> Result<(), ParseError
 mod tests {
     use super::*;
 
-    fn text(v: &Value) -> &str {
-        match v {
-            Value::Text(t) | Value::Number(t) => t,
-            _ => panic!("not text: {v:?}"),
-        }
-    }
+    use crate::wire::text;
 
     #[test]
     fn xml_reads_into_the_same_tree() {

@@ -32,7 +32,7 @@ use crate::ids::{callback_token, CallId};
 use crate::observation::{Observation, Source};
 use crate::status::{Outcome, Status};
 use crate::store::calls::{self as calls, Failure, KeyedCall, NewCall, StoredCall};
-use crate::store::limits::{self, Admission, Bucket, CallBuckets, Refusal, BUDGET_BUCKET};
+use crate::store::limits::{self, Admission, CallBuckets, Refusal};
 use crate::time::now_ms;
 use crate::turnstile;
 use crate::upstream::answer::{classify, rejection_message, ConnectOutcome};
@@ -142,22 +142,11 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
         When::Now => vec![config.budgets.per_hour, config.budgets.per_day],
         When::Later(_) => Vec::new(),
     };
-    let number_limits = [limits.per_number, limits.per_number_day];
-    let client_limits = [limits.per_client];
-    let buckets = CallBuckets {
-        budget: Bucket {
-            key: BUDGET_BUCKET,
-            limits: &budgets,
-        },
-        number: Bucket {
-            key: &number_key,
-            limits: &number_limits,
-        },
-        client: Bucket {
-            key: &client_key,
-            limits: &client_limits,
-        },
-    };
+    let buckets = CallBuckets::new(
+        budgets,
+        (&number_key, vec![limits.per_number, limits.per_number_day]),
+        (&client_key, vec![limits.per_client]),
+    );
     let call = NewCall {
         id: &id,
         mode: config.mode.as_str(),
@@ -234,22 +223,14 @@ pub async fn place_due(
     let phone = PhoneNumber::parse(&call.phone, config.default_country)
         .map_err(|_| ApiError::not_found("no such call"))?;
     let number_key = guard::keyed_hash(&config.guards, Hashed::Number, phone.as_str()).await?;
-    let budgets = [config.budgets.per_hour, config.budgets.per_day];
-    let number_limits = [config.limits.per_number, config.limits.per_number_day];
-    let buckets = CallBuckets {
-        budget: Bucket {
-            key: BUDGET_BUCKET,
-            limits: &budgets,
-        },
-        number: Bucket {
-            key: &number_key,
-            limits: &number_limits,
-        },
-        client: Bucket {
-            key: "",
-            limits: &[],
-        },
-    };
+    let buckets = CallBuckets::new(
+        vec![config.budgets.per_hour, config.budgets.per_day],
+        (
+            &number_key,
+            vec![config.limits.per_number, config.limits.per_number_day],
+        ),
+        ("", Vec::new()),
+    );
     match limits::admit_due(db, &call.id, &buckets, now_ms()).await? {
         Admission::Admitted => {}
         Admission::KeyTaken => return Ok(()),

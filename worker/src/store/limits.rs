@@ -16,12 +16,12 @@ use crate::config::Limit;
 pub const BUDGET_BUCKET: &str = "b:calls";
 
 /// One bucket and the limits its rows are counted against.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Bucket<'a> {
     /// The bucket's key (a keyed hash, or [`BUDGET_BUCKET`]).
     pub key: &'a str,
     /// Its limits.
-    pub limits: &'a [Limit],
+    pub limits: Vec<Limit>,
 }
 
 /// Which limit refused a call.
@@ -63,6 +63,31 @@ pub struct CallBuckets<'a> {
     pub number: Bucket<'a>,
     /// The client network's bucket with its limit (none for a call the cron places).
     pub client: Bucket<'a>,
+}
+
+impl<'a> CallBuckets<'a> {
+    /// The buckets of a call: the budgets (`budgets`, empty for a call asked for later), the
+    /// number's limits, and the client network's (`client`, empty for a call the cron places).
+    pub fn new(
+        budgets: Vec<Limit>,
+        number: (&'a str, Vec<Limit>),
+        client: (&'a str, Vec<Limit>),
+    ) -> CallBuckets<'a> {
+        CallBuckets {
+            budget: Bucket {
+                key: BUDGET_BUCKET,
+                limits: budgets,
+            },
+            number: Bucket {
+                key: number.0,
+                limits: number.1,
+            },
+            client: Bucket {
+                key: client.0,
+                limits: client.1,
+            },
+        }
+    }
 }
 
 /// Stores a new request's first attempt (placing now, or waiting for its time) and counts it in
@@ -113,9 +138,9 @@ async fn admit_where(
     now_ms: u64,
 ) -> worker::Result<Admission> {
     let ordered = [
-        (Refusal::Budget, buckets.budget),
-        (Refusal::Number, buckets.number),
-        (Refusal::Client, buckets.client),
+        (Refusal::Budget, &buckets.budget),
+        (Refusal::Number, &buckets.number),
+        (Refusal::Client, &buckets.client),
     ];
     let checks: Vec<(Refusal, &str, Limit)> = ordered
         .iter()
