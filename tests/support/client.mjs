@@ -1,6 +1,22 @@
 // A small HTTP client for the Worker's tests that keeps every response it saw (status, headers,
 // body), so a suite can finally check that no secret ever appeared in one.
 
+/**
+ * fetch, except that a GET that has no answer within 30 s is asked once more. A request whose
+ * body the Worker refused before reading it all (a 413 mid-stream) can leave its pooled
+ * connection unusable, and the next request on it then waits for undici's 5-minute timeout;
+ * a GET changes nothing, so asking again on a fresh connection is safe. POSTs are never retried.
+ */
+async function send(url, init) {
+  if ((init.method ?? 'GET') !== 'GET') return fetch(url, init);
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+  } catch (e) {
+    if (e.name !== 'TimeoutError') throw e;
+    return fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+  }
+}
+
 export function createClient(baseUrl) {
   const seen = [];
 
@@ -12,7 +28,7 @@ export function createClient(baseUrl) {
     } else if (body !== undefined) {
       init.body = body;
     }
-    const response = await fetch(new URL(path, baseUrl), init);
+    const response = await send(new URL(path, baseUrl), init);
     const text = await response.text();
     let parsed;
     try {
