@@ -48,6 +48,7 @@ before(async () => {
       ALLOWED_ORIGINS: allowedHost.origin,
       RATE_LIMIT_PER_NUMBER: '3',
       RATE_LIMIT_PER_CLIENT: '1000', // every test calls from 127.0.0.1
+      RATE_LIMIT_REFUSED_PER_CLIENT: '1000', // and so do the refusals the page is shown
       RETRY_ATTEMPTS: '0', // each outcome as it ends (schedule.test.mjs has the second tries)
       // The suite places more calls than a business's default budget: views, not budgets, are
       // under test (tests/worker/abuse.test.mjs has the budgets).

@@ -23,6 +23,7 @@ before(async () => {
     SANDBOX_ANSWER_MS: '500',
     SANDBOX_CALLBACK_DELAY_MS: '1500',
     RATE_LIMIT_PER_CLIENT: '1000',
+    RATE_LIMIT_REFUSED_PER_CLIENT: '1000',
     CALL_BUDGET_PER_HOUR: '1000',
   };
   [closed, open] = await Promise.all([
