@@ -92,6 +92,11 @@ function checkConnectForm(form, accountSid) {
   }
   const callType = form.get('CallType');
   if (callType !== null && callType !== 'trans') return 'CallType must be trans';
+  // Exotel's newer pages document 128 characters as CustomField's maximum.
+  const custom = form.get('CustomField');
+  if (custom !== null && ([...custom].length > 128 || /[\u0000-\u001f\u007f]/.test(custom))) {
+    return 'CustomField must be at most 128 characters, with no control characters';
+  }
   return null;
 }
 

@@ -430,15 +430,15 @@ describe('oversized bodies: 413 payload_too_large', () => {
       },
     });
 
-  test('POST /api/calls over MAX_BODY_BYTES (4096), by Content-Length or by bytes read', () =>
+  test('POST /api/calls over MAX_BODY_BYTES (16384), by Content-Length or by bytes read', () =>
     nothingWritten(async () => {
-      const limit = 'expected a body of at most 4096 bytes';
-      const big = JSON.stringify({ phone: '98765 20001', padding: 'x'.repeat(5000) });
+      const limit = 'expected a body of at most 16384 bytes';
+      const big = JSON.stringify({ phone: '98765 20001', padding: 'x'.repeat(17000) });
       assertError(await postCall({ body: big, headers: { 'Content-Type': 'application/json' } }), 413, 'payload_too_large', limit);
       posts++;
       const res = await fetch(`${worker.url}/api/calls`, {
         method: 'POST',
-        body: stream([big.slice(0, 2500), big.slice(2500)]),
+        body: stream([big.slice(0, 9000), big.slice(9000)]),
         duplex: 'half',
         headers: { 'Content-Type': 'application/json' },
       });

@@ -109,6 +109,8 @@ describe('placing a call', () => {
       TimeLimit: '600',
       TimeOut: '30',
       StatusCallback: `${worker.url}/exotel/status/${tokenFor(id)}`,
+      // The call's id, so the flow (Passthru) or a CRM can find it; no name was given.
+      CustomField: `call=${id}`,
     });
   });
 

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use crate::error::ApiError;
+use crate::lead::Lead;
 use exotel_connect::{Country, PhoneError, PhoneNumber};
 
 /// The body of `POST /api/calls`; unknown fields are ignored.
@@ -17,6 +18,8 @@ pub struct CreateCall {
     pub turnstile_token: Option<String>,
     /// `at`: the time the visitor chose (RFC 3339 with an offset), as sent.
     pub at: Option<String>,
+    /// Who asked, from where, and what they agreed to.
+    pub lead: Lead,
 }
 
 impl CreateCall {
@@ -71,11 +74,13 @@ impl CreateCall {
                 )))
             }
         };
+        let lead = Lead::read(&fields)?;
         Ok(CreateCall {
             phone,
             country,
             turnstile_token,
             at,
+            lead,
         })
     }
 }
@@ -172,6 +177,7 @@ mod tests {
                 country: None,
                 turnstile_token: None,
                 at: None,
+                lead: Lead::default(),
             }
         );
         assert_eq!(

@@ -14,6 +14,8 @@ pub struct ApiError {
     message: String,
     retry_after: Option<u32>,
     allow: Option<&'static str>,
+    /// The request field at fault, for `invalid_field`, so a form can point at it.
+    field: Option<String>,
 }
 
 impl ApiError {
@@ -24,12 +26,22 @@ impl ApiError {
             message: message.into(),
             retry_after: None,
             allow: None,
+            field: None,
         }
     }
 
     /// 400: the body is not the JSON object the endpoint expects.
     pub fn invalid_request(message: impl Into<String>) -> ApiError {
         ApiError::new(400, "invalid_request", message)
+    }
+
+    /// 400: an optional field (the lead context) is too long, of the wrong type or holds
+    /// control characters; `field` names it (`utm.source`, `consent.text`).
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            field: Some(field.to_owned()),
+            ..ApiError::new(400, "invalid_field", format!("{field}: {}", message.into()))
+        }
     }
 
     /// 400: the number cannot be normalized.
@@ -225,6 +237,18 @@ impl ApiError {
         self.code
     }
 
+    /// The message, as answered.
+    #[cfg(test)]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The field at fault, for `invalid_field`.
+    #[cfg(test)]
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
     /// The response: the JSON body, the status, and `Retry-After` when there is one.
     pub fn into_response(self) -> worker::Result<Response> {
         #[derive(Serialize)]
@@ -238,12 +262,15 @@ impl ApiError {
             message: &'a str,
             #[serde(skip_serializing_if = "Option::is_none")]
             retry_after: Option<u32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            field: Option<&'a str>,
         }
         let body = Body {
             error: Inner {
                 code: self.code,
                 message: &self.message,
                 retry_after: self.retry_after,
+                field: self.field.as_deref(),
             },
         };
         let mut response = crate::http::json(self.status, &body)?;

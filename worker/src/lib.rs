@@ -26,6 +26,7 @@ mod handlers;
 mod hours;
 mod http;
 mod ids;
+mod lead;
 mod observation;
 mod placement;
 mod reconcile;

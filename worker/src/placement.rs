@@ -29,6 +29,7 @@ use crate::guard::{self, client_network, Hashed};
 use crate::hours::{parse_rfc3339, OpeningHours};
 use crate::http;
 use crate::ids::{callback_token, CallId};
+use crate::lead::{self, Lead};
 use crate::observation::{Observation, Source};
 use crate::status::{Outcome, Status};
 use crate::store::calls::{self as calls, Failure, KeyedCall, NewCall, StoredCall};
@@ -100,6 +101,7 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
         turnstile_token,
         idempotency_key,
         when,
+        lead,
     } = checked;
 
     // A retry of a request already handled is answered before Turnstile: its token was spent.
@@ -147,6 +149,7 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
         (&number_key, vec![limits.per_number, limits.per_number_day]),
         (&client_key, vec![limits.per_client]),
     );
+    let context = lead.context_json();
     let call = NewCall {
         id: &id,
         mode: config.mode.as_str(),
@@ -157,6 +160,8 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
             When::Later(at) => Some(at),
         },
         callback_base: &base,
+        lead_name: lead.name.as_deref(),
+        lead: context.as_deref(),
     };
     match limits::admit_call(&db, &call, &buckets, now_ms()).await? {
         Admission::Admitted => {}
@@ -190,7 +195,7 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
             answer: Answer::Scheduled,
         });
     }
-    let status = send(app, &db, &id, &phone, &base).await?;
+    let status = send(app, &db, &id, &phone, &base, lead.name.as_deref()).await?;
     Ok(Placed {
         id: id.as_str().to_owned(),
         status,
@@ -258,7 +263,7 @@ pub async fn place_due(
         .clone()
         .or_else(|| config.public_base_url.clone())
         .unwrap_or_default();
-    match send(app, db, &id, &phone, &base).await {
+    match send(app, db, &id, &phone, &base, call.lead_name.as_deref()).await {
         Ok(status) => {
             console_log!(
                 "call {id}: placed at its time (attempt {}), {status}",
@@ -272,13 +277,16 @@ pub async fn place_due(
 }
 
 /// Sends the connect request for call `id` (stored, counted and claimed), once, and records
-/// what Exotel answered; the status the page is told, or the error for the visitor.
+/// what Exotel answered; the status the page is told, or the error for the visitor. `name`,
+/// the visitor's, goes with the call's id in `CustomField`, so the flow or the CRM can greet
+/// them.
 async fn send(
     app: &App,
     db: &D1Database,
     id: &CallId,
     phone: &PhoneNumber,
     base: &str,
+    name: Option<&str>,
 ) -> Result<String, ApiError> {
     let config = &app.config;
     let placement = config
@@ -288,7 +296,8 @@ async fn send(
         .callback_secret()
         .map_err(|e| ApiError::not_configured(e.to_string()))?;
     let callback_url = format!("{base}/exotel/status/{}", callback_token(secret, id).await?);
-    let request = connect_request(placement, phone, &callback_url)?;
+    let custom_field = lead::custom_field(id.as_str(), name);
+    let request = connect_request(placement, phone, &callback_url, &custom_field)?;
     // Sent once: a connect request that may have reached Exotel is never retried.
     let sent = app
         .upstream(config.mode)
@@ -357,6 +366,7 @@ struct CheckedRequest {
     /// Hashed and scoped to the client's address.
     idempotency_key: Option<String>,
     when: When,
+    lead: Lead,
 }
 
 /// When a call is to be placed.
@@ -445,6 +455,7 @@ async fn check_request(app: &App, incoming: &Incoming) -> Result<CheckedRequest,
         turnstile_token: input.turnstile_token,
         idempotency_key,
         when,
+        lead: input.lead,
     })
 }
 
@@ -586,11 +597,13 @@ fn connect_request(
     placement: &Placement,
     phone: &PhoneNumber,
     callback_url: &str,
+    custom_field: &str,
 ) -> Result<HttpRequest, ApiError> {
     let mut builder = ConnectToFlow::builder()
         .from(phone.as_str())
         .caller_id(placement.caller_id.as_str())
-        .status_callback(callback_url);
+        .status_callback(callback_url)
+        .custom_field(custom_field);
     builder = match &placement.flow {
         FlowSetting::AppId(id) => builder.app_id(id.as_str()),
         FlowSetting::Url(url) => builder.flow_url(url.as_str()),

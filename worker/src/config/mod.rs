@@ -552,7 +552,7 @@ fn read_guards(vars: &mut Vars<'_>) -> Guards {
     Guards {
         allowed_origins,
         allowed_prefixes,
-        max_body_bytes: vars.read_u64("MAX_BODY_BYTES", 4_096, 64..=1_048_576) as usize,
+        max_body_bytes: vars.read_u64("MAX_BODY_BYTES", 16_384, 64..=1_048_576) as usize,
         turnstile,
         hash_key,
         admin_token,

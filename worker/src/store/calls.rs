@@ -43,11 +43,13 @@ pub struct StoredCall {
     pub phone: String,
     /// Where its callback goes (for calls placed later).
     pub callback_base: Option<String>,
+    /// The name the visitor gave (for the connect request's `CustomField`).
+    pub lead_name: Option<String>,
 }
 
 const CALL_COLUMNS: &str =
     "id, mode, exotel_sid, status, outcome, duration, created_at, updated_at,
-    refreshed_at, attempt, scheduled_for, placed_at, phone, callback_base";
+    refreshed_at, attempt, scheduled_for, placed_at, phone, callback_base, lead_name";
 
 /// What a new call row holds.
 pub struct NewCall<'a> {
@@ -63,6 +65,10 @@ pub struct NewCall<'a> {
     pub scheduled_for: Option<u64>,
     /// Where its callback goes.
     pub callback_base: &'a str,
+    /// The name the visitor gave.
+    pub lead_name: Option<&'a str>,
+    /// The rest of the lead context, JSON ([`crate::lead::Lead::context_json`]).
+    pub lead: Option<&'a str>,
 }
 
 /// The statement that stores a new request's first attempt, if the statement before it in its
@@ -80,8 +86,9 @@ pub(super) fn insert_if_counted(
     db.prepare(
         "INSERT INTO calls (id, request_id, attempt, mode, phone, status, status_rank, outcome,
                             idempotency_key, scheduled_for, placed_at, callback_base,
-                            created_at, updated_at)
-         SELECT ?1, ?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11 WHERE changes() > 0",
+                            created_at, updated_at, lead_name, lead)
+         SELECT ?1, ?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13
+         WHERE changes() > 0",
     )
     .bind(&[
         text(call.id.as_str()),
@@ -95,6 +102,8 @@ pub(super) fn insert_if_counted(
         optional_number(call.scheduled_for.is_none().then_some(now_ms)),
         text(call.callback_base),
         number(now_ms),
+        optional_text(call.lead_name),
+        optional_text(call.lead),
     ])
 }
 
@@ -462,9 +471,9 @@ fn retry_statements(
         .prepare(format!(
             "INSERT OR IGNORE INTO calls
                (id, request_id, attempt, mode, phone, status, status_rank, outcome,
-                scheduled_for, callback_base, created_at, updated_at)
+                scheduled_for, callback_base, created_at, updated_at, lead_name, lead)
              SELECT ?2, request_id, attempt + 1, mode, phone, 'scheduled', ?3, 'scheduled', ?4,
-                    callback_base, ?5, ?5
+                    callback_base, ?5, ?5, lead_name, lead
              FROM calls WHERE id = ?1 AND status IN ({outcomes}) AND attempt <= ?6"
         ))
         .bind(&[
