@@ -276,13 +276,13 @@ describe('Turnstile (on when TURNSTILE_SECRET is set)', () => {
 describe('request hygiene', () => {
   test('413 payload_too_large by Content-Length and by the bytes actually sent', async () => {
     const { typed, e164 } = freshNumber();
-    const big = JSON.stringify({ phone: typed, turnstileToken: 'good-token', padding: 'x'.repeat(5000) });
+    const big = JSON.stringify({ phone: typed, turnstileToken: 'good-token', padding: 'x'.repeat(17000) });
     const declared = await postCall(typed, { body: big, headers: { 'Content-Type': 'application/json' } });
     assert.equal(declared.status, 413);
     assert.equal(declared.body.error.code, 'payload_too_large');
 
     // Chunked: no Content-Length, so only the bytes read can tell.
-    const chunks = [big.slice(0, 2000), big.slice(2000)];
+    const chunks = [big.slice(0, 9000), big.slice(9000)];
     const stream = new ReadableStream({
       pull(controller) {
         if (chunks.length) controller.enqueue(new TextEncoder().encode(chunks.shift()));

@@ -4,6 +4,7 @@
 use worker::{Context, D1Database, Env};
 
 use crate::config::{Config, Mode};
+use crate::notify::Targets;
 use crate::store;
 use crate::upstream::Upstream;
 
@@ -27,6 +28,11 @@ impl App {
     /// The call store.
     pub fn db(&self) -> worker::Result<D1Database> {
         store::database(&self.env)
+    }
+
+    /// Where events go.
+    pub fn targets(&self) -> Targets {
+        Targets::of(&self.config)
     }
 
     /// Where requests for calls placed in `mode` go.

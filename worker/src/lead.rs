@@ -139,13 +139,15 @@ impl Lead {
                 )?;
                 Some(Consent { given, text })
             }
-            Some(other) => return Err(ApiError::invalid_field(
-                "consent",
-                format!(
+            Some(other) => {
+                return Err(ApiError::invalid_field(
+                    "consent",
+                    format!(
                     "expected an object like {{\"given\": true, \"text\": \"...\"}}, but got {}",
                     kind(other)
                 ),
-            )),
+                ))
+            }
         };
         Ok(Lead {
             name: text(fields.get("name"), "name", MAX_NAME, Lines::One)?,

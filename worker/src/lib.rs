@@ -27,10 +27,12 @@ mod hours;
 mod http;
 mod ids;
 mod lead;
+mod notify;
 mod observation;
 mod placement;
 mod reconcile;
 mod refresh;
+mod retention;
 mod retry;
 mod status;
 mod store;
@@ -73,12 +75,15 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response>
 }
 
 /// The cron (wrangler.toml `[triggers]`): places the calls whose time has come (by the
-/// trigger's scheduled time), then reconciles calls with no outcome.
+/// trigger's scheduled time), reconciles calls with no outcome, delivers notifications, and
+/// masks and deletes what has reached its age.
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let app = App::new(env, None);
     due::run(&app, event.schedule() as i64).await;
     reconcile::run(&app).await;
+    notify::run(&app).await;
+    retention::run(&app).await;
 }
 
 fn respond(result: Result<Response, ApiError>) -> worker::Result<Response> {

@@ -30,10 +30,12 @@ use crate::hours::{parse_rfc3339, OpeningHours};
 use crate::http;
 use crate::ids::{callback_token, CallId};
 use crate::lead::{self, Lead};
+use crate::notify;
 use crate::observation::{Observation, Source};
 use crate::status::{Outcome, Status};
 use crate::store::calls::{self as calls, Failure, KeyedCall, NewCall, StoredCall};
 use crate::store::limits::{self, Admission, CallBuckets, Refusal};
+use crate::store::outbox;
 use crate::time::now_ms;
 use crate::turnstile;
 use crate::upstream::answer::{classify, rejection_message, ConnectOutcome};
@@ -150,10 +152,12 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
         (&client_key, vec![limits.per_client]),
     );
     let context = lead.context_json();
+    let masked = guard::mask_phone(phone.as_str());
     let call = NewCall {
         id: &id,
         mode: config.mode.as_str(),
         phone: phone.as_str(),
+        phone_masked: &masked,
         idempotency_key: idempotency_key.as_deref(),
         scheduled_for: match when {
             When::Now => None,
@@ -163,13 +167,15 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
         lead_name: lead.name.as_deref(),
         lead: context.as_deref(),
     };
-    match limits::admit_call(&db, &call, &buckets, now_ms()).await? {
-        Admission::Admitted => {}
+    let targets = app.targets();
+    match limits::admit_call(&db, &call, &buckets, now_ms(), &targets).await? {
+        Admission::Admitted => notify::deliver_soon(app),
         Admission::Refused {
             by: Refusal::Budget,
             retry_after,
         } => {
             console_warn!("calls paused: a call budget is reached (retry after {retry_after} s)");
+            paused(app, &db, retry_after).await;
             return Err(ApiError::calls_paused(retry_after));
         }
         Admission::Refused { by, retry_after } => {
@@ -244,6 +250,7 @@ pub async fn place_due(
             retry_after,
         } => {
             console_warn!("calls paused: call {id} waits {retry_after} s for the budget");
+            paused(app, db, retry_after).await;
             let later = now + i64::from(retry_after) * 1000;
             let at = match &config.hours {
                 Ok(hours) => hours.next_open(later, 366).unwrap_or(later),
@@ -254,7 +261,7 @@ pub async fn place_due(
         }
         Admission::Refused { .. } => {
             console_warn!("call {id}: not placed, the number's limit is reached");
-            calls::mark_limited(db, &call.id, now_ms()).await?;
+            calls::mark_limited(db, &call.id, now_ms(), &app.targets()).await?;
             return Ok(());
         }
     }
@@ -324,7 +331,8 @@ async fn send(
                 detail: &detail,
             };
             let failed = Status::Ended(CallStatus::Failed);
-            calls::mark_not_placed(db, id, &failed, &failure, now_ms()).await?;
+            calls::mark_not_placed(db, id, &failed, &failure, now_ms(), &app.targets()).await?;
+            notify::deliver_soon(app);
             Err(ApiError::exotel_rejected(rejection_message(http_status)))
         }
         ConnectOutcome::Busy { retry_after } => {
@@ -338,7 +346,8 @@ async fn send(
                 detail: &detail,
             };
             let failed = Status::Ended(CallStatus::Failed);
-            calls::mark_not_placed(db, id, &failed, &failure, now_ms()).await?;
+            calls::mark_not_placed(db, id, &failed, &failure, now_ms(), &app.targets()).await?;
+            notify::deliver_soon(app);
             Err(ApiError::upstream_busy(retry_after))
         }
         ConnectOutcome::Unavailable { kind, detail } => {
@@ -353,7 +362,9 @@ async fn send(
                 retry_after: None,
                 detail: &detail,
             };
-            calls::mark_not_placed(db, id, &Status::Unknown, &failure, now_ms()).await?;
+            let unknown = Status::Unknown;
+            calls::mark_not_placed(db, id, &unknown, &failure, now_ms(), &app.targets()).await?;
+            notify::deliver_soon(app);
             Err(ApiError::upstream_unavailable())
         }
     }
@@ -457,6 +468,15 @@ async fn check_request(app: &App, incoming: &Incoming) -> Result<CheckedRequest,
         when,
         lead: input.lead,
     })
+}
+
+/// Tells the operator calls are paused (at most once an hour: the outbox's id). A failure
+/// here must not change the visitor's answer.
+async fn paused(app: &App, db: &D1Database, retry_after: u32) {
+    match outbox::enqueue_paused(db, &app.targets(), retry_after, now_ms()).await {
+        Ok(()) => notify::deliver_soon(app),
+        Err(e) => console_error!("calls paused: the notification was not queued: {e}"),
+    }
 }
 
 /// Counts a refused request in its client network's bucket of refusals, and answers with the

@@ -14,6 +14,7 @@ use worker::{console_error, console_log, console_warn, D1Database};
 use crate::app::App;
 use crate::error::ApiError;
 use crate::ids::CallId;
+use crate::notify::Targets;
 use crate::observation::{Observation, Source};
 use crate::refresh::{refresh, Refreshed};
 use crate::store::{calls, limits};
@@ -96,8 +97,16 @@ async fn reconcile(app: &App) -> Result<Tally, ApiError> {
 async fn give_up(db: &D1Database, id: &CallId) -> Result<bool, ApiError> {
     match calls::find_call(db, id).await? {
         Some(call) if !call.status.is_final() => {
-            let marked =
-                calls::record_observation(db, id, &Observation::gave_up(), now_ms(), None).await?;
+            let marked = calls::record_observation(
+                db,
+                id,
+                &Observation::gave_up(),
+                now_ms(),
+                None,
+                // `unknown` is neither answered nor missed: no event to tell.
+                &Targets::default(),
+            )
+            .await?;
             if marked {
                 console_log!("call {id}: no outcome learned before the cut-off, marked unknown");
             }

@@ -81,7 +81,13 @@ pub async fn refresh(
         ConnectOutcome::Placed(details) if details.sid == *sid => {
             let observation = Observation::from_call(source, &details);
             let plan = retry::plan(app)?;
-            store::record_observation(db, id, &observation, now_ms(), plan.as_ref()).await?;
+            let targets = app.targets();
+            let applied =
+                store::record_observation(db, id, &observation, now_ms(), plan.as_ref(), &targets)
+                    .await?;
+            if applied {
+                crate::notify::deliver_soon(app);
+            }
         }
         ConnectOutcome::Placed(_) => console_warn!("call {id}: Call Details named another call"),
         _ => console_warn!("call {id}: Call Details refresh failed"),

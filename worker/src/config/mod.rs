@@ -6,6 +6,7 @@
 //! `/api/config` keep working on a half-configured deployment. Unknown vars are ignored.
 //! Secret values never appear in a message, a log line or `Debug` output.
 
+mod notifications;
 mod prefixes;
 mod vars;
 
@@ -19,6 +20,7 @@ use crate::hours::schedule::{parse_holidays, parse_weekly};
 use crate::hours::zone::{IntlZone, Zone};
 use crate::hours::OpeningHours;
 
+pub use notifications::Notifications;
 pub use prefixes::AllowedPrefixes;
 pub use vars::Vars;
 
@@ -242,6 +244,16 @@ pub struct Retry {
     pub attempts: u32,
 }
 
+/// How long calls are kept, and how long their numbers stay whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Calls older than this are deleted with their events (`RETENTION_DAYS`, default 90).
+    pub keep_days: u32,
+    /// Calls older than this keep only the masked number (`MASK_AFTER_DAYS`, default 30;
+    /// never more than `keep_days`).
+    pub mask_after_days: u32,
+}
+
 /// What is missing or wrong, by setting name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotConfigured(Vec<String>);
@@ -286,6 +298,10 @@ pub struct Config {
     pub hours: Result<OpeningHours, String>,
     /// Second tries.
     pub retry: Retry,
+    /// Webhook and Slack destinations for events.
+    pub notifications: Notifications,
+    /// What is deleted or masked, and when.
+    pub retention: Retention,
 }
 
 /// `TimeLimit` when `EXOTEL_TIME_LIMIT` is unset: an hour, so a stranger who answers on their
@@ -408,6 +424,14 @@ impl Config {
 
         let hours = read_hours(&mut vars, zones);
         let retry = read_retry(&mut vars);
+        let notifications = Notifications::read(&vars);
+        let keep_days = vars.read_u32("RETENTION_DAYS", 90, 1..=3_650);
+        let retention = Retention {
+            keep_days,
+            mask_after_days: vars
+                .read_u32("MASK_AFTER_DAYS", 30, 0..=3_650)
+                .min(keep_days),
+        };
 
         let placement = match mode {
             Mode::Live => live_placement(&mut vars),
@@ -432,6 +456,8 @@ impl Config {
             reconcile,
             hours,
             retry,
+            notifications,
+            retention,
         }
     }
 

@@ -140,9 +140,17 @@ pub async fn list(req: Request, app: &App) -> Result<Response, ApiError> {
                 per_day,
                 paused,
             },
-            warnings: app.config.guards.allowed_prefixes.toll_fraud_warnings(),
+            warnings: warnings(app),
         },
     )?)
+}
+
+/// What the operator should look at: toll-fraud ranges let in, notification settings that
+/// cannot be used.
+fn warnings(app: &App) -> Vec<String> {
+    let mut warnings = app.config.guards.allowed_prefixes.toll_fraud_warnings();
+    warnings.extend(app.config.notifications.problems.iter().cloned());
+    warnings
 }
 
 async fn budget_use(db: &worker::D1Database, limit: Limit) -> Result<BudgetUse, ApiError> {

@@ -69,8 +69,18 @@ pub async fn receive(mut req: Request, token: &str, app: &App) -> Result<Respons
 
     let observation = Observation::from_callback(&callback);
     let plan = retry::plan(app)?;
-    let applied =
-        store::record_observation(&db, &id, &observation, now_ms(), plan.as_ref()).await?;
+    let applied = store::record_observation(
+        &db,
+        &id,
+        &observation,
+        now_ms(),
+        plan.as_ref(),
+        &app.targets(),
+    )
+    .await?;
+    if applied {
+        crate::notify::deliver_soon(app);
+    }
     console_log!(
         "call {id}: status callback {} ({})",
         observation.status.as_str(),

@@ -6,6 +6,7 @@ use worker::{D1Database, D1PreparedStatement};
 
 use super::{changed, number, optional_number, optional_text, text};
 use crate::ids::CallId;
+use crate::notify::{CallEvent, Targets};
 use crate::observation::Observation;
 use crate::status::{Outcome, Status, QUEUED_RANK, UNKNOWN_RANK};
 
@@ -59,6 +60,8 @@ pub struct NewCall<'a> {
     pub mode: &'a str,
     /// E.164.
     pub phone: &'a str,
+    /// The number as it may be shown (`+91******3210`).
+    pub phone_masked: &'a str,
     /// The hashed, client-scoped `Idempotency-Key`, when one was sent.
     pub idempotency_key: Option<&'a str>,
     /// When it is due, for a call placed later; `None`: now.
@@ -86,8 +89,8 @@ pub(super) fn insert_if_counted(
     db.prepare(
         "INSERT INTO calls (id, request_id, attempt, mode, phone, status, status_rank, outcome,
                             idempotency_key, scheduled_for, placed_at, callback_base,
-                            created_at, updated_at, lead_name, lead)
-         SELECT ?1, ?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13
+                            created_at, updated_at, lead_name, lead, phone_masked)
+         SELECT ?1, ?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14
          WHERE changes() > 0",
     )
     .bind(&[
@@ -104,6 +107,7 @@ pub(super) fn insert_if_counted(
         number(now_ms),
         optional_text(call.lead_name),
         optional_text(call.lead),
+        text(call.phone_masked),
     ])
 }
 
@@ -163,9 +167,14 @@ pub async fn reschedule(db: &D1Database, id: &str, at_ms: u64, now_ms: u64) -> w
 }
 
 /// A due call the number's limit refused: it ends `failed`, not placed, and says why.
-pub async fn mark_limited(db: &D1Database, id: &str, now_ms: u64) -> worker::Result<()> {
+pub async fn mark_limited(
+    db: &D1Database,
+    id: &str,
+    now_ms: u64,
+    targets: &Targets,
+) -> worker::Result<()> {
     let failed = Status::Ended(exotel_connect::CallStatus::Failed);
-    db.batch(vec![
+    let mut statements = vec![
         db.prepare(
             "UPDATE calls SET status = ?2, status_rank = ?3, outcome = 'rate_limited',
                               failure = 'number_limit', updated_at = ?4
@@ -185,8 +194,15 @@ pub async fn mark_limited(db: &D1Database, id: &str, now_ms: u64) -> worker::Res
             r#"{"error":"rate_limited"}"#,
             now_ms,
         )?,
-    ])
-    .await?;
+    ];
+    statements.extend(super::outbox::enqueue(
+        db,
+        targets,
+        CallEvent::NotPlaced,
+        id,
+        now_ms,
+    )?);
+    db.batch(statements).await?;
     Ok(())
 }
 
@@ -323,9 +339,10 @@ pub async fn mark_not_placed(
     status: &Status,
     failure: &Failure<'_>,
     now_ms: u64,
+    targets: &Targets,
 ) -> worker::Result<()> {
     let event_detail = serde_json::json!({ "error": failure.outcome.as_str() }).to_string();
-    db.batch(vec![
+    let mut statements = vec![
         db.prepare(
             "UPDATE calls SET status = ?2, status_rank = ?3, outcome = ?4, error_detail = ?5,
                               updated_at = ?6, failure = ?7, upstream_status = ?8,
@@ -354,8 +371,15 @@ pub async fn mark_not_placed(
             text(&event_detail),
             number(now_ms),
         ])?,
-    ])
-    .await?;
+    ];
+    statements.extend(super::outbox::enqueue(
+        db,
+        targets,
+        CallEvent::NotPlaced,
+        id.as_str(),
+        now_ms,
+    )?);
+    db.batch(statements).await?;
     Ok(())
 }
 
@@ -433,6 +457,9 @@ pub struct RetryPlan {
 /// one of its outcomes and tries are left (and logs a `retry` event), so the visitor never sees
 /// the outcome without the try that follows it.
 ///
+/// The same batch queues the events the change makes (answered; missed when no try is left;
+/// the next try scheduled) for `targets`.
+///
 /// Returns whether the call changed.
 pub async fn record_observation(
     db: &D1Database,
@@ -440,11 +467,33 @@ pub async fn record_observation(
     observation: &Observation,
     now_ms: u64,
     retry: Option<&RetryPlan>,
+    targets: &Targets,
 ) -> worker::Result<bool> {
     let [apply, log] = observation_statements(db, id, observation, now_ms)?;
     let mut statements = vec![apply, log];
-    if let Some(plan) = retry.filter(|plan| plan.on.contains(&observation.status.as_str())) {
+    let retry = retry.filter(|plan| plan.on.contains(&observation.status.as_str()));
+    if let Some(plan) = retry {
         statements.extend(retry_statements(db, id, plan, now_ms)?);
+    }
+    if observation.status.is_final() {
+        for event in [CallEvent::Answered, CallEvent::Missed] {
+            statements.extend(super::outbox::enqueue(
+                db,
+                targets,
+                event,
+                id.as_str(),
+                now_ms,
+            )?);
+        }
+    }
+    if let Some(plan) = retry {
+        statements.extend(super::outbox::enqueue(
+            db,
+            targets,
+            CallEvent::Scheduled,
+            plan.id.as_str(),
+            now_ms,
+        )?);
     }
     let results = db.batch(statements).await?;
     match results.first() {
@@ -471,9 +520,10 @@ fn retry_statements(
         .prepare(format!(
             "INSERT OR IGNORE INTO calls
                (id, request_id, attempt, mode, phone, status, status_rank, outcome,
-                scheduled_for, callback_base, created_at, updated_at, lead_name, lead)
+                scheduled_for, callback_base, created_at, updated_at, lead_name, lead,
+                phone_masked)
              SELECT ?2, request_id, attempt + 1, mode, phone, 'scheduled', ?3, 'scheduled', ?4,
-                    callback_base, ?5, ?5, lead_name, lead
+                    callback_base, ?5, ?5, lead_name, lead, phone_masked
              FROM calls WHERE id = ?1 AND status IN ({outcomes}) AND attempt <= ?6"
         ))
         .bind(&[

@@ -11,6 +11,7 @@ use worker::{D1Database, D1PreparedStatement};
 use super::calls::NewCall;
 use super::{number, text};
 use crate::config::Limit;
+use crate::notify::{CallEvent, Targets};
 
 /// The bucket every placed call counts in, for the call budgets.
 pub const BUDGET_BUCKET: &str = "b:calls";
@@ -97,14 +98,23 @@ impl<'a> CallBuckets<'a> {
 ///    UNIQUE index, which rolls the whole batch back;
 /// 3. each limit's count and, when full, the time its oldest counted row leaves the window:
 ///    read only when the call was refused, to say which limit and for how long.
+///
+/// The same batch queues the call's first event (`call.requested`, or `call.scheduled` for a
+/// call placed later) for `targets`, when it is stored.
 pub async fn admit_call(
     db: &D1Database,
     call: &NewCall<'_>,
     buckets: &CallBuckets<'_>,
     now_ms: u64,
+    targets: &Targets,
 ) -> worker::Result<Admission> {
     let insert = super::calls::insert_if_counted(db, call, now_ms)?;
-    admit(db, buckets, insert, now_ms).await
+    let event = match call.scheduled_for {
+        Some(_) => CallEvent::Scheduled,
+        None => CallEvent::Requested,
+    };
+    let events = super::outbox::enqueue(db, targets, event, call.id.as_str(), now_ms)?;
+    admit_where(db, buckets, insert, None, events, now_ms).await
 }
 
 /// Claims the scheduled call `id` for placing and counts it in its buckets, all or nothing, in
@@ -118,23 +128,17 @@ pub async fn admit_due(
 ) -> worker::Result<Admission> {
     let claim = super::calls::claim_due_if_counted(db, id, now_ms)?;
     // Counted only while the call is still unclaimed: the count statement's own condition.
-    admit_where(db, buckets, claim, Some(id), now_ms).await
+    admit_where(db, buckets, claim, Some(id), None, now_ms).await
 }
 
-async fn admit(
-    db: &D1Database,
-    buckets: &CallBuckets<'_>,
-    then: D1PreparedStatement,
-    now_ms: u64,
-) -> worker::Result<Admission> {
-    admit_where(db, buckets, then, None, now_ms).await
-}
-
+/// Counts in `buckets` and runs `then` if every limit has room (and, with `unclaimed`, the
+/// call is still waiting), then `events`, all in one batch.
 async fn admit_where(
     db: &D1Database,
     buckets: &CallBuckets<'_>,
     then: D1PreparedStatement,
     unclaimed: Option<&str>,
+    events: Option<D1PreparedStatement>,
     now_ms: u64,
 ) -> worker::Result<Admission> {
     let ordered = [
@@ -188,7 +192,9 @@ async fn admit_where(
         ))
         .bind(&params)?;
     let state = limit_state(db, &checks, now_ms)?;
-    match db.batch(vec![count, then, state]).await {
+    let mut statements = vec![count, then, state];
+    statements.extend(events);
+    match db.batch(statements).await {
         Ok(results) => {
             let admitted = match results.get(1) {
                 Some(result) => super::changed(result)?,

@@ -4,11 +4,15 @@
 //! - [`calls`]: calls and their event log (`calls`, `call_events`);
 //! - [`limits`]: the sliding-window rate limits and call budgets (`rate_events`), and the one
 //!   batch that admits a call against all of them while storing it;
+//! - [`outbox`]: notifications waiting to be delivered (`outbox`);
+//! - [`retention`]: masking and deleting old calls;
 //! - [`admin`]: what the operator's view reads.
 
 pub mod admin;
 pub mod calls;
 pub mod limits;
+pub mod outbox;
+pub mod retention;
 
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, D1Result, Env};

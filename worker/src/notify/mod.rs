@@ -1,0 +1,239 @@
+//! Notifications: what happened to the visitors' calls, sent to the business's webhook
+//! (signed as the Standard Webhooks specification says) and to Slack.
+//!
+//! Events are written to the D1 outbox ([`crate::store::outbox`]) by the same batch that makes
+//! the change they report, so the visitor's request waits for no receiver and no event is lost
+//! between the change and its delivery. [`deliver_soon`] sends them after the response
+//! (`waitUntil`); the cron ([`run`]) sends what is due again, with backoff, until the receiver
+//! accepts or the tries run out (the dead letter, kept for the operator). Delivery is at least
+//! once: a receiver drops duplicates by `webhook-id`.
+
+mod slack;
+mod webhook;
+
+use std::time::Duration;
+
+use worker::{
+    console_error, console_log, console_warn, AbortSignal, Delay, Fetch, Headers, RequestInit,
+    RequestRedirect,
+};
+
+use crate::app::App;
+use crate::config::Config;
+use crate::store::outbox::{self, Message, Tried};
+use crate::time::now_ms;
+
+/// What happened to one attempt at a call, as an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallEvent {
+    /// A visitor asked to be called now.
+    Requested,
+    /// A call is stored to be placed later: the business is closed, the visitor chose a
+    /// time, or a second try is due.
+    Scheduled,
+    /// The visitor picked up and was connected to the flow.
+    Answered,
+    /// Busy, no answer or failed, with no try left.
+    Missed,
+    /// Exotel refused the call or could not be reached, or the number's limit stopped it.
+    NotPlaced,
+}
+
+impl CallEvent {
+    /// The event's type, as sent.
+    pub fn name(self) -> &'static str {
+        match self {
+            CallEvent::Requested => "call.requested",
+            CallEvent::Scheduled => "call.scheduled",
+            CallEvent::Answered => "call.answered",
+            CallEvent::Missed => "call.missed",
+            CallEvent::NotPlaced => "call.not_placed",
+        }
+    }
+
+    /// When the call's row (`c`) shows the event happened, in SQL.
+    pub(crate) fn condition(self) -> &'static str {
+        match self {
+            CallEvent::Requested => "c.status <> 'scheduled'",
+            CallEvent::Scheduled => "c.status = 'scheduled'",
+            CallEvent::Answered => "c.status = 'completed'",
+            CallEvent::Missed => {
+                "c.status IN ('busy', 'no-answer', 'failed') AND c.exotel_sid IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM calls n
+                                 WHERE n.request_id = c.request_id AND n.attempt > c.attempt)"
+            }
+            CallEvent::NotPlaced => {
+                "c.outcome IN ('exotel_rejected', 'upstream_busy', 'upstream_unavailable',
+                               'rate_limited')"
+            }
+        }
+    }
+}
+
+/// The destinations configured, for the outbox statements.
+#[derive(Debug, Clone, Default)]
+pub struct Targets {
+    names: Vec<&'static str>,
+}
+
+impl Targets {
+    /// The destinations `config` turns on.
+    pub fn of(config: &Config) -> Targets {
+        let notifications = &config.notifications;
+        let mut names = Vec::new();
+        if notifications.webhook.is_some() {
+            names.push(webhook::TARGET);
+        }
+        if notifications.slack.is_some() {
+            names.push(slack::TARGET);
+        }
+        Targets { names }
+    }
+
+    /// `["webhook", "slack"]` for SQL's `json_each`; `None` when events go nowhere.
+    pub fn as_json(&self) -> Option<String> {
+        (!self.names.is_empty()).then(|| serde_json::to_string(&self.names).unwrap_or_default())
+    }
+}
+
+/// Messages one delivery run sends at most (each is one subrequest; the free plan allows 50
+/// per invocation, and Exotel calls may need some of them).
+const BATCH: u32 = 20;
+/// How long a claimed message is held by its delivery.
+const LEASE_MS: u64 = 60_000;
+/// How long a receiver has to answer.
+const TIMEOUT_MS: u32 = 5_000;
+/// The wait before each retry, after the first try failed; then the message is dead. The
+/// cron runs every minute, so the shortest waits are a minute or two; the whole span (about
+/// 27 hours) rides out a receiver's bad day, as the Standard Webhooks specification suggests.
+const BACKOFF_S: [u64; 7] = [60, 300, 1_800, 7_200, 18_000, 36_000, 36_000];
+/// How long delivered and dead messages are kept for the operator.
+const KEEP_MS: u64 = 7 * 86_400_000;
+
+/// Sends what is due after the response, when this request queued something (or may have).
+pub fn deliver_soon(app: &App) {
+    let (Some(ctx), Some(_)) = (app.ctx.as_ref(), Targets::of(&app.config).as_json()) else {
+        return;
+    };
+    let env = app.env.clone();
+    ctx.wait_until(async move {
+        // A moment for the batch that queued the event to be visible everywhere.
+        Delay::from(Duration::from_millis(50)).await;
+        let app = App::new(env, None);
+        if let Err(e) = deliver(&app).await {
+            console_error!("notifications: delivery failed: {e}");
+        }
+    });
+}
+
+/// The cron's part: sends what is due, and forgets old delivered and dead messages.
+pub async fn run(app: &App) {
+    for problem in &app.config.notifications.problems {
+        console_warn!("notifications: {problem}");
+    }
+    if let Err(e) = deliver(app).await {
+        console_error!("notifications: delivery failed: {e}");
+    }
+    if let Ok(db) = app.db() {
+        if let Err(e) = outbox::prune(&db, now_ms().saturating_sub(KEEP_MS)).await {
+            console_error!("notifications: pruning failed: {e}");
+        }
+    }
+}
+
+async fn deliver(app: &App) -> worker::Result<()> {
+    let db = app.db()?;
+    let messages = outbox::claim(&db, now_ms(), LEASE_MS, BATCH).await?;
+    for message in messages {
+        let tried = send(&app.config, &message).await;
+        let outcome = match &tried {
+            Ok(()) => Tried::Delivered,
+            Err(error) => Tried::Failed {
+                error,
+                retry_at: BACKOFF_S
+                    .get(message.attempts as usize)
+                    .map(|s| now_ms() + s * 1_000),
+            },
+        };
+        match &outcome {
+            Tried::Delivered => console_log!(
+                "notifications: {} {} delivered to {}",
+                message.event,
+                message.id,
+                message.target
+            ),
+            Tried::Failed { error, retry_at } => console_warn!(
+                "notifications: {} {} to {} failed ({error}){}",
+                message.event,
+                message.id,
+                message.target,
+                if retry_at.is_some() {
+                    ", will retry"
+                } else {
+                    "; giving up"
+                }
+            ),
+        }
+        outbox::record_try(&db, &message, outcome, now_ms()).await?;
+    }
+    Ok(())
+}
+
+/// One try at one message. The error names what went wrong, never a URL or secret.
+async fn send(config: &Config, message: &Message) -> Result<(), String> {
+    let notifications = &config.notifications;
+    let (url, headers, body) = match message.target.as_str() {
+        webhook::TARGET => {
+            let Some(hook) = &notifications.webhook else {
+                return Err("WEBHOOK_URL is no longer configured".to_owned());
+            };
+            let headers = webhook::headers(&hook.key, &message.id, &message.payload, now_ms())
+                .await
+                .map_err(|e| e.to_string())?;
+            (hook.url.as_str(), headers, message.payload.clone())
+        }
+        slack::TARGET => {
+            let Some(url) = &notifications.slack else {
+                return Err("SLACK_WEBHOOK_URL is no longer configured".to_owned());
+            };
+            let body = slack::body(&message.payload).ok_or("unreadable payload")?;
+            (url.0.as_str(), Vec::new(), body)
+        }
+        other => return Err(format!("unknown target {other}")),
+    };
+    post(url, &headers, &body).await
+}
+
+/// POSTs a JSON body; only a 2xx is a delivery (a redirect is not followed: the receiver's
+/// URL is the one the business configured).
+async fn post(url: &str, extra: &[(&'static str, String)], body: &str) -> Result<(), String> {
+    let failed = |what: &str| what.to_owned();
+    let headers = Headers::new();
+    headers
+        .set("Content-Type", "application/json")
+        .map_err(|_| failed("headers"))?;
+    for (name, value) in extra {
+        headers.set(name, value).map_err(|_| failed("headers"))?;
+    }
+    let mut init = RequestInit::new();
+    init.with_method(worker::Method::Post)
+        .with_headers(headers)
+        .with_redirect(RequestRedirect::Manual)
+        .with_body(Some(body.into()));
+    let request = worker::Request::new_with_init(url, &init).map_err(|_| failed("bad URL"))?;
+    let signal = AbortSignal::from(worker::web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS));
+    let response = Fetch::Request(request)
+        .send_with_signal(&signal)
+        .await
+        .map_err(|_| {
+            if signal.aborted() {
+                failed("timeout")
+            } else {
+                failed("network error")
+            }
+        })?;
+    match response.status_code() {
+        200..=299 => Ok(()),
+        status => Err(format!("HTTP {status}")),
+    }
+}

@@ -1,0 +1,104 @@
+//! A short message per event for a Slack incoming webhook, written from the event's payload
+//! (so it carries nothing the webhook's payload does not: the number masked).
+
+use serde_json::Value;
+
+/// The outbox's name for this destination.
+pub const TARGET: &str = "slack";
+
+/// `{"text": "..."}` for the event `payload`; `None` if it is not an event.
+pub fn body(payload: &str) -> Option<String> {
+    let event: Value = serde_json::from_str(payload).ok()?;
+    let kind = event.get("type")?.as_str()?;
+    let data = event.get("data")?;
+    let field = |name: &str| data.get(name).and_then(Value::as_str);
+    let who = match (field("name"), field("phone")) {
+        (Some(name), Some(phone)) => format!("{} ({phone})", escape(name)),
+        (Some(name), None) => escape(name),
+        (None, Some(phone)) => phone.to_owned(),
+        (None, None) => "A visitor".to_owned(),
+    };
+    let attempt = data
+        .get("attempt")
+        .and_then(Value::as_u64)
+        .filter(|&n| n > 1)
+        .map(|n| format!(" (try {n})"))
+        .unwrap_or_default();
+    let status = field("status").unwrap_or("unknown");
+    let text = match kind {
+        "call.requested" => format!(":telephone_receiver: {who} asked to be called back now."),
+        "call.scheduled" => format!(
+            ":calendar: Call back {who}{attempt} at {}.",
+            field("scheduledFor").unwrap_or("the next opening")
+        ),
+        "call.answered" => {
+            let duration = data
+                .get("duration")
+                .and_then(Value::as_u64)
+                .map(|s| format!(", {}:{:02}", s / 60, s % 60))
+                .unwrap_or_default();
+            format!(":white_check_mark: {who} answered{attempt}{duration}.")
+        }
+        "call.missed" => format!(":x: Missed: {who}{attempt}, {status}. No try left."),
+        "call.not_placed" => format!(
+            ":warning: Not placed: {who}{attempt} ({}).",
+            field("outcome").unwrap_or("error")
+        ),
+        "calls.paused" => {
+            let wait = data.get("retryAfter").and_then(Value::as_u64).unwrap_or(0);
+            format!(":octagonal_sign: Calls are paused: a call budget is reached (frees in about {} min).", wait.div_ceil(60))
+        }
+        _ => return None,
+    };
+    Some(serde_json::json!({ "text": text }).to_string())
+}
+
+/// Slack reads `<...>` as links and mentions (`<!channel>`) and `&` as an entity: a visitor's
+/// name is shown as written, never as markup.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(payload: Value) -> String {
+        let body: Value = serde_json::from_str(&body(&payload.to_string()).unwrap()).unwrap();
+        body["text"].as_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn each_event_reads_as_a_sentence_with_the_number_masked() {
+        let data = serde_json::json!({"name": "Priya", "phone": "+91******3210", "attempt": 2,
+                                      "status": "no-answer", "duration": 75});
+        let of = |kind: &str| text(serde_json::json!({"type": kind, "data": data}));
+        assert_eq!(
+            of("call.missed"),
+            ":x: Missed: Priya (+91******3210) (try 2), no-answer. No try left."
+        );
+        assert_eq!(
+            of("call.answered"),
+            ":white_check_mark: Priya (+91******3210) answered (try 2), 1:15."
+        );
+        assert!(of("call.requested").contains("Priya (+91******3210) asked"));
+        assert!(body(r#"{"type": "other", "data": {}}"#).is_none());
+        assert!(body("not json").is_none());
+    }
+
+    #[test]
+    fn a_name_cannot_mention_the_channel() {
+        let said = text(serde_json::json!({"type": "call.requested",
+                                           "data": {"name": "<!channel> & <http://x|y>"}}));
+        assert!(
+            !said.contains("<!channel>") && !said.contains("<http"),
+            "{said}"
+        );
+        assert!(
+            said.contains("&lt;!channel&gt; &amp; &lt;http://x|y&gt;"),
+            "{said}"
+        );
+    }
+}

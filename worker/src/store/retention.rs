@@ -1,0 +1,75 @@
+//! Data that expires: numbers cut to their mask after `MASK_AFTER_DAYS`, calls and their event
+//! logs deleted after `RETENTION_DAYS`. Only calls that are over (no call waiting for its time
+//! or still ringing loses its number), a bounded number per cron run so one run stays cheap.
+
+use worker::D1Database;
+
+use super::number;
+use crate::status::UNKNOWN_RANK;
+
+/// Calls masked or deleted per cron run at most: a backlog drains over a few minutes.
+const PER_RUN: u64 = 500;
+
+/// What one run did.
+#[derive(Debug, Default)]
+pub struct Expired {
+    /// Numbers cut to their mask.
+    pub masked: u64,
+    /// Calls deleted (with their events).
+    pub deleted: u64,
+}
+
+/// Masks the numbers of calls created before `mask_before_ms`, and deletes calls created before
+/// `delete_before_ms` with their events, in one batch.
+pub async fn expire(
+    db: &D1Database,
+    mask_before_ms: u64,
+    delete_before_ms: u64,
+    now_ms: u64,
+) -> worker::Result<Expired> {
+    let over = number(UNKNOWN_RANK as u64);
+    let results = db
+        .batch(vec![
+            db.prepare(
+                "UPDATE calls SET phone = phone_masked, masked_at = ?2
+                 WHERE id IN (SELECT id FROM calls
+                              WHERE created_at < ?1 AND created_at >= ?5 AND masked_at IS NULL
+                                AND phone_masked IS NOT NULL AND status_rank >= ?3
+                              ORDER BY created_at LIMIT ?4)",
+            )
+            .bind(&[
+                number(mask_before_ms),
+                number(now_ms),
+                over.clone(),
+                number(PER_RUN),
+                // What is about to be deleted is not masked first.
+                number(delete_before_ms),
+            ])?,
+            db.prepare(
+                "DELETE FROM call_events
+                 WHERE call_id IN (SELECT id FROM calls
+                                   WHERE created_at < ?1 AND status_rank >= ?2
+                                   ORDER BY created_at LIMIT ?3)",
+            )
+            .bind(&[number(delete_before_ms), over.clone(), number(PER_RUN)])?,
+            db.prepare(
+                "DELETE FROM calls
+                 WHERE id IN (SELECT id FROM calls
+                              WHERE created_at < ?1 AND status_rank >= ?2
+                              ORDER BY created_at LIMIT ?3)",
+            )
+            .bind(&[number(delete_before_ms), over, number(PER_RUN)])?,
+        ])
+        .await?;
+    let changes = |i: usize| {
+        results
+            .get(i)
+            .and_then(|r| r.meta().ok().flatten())
+            .and_then(|m| m.changes)
+            .unwrap_or(0) as u64
+    };
+    Ok(Expired {
+        masked: changes(0),
+        deleted: changes(2),
+    })
+}
