@@ -6,13 +6,54 @@
 import { isTerminal } from './call-state.js';
 
 export class ApiError extends Error {
-  constructor(code, message, { status = 0, retryAfter = 0 } = {}) {
+  constructor(code, message, { status = 0, retryAfter = 0, field } = {}) {
     super(message || code);
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
     this.retryAfter = retryAfter;
+    this.field = field; // invalid_field: which one, e.g. "name" or "utm.source"
   }
+}
+
+/** The Worker's limits on a call's lead context, in characters (docs/http-api.md). */
+export const LIMITS = { name: 80, note: 500, url: 2000, utm: 100, consent: 1000 };
+
+/**
+ * `text` as the Worker takes it: what it refuses (controls, line feeds unless `lines`, bidi
+ * overrides) becomes spaces; trimmed and cut to `max` characters.
+ */
+export function clean(text, max, lines = false) {
+  const kept = String(text ?? '')
+    .replace(/[\0-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => (lines && c === '\n' ? c : ' '));
+  return [...kept.trim()].slice(0, max).join('').trim();
+}
+
+/**
+ * Where the visitor came from: the page (`href`; the widget's host page), without its fragment
+ * (and its query if too long), the `referrer`, and the page's utm_* parameters. Within the
+ * Worker's limits, so a long campaign URL never fails a call; what is empty is left out.
+ */
+export function pageContext(href, referrer) {
+  const context = {};
+  const url = (key, value) => {
+    try {
+      const u = new URL(value);
+      u.hash = '';
+      if (u.href.length > LIMITS.url) u.search = '';
+      if (/^https?:$/.test(u.protocol) && u.href.length <= LIMITS.url) context[key] = u.href;
+    } catch {
+      // '' or not a URL
+    }
+  };
+  url('page', href);
+  url('referrer', referrer);
+  const query = new URLSearchParams(/\?([^#]*)/.exec(href)?.[1]);
+  for (const key of ['source', 'medium', 'campaign', 'term', 'content']) {
+    const value = clean(query.get(`utm_${key}`), LIMITS.utm);
+    if (value) (context.utm ||= {})[key] = value;
+  }
+  return context;
 }
 
 const sleep = (ms, signal) =>
@@ -52,7 +93,7 @@ export function createApi(origin = '', { retryMs = 1000 } = {}) {
     if (res.ok && body) return body;
     const err = body?.error || {};
     const retryAfter = Number(err.retryAfter ?? res.headers.get('Retry-After')) || 0;
-    throw new ApiError(err.code || `http_${res.status}`, err.message, { status: res.status, retryAfter });
+    throw new ApiError(err.code || `http_${res.status}`, err.message, { status: res.status, retryAfter, field: err.field });
   }
 
   // A refused cross-origin request looks like a network failure to scripts. If the server

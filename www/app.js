@@ -5,4 +5,5 @@ const container = document.getElementById('callback');
 mountCallback(container, {
   api: container.dataset.api || '',
   country: container.dataset.country,
+  fields: container.dataset.fields,
 });

@@ -10,6 +10,21 @@
 
 import { describePrefixes, formatE164 } from './phone.js';
 
+/** The labels of the optional fields a site turns on (data-fields="name,note"). */
+export const FIELD_LABELS = {
+  name: 'Your name (optional)',
+  note: 'What would you like to talk about? (optional)',
+};
+
+/**
+ * What a name or note the Worker refused (`invalid_field`) says next to it, from the Worker's
+ * message ("name: expected at most 80 characters, but got 81").
+ */
+export function fieldMessage(message = '') {
+  const max = /at most (\d+)/.exec(message)?.[1];
+  return max ? `Please keep this to ${max} characters.` : 'Please remove any special characters from this.';
+}
+
 /** The progress steps shown under the status. */
 export const STEPS = ['Request sent', 'Calling you', 'Connected', 'Finished'];
 
@@ -227,6 +242,7 @@ export function formState(country) {
     touched: false, // the visitor left the number field, or pressed the button
     number: null, // the latest verdict on the number (phone.js checkPhone)
     consentMissing: false, // the button was pressed with the consent box unticked
+    fieldError: null, // {field, message}: the Worker refused this name or note (invalid_field)
     turnstile: false, // the Worker asked for Turnstile and it loaded: a call needs its token
     token: '', // Turnstile's answer, good for one call
     turnstileMissing: false, // the button was pressed before Turnstile was solved
@@ -285,6 +301,7 @@ export function formView(state, submitText, { now } = {}) {
       ? 'hidden' : state.picking ? 'open' : 'closed',
     consent: state.consentMissing ? 'Please tick the box to agree to the call.' : '',
     turnstile: state.turnstileMissing ? 'Please complete the check above the button.' : '',
+    fieldError: state.fieldError ? fieldMessage(state.fieldError.message) : '',
     sandbox: config.sandbox === true,
   };
 }

@@ -4,10 +4,10 @@
 // all the wording, come from call-state.js.
 
 import {
-  announcement, cancelledView, errorView, formState, formView, isTerminal, keyFor, pendingAfter, sendingView,
-  slotGroups, statusView, stepStates, whenText,
+  FIELD_LABELS, announcement, cancelledView, errorView, formState, formView, isTerminal, keyFor, pendingAfter,
+  sendingView, slotGroups, statusView, stepStates, whenText,
 } from './call-state.js';
-import { createApi } from './api.js';
+import { LIMITS, clean, createApi, pageContext } from './api.js';
 import { COUNTRIES, checkPhone, countryCode, describePrefixes, explain, loadCore } from './phone.js';
 
 /** Texts a page or widget may replace. */
@@ -27,8 +27,15 @@ const ICONS = {
   block: '<circle cx="12" cy="12" r="9"/><path d="m6 6 12 12"/>',
 };
 
+// The optional fields a site turns on (data-fields="name,note"), in the form's order.
+const LEAD_FIELDS = {
+  name: `<input id="@name" name="name" type="text" autocomplete="name" maxlength="${LIMITS.name}" aria-describedby="@name-msg">`,
+  note: `<textarea id="@note" name="note" rows="3" maxlength="${LIMITS.note}" aria-describedby="@note-msg"></textarea>`,
+};
+
 const TEMPLATE = `
 <form class="cb-form" novalidate>
+  <!--name-->
   <div class="cb-fields">
     <div class="cb-field cb-field-country">
       <label for="@country">Country</label>
@@ -41,6 +48,7 @@ const TEMPLATE = `
     </div>
   </div>
   <p id="@phone-msg" class="cb-msg cb-phone-msg"></p>
+  <!--note-->
   <p class="cb-msg cb-hours" hidden></p>
   <button class="cb-link cb-pick" type="button" aria-expanded="false" aria-controls="@slot-field">Pick a time</button>
   <div id="@slot-field" class="cb-field cb-field-slot" hidden>
@@ -96,6 +104,7 @@ function loadTurnstile() {
 /**
  * Renders the form into `container` and runs it.
  * options: api (API origin, '' = this page's), country (default country code),
+ * fields (the optional fields to show: "name,note", either or both; other words are ignored),
  * texts (see DEFAULT_TEXTS), headingLevel (of the status title: 2 unless said).
  */
 export function mountCallback(container, options = {}) {
@@ -105,8 +114,22 @@ export function mountCallback(container, options = {}) {
   const abortAll = new AbortController();
 
   const level = Math.min(6, Math.max(1, Number(options.headingLevel) || 2));
-  container.innerHTML = TEMPLATE.replaceAll('@', `${id}-`).replaceAll('hN', `h${level}`);
+  const wanted = String(options.fields || '').toLowerCase().split(/[\s,]+/);
+  let html = TEMPLATE;
+  for (const [key, control] of Object.entries(LEAD_FIELDS)) {
+    html = html.replace(`<!--${key}-->`, wanted.includes(key)
+      ? `<div class="cb-field cb-lead"><label for="@${key}"></label>${control}<p id="@${key}-msg" class="cb-msg" hidden></p></div>`
+      : '');
+  }
+  container.innerHTML = html.replaceAll('@', `${id}-`).replaceAll('hN', `h${level}`);
   const $ = (selector) => container.querySelector(selector);
+  // The optional fields shown: name -> {input, msg}.
+  const lead = new Map(Object.keys(LEAD_FIELDS).filter((key) => wanted.includes(key)).map((key) => {
+    $(`label[for=${id}-${key}]`).textContent = FIELD_LABELS[key];
+    const input = $(`#${id}-${key}`);
+    input.addEventListener('input', () => state.fieldError?.field === key && update({ fieldError: null }));
+    return [key, { input, msg: $(`#${id}-${key}-msg`) }];
+  }));
   const form = $('.cb-form');
   const country = $('select');
   const phone = $('input[type=tel]');
@@ -160,6 +183,14 @@ export function mountCallback(container, options = {}) {
     turnstileBox.hidden = !state.turnstile;
     submit.disabled = state.busy;
     phone.readOnly = state.busy;
+    for (const [key, { input, msg }] of lead) {
+      const error = state.fieldError?.field === key ? v.fieldError : '';
+      showMessage(msg, error);
+      msg.dataset.tone = error && 'error';
+      if (error) input.setAttribute('aria-invalid', 'true');
+      else input.removeAttribute('aria-invalid');
+      input.readOnly = state.busy;
+    }
     $('.cb-spinner').hidden = !state.busy;
     $('.cb-submit-label').textContent = v.submit;
     $('.cb-sandbox').hidden = !v.sandbox;
@@ -314,7 +345,14 @@ export function mountCallback(container, options = {}) {
       update({ busy: false, turnstileMissing: true });
       say(turnstileMsg.textContent);
     } else {
+      // What the visitor typed and agreed to (the words they saw), and where they came from.
       const payload = { phone: phone.value.trim(), country: state.country };
+      for (const [key, { input }] of lead) {
+        const value = clean(input.value, LIMITS[key], key === 'note');
+        if (value) payload[key] = value;
+      }
+      payload.consent = { given: true, text: clean($('.cb-consent-label').textContent, LIMITS.consent, true) };
+      Object.assign(payload, pageContext(location.href, document.referrer));
       place(state.slot ? { ...payload, at: state.slot } : payload);
     }
   });
@@ -330,8 +368,16 @@ export function mountCallback(container, options = {}) {
     const body = state.token ? { ...payload, turnstileToken: state.token } : payload;
     if (state.view) show(sendingView());
     else say(announcement(sendingView()));
+    const send = (b) => api.postCall(b, key, { signal });
     try {
-      const call = await api.postCall(body, key, { signal })
+      // Should the Worker refuse the page, referrer or UTM (pageContext keeps them within its
+      // limits), the visitor cannot fix them: ask once more without them.
+      const call = await send(body)
+        .catch((e) => {
+          if (!/^(page|referrer|utm)\b/.test(e.field)) throw e;
+          const { page, referrer, utm, ...rest } = body;
+          return send(rest);
+        })
         .catch((e) => {
           update({ pending: pendingAfter(e, key, payload) });
           throw e;
@@ -347,6 +393,13 @@ export function mountCallback(container, options = {}) {
         update({ touched: true, number: { ok: false, message: explain(payload.phone, payload.country) } });
         say(phoneMsg.textContent);
         phone.focus();
+      } else if (e.code === 'invalid_field' && lead.has(e.field)) {
+        // A name or note the Worker refused: said next to it, for the visitor to change.
+        showForm();
+        update({ fieldError: { field: e.field, message: e.message } });
+        const { input, msg } = lead.get(e.field);
+        say(msg.textContent);
+        input.focus();
       } else {
         showError(e);
       }
@@ -448,7 +501,7 @@ export function mountCallback(container, options = {}) {
   });
 
   return {
-    focus: () => (state.view ? title : phone).focus(),
+    focus: () => (state.view ? title : lead.get('name')?.input || phone).focus(),
     destroy() {
       abortAll.abort();
       running.attempt?.abort();

@@ -7,11 +7,16 @@
  * Attributes (all optional):
  *   data-api           API origin (default: where widget.js comes from)
  *   data-country       default country, ISO code (default: the Worker's /api/config)
+ *   data-fields        optional fields to show besides the number: "name", "note" or
+ *                      "name,note" (a Name input, a Note text area; others are ignored)
  *   data-button-text   the button on the page ("Call me back")
  *   data-title         the dialog's title ("Request a call back")
  *   data-intro         the line under the title
  *   data-submit-text, data-consent-text, data-privacy-text   the form's texts
  *   data-position      "inline" (where the tag is; default), "bottom-right" or "bottom-left"
+ *
+ * Each call request also carries, without asking, the host page's URL (without its fragment),
+ * its referrer and its utm_* parameters, and the consent wording the visitor ticked.
  *
  * The button and dialog live in a shadow root with the page's one stylesheet, so the host
  * page's CSS cannot reach them. The form itself (callback-form.js and the modules it imports)
@@ -81,6 +86,7 @@
           form = mod.mountCallback($('.cbw-form'), {
             api: d.api || new URL(base).origin,
             country: d.country,
+            fields: d.fields,
             headingLevel: 3,
             texts: Object.fromEntries(Object.entries({
               submit: d.submitText,

@@ -47,9 +47,11 @@ test('errors carry the contract code, and retryAfter from the body or the Retry-
   await assert.rejects(api.postCall({ phone: 'x' }, 'k'), { code: 'rate_limited', status: 429, retryAfter: 720 });
   script = [json(503, { error: { code: 'upstream_busy', message: 'busy' } }, { 'Retry-After': '30' })];
   await assert.rejects(api.postCall({ phone: 'x' }, 'k'), { code: 'upstream_busy', retryAfter: 30 });
+  script = [json(400, { error: { code: 'invalid_field', field: 'utm.source', message: 'utm.source: expected at most 100 characters, but got 143' } })];
+  await assert.rejects(api.postCall({ phone: 'x' }, 'k'), { code: 'invalid_field', status: 400, field: 'utm.source' });
   script = [new Response('<html>bad gateway</html>', { status: 502 })];
   await assert.rejects(api.postCall({ phone: 'x' }, 'k'), { code: 'http_502', status: 502 });
-  assert.equal(calls.length, 3, 'answers from the server are not retried');
+  assert.equal(calls.length, 4, 'answers from the server are not retried');
 });
 
 test('a network failure is retried with the same Idempotency-Key, then reported as network', async () => {

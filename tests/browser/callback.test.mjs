@@ -87,7 +87,10 @@ describe('the page', () => {
 
       assert.equal(p.posts.length, 1);
       assert.match(p.posts[0].headers()['idempotency-key'] ?? '', /^[\w-]{16,}$/);
-      assert.deepEqual(JSON.parse(p.posts[0].postData()), { phone: '+91 98765 43210', country: 'IN' });
+      assert.deepEqual(JSON.parse(p.posts[0].postData()), {
+        phone: '+91 98765 43210', country: 'IN', page: `${api}/`,
+        consent: { given: true, text: 'I agree to receive a phone call on this number.' },
+      }, 'with the page it was sent from and the consent wording (lead.test.mjs has the rest)');
       assert.deepEqual(offHostRequests(p.requests), []);
       assert.ok(!p.requests.some((u) => u.includes('challenges.cloudflare.com')), 'Turnstile is off: never loaded');
       assert.deepEqual(p.problems, [], 'no CSP violations or page errors');

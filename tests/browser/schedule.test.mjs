@@ -80,6 +80,8 @@ describe('closed now', () => {
       const select = p.page.getByLabel('When should we call?');
       await select.waitFor();
       assert.equal(await pick.getAttribute('aria-expanded'), 'true');
+      // The picker shows at once; its times (and then the focus) come with GET /api/slots.
+      await select.locator('optgroup').first().waitFor({ state: 'attached' });
       assert.ok(await select.evaluate((el) => el === document.activeElement), 'focus moves to the picker');
       const groups = await select.locator('optgroup').count();
       assert.ok(groups >= 5, `${groups} days offered`);

@@ -145,7 +145,8 @@ test('what the form says for its state', () => {
   const refused = { ok: false, message: 'This number is too short. Indian numbers have 10 digits.' };
 
   assert.deepEqual(at({}), {
-    phone: { text: '', tone: '' }, submit: 'Call me', hours: '', picker: 'hidden', consent: '', turnstile: '', sandbox: false,
+    phone: { text: '', tone: '' }, submit: 'Call me', hours: '', picker: 'hidden', consent: '', turnstile: '', fieldError: '',
+    sandbox: false,
   });
   assert.deepEqual(at({ config }).phone, { text: 'We can call numbers in India (+91).', tone: '' }, 'where calls can go');
   assert.equal(at({ config }).sandbox, true);
@@ -158,6 +159,11 @@ test('what the form says for its state', () => {
   assert.equal(at({ busy: true }).submit, 'Sending…');
   assert.equal(at({ consentMissing: true }).consent, 'Please tick the box to agree to the call.');
   assert.equal(at({ turnstileMissing: true }).turnstile, 'Please complete the check above the button.');
+  // A name or note the Worker refused (invalid_field): plain words, not the Worker's.
+  assert.equal(at({ fieldError: { field: 'name', message: 'name: expected at most 80 characters, but got 81' } }).fieldError,
+    'Please keep this to 80 characters.');
+  assert.equal(at({ fieldError: { field: 'note', message: 'note: expected no control characters, but got U+0007' } }).fieldError,
+    'Please remove any special characters from this.');
 });
 
 
