@@ -240,11 +240,16 @@ describe('status callbacks', () => {
 });
 
 describe('reading a call', () => {
-  test('a call in flight is refreshed from Call Details, at most once a second', async () => {
+  test('a call in flight is refreshed from Call Details, at most once a second, counting the connect answer', async () => {
     const { id, sid } = await placeCall();
     exotel.setCall(sid, { status: 'in-progress' });
     const detailsRequests = () => exotel.requests.filter((r) => r.method === 'GET' && r.path.includes(sid)).length;
 
+    // Exotel's answer to the connect request was a look at the call: none within the interval.
+    const early = await client.get(`/api/calls/${id}`);
+    assert.equal(early.body.status, 'queued');
+    assert.equal(detailsRequests(), 0);
+    await new Promise((r) => setTimeout(r, 1100));
     const first = await client.get(`/api/calls/${id}`);
     assert.equal(first.body.status, 'in-progress');
     assert.equal(detailsRequests(), 1);

@@ -189,7 +189,9 @@ impl Lead {
 
 /// Exotel's `CustomField` for a call: `call=<id>`, and `&name=<name>` when one was given,
 /// form-encoded (so a flow's Passthru URL or a CRM reads it with any query-string parser) and
-/// within [`MAX_CUSTOM_FIELD`]: a long name is cut, at a character, to fit.
+/// within [`MAX_CUSTOM_FIELD`]. A name too long for it is cut after its last whole word that
+/// fits, or, for one long word, before a character that does not start a letter (so a Hindi
+/// name never loses a vowel sign to the cut).
 pub fn custom_field(call_id: &str, name: Option<&str>) -> String {
     let encode = |name: Option<&str>| {
         let mut form = Form::new();
@@ -199,17 +201,39 @@ pub fn custom_field(call_id: &str, name: Option<&str>) -> String {
     let Some(name) = name else {
         return encode(None);
     };
-    let mut end = name.len();
-    loop {
-        let value = encode(Some(&name[..end]));
-        if value.len() <= MAX_CUSTOM_FIELD {
-            return value;
-        }
-        match name[..end].char_indices().next_back() {
-            Some((0, _)) | None => return encode(None),
-            Some((last, _)) => end = last,
-        }
+    let whole = encode(Some(name));
+    if whole.len() <= MAX_CUSTOM_FIELD {
+        return whole;
     }
+    let fits = |end: usize| encode(Some(&name[..end])).len() <= MAX_CUSTOM_FIELD;
+    let words = name
+        .char_indices()
+        .rev()
+        .filter(|(_, c)| c.is_whitespace())
+        .map(|(i, _)| i)
+        .find(|&i| i > 0 && fits(i));
+    let letters = || {
+        name.char_indices()
+            .rev()
+            .find(|&(i, c)| i > 0 && !continues_letter(c) && fits(i))
+            .map(|(i, _)| i)
+    };
+    match words.or_else(letters) {
+        Some(end) => encode(Some(name[..end].trim_end())),
+        None => encode(None),
+    }
+}
+
+/// Whether `c` belongs to the letter before it: a combining mark (Latin accents, and the
+/// vowel signs, viramas and other marks of the Indian scripts), or a joiner.
+fn continues_letter(c: char) -> bool {
+    let c = u32::from(c);
+    let indic_mark = (0x0900..=0x0DFF).contains(&c) && {
+        // In each 128-character Indic block, the marks sit at these offsets.
+        let offset = c & 0x7F;
+        matches!(offset, 0x00..=0x03 | 0x3A..=0x3C | 0x3E..=0x4F | 0x51..=0x57 | 0x62..=0x63)
+    };
+    indic_mark || (0x0300..=0x036F).contains(&c) || c == 0x200C || c == 0x200D
 }
 
 /// A text field: absent, `null` and blank are nothing; otherwise a string of at most `max`
@@ -422,15 +446,22 @@ mod tests {
             custom_field(id, Some("Priya Sharma")),
             format!("call={id}&name=Priya+Sharma")
         );
-        // Devanagari is 9 encoded characters a letter: cut at a letter, within the limit.
-        let long = custom_field(id, Some(&"प्रिया".repeat(10)));
+        let sent = |field: &str| {
+            exotel_connect::wire::form::pairs(field)
+                .into_iter()
+                .find(|(k, _)| k == "name")
+                .map(|(_, v)| v)
+        };
+        // Devanagari is 9 encoded characters a letter: cut after the last whole word.
+        let long = custom_field(id, Some("प्रिया शर्मा प्रिया शर्मा"));
         assert!(long.len() <= MAX_CUSTOM_FIELD, "{}", long.len());
-        let name = exotel_connect::wire::form::pairs(&long)
-            .into_iter()
-            .find(|(k, _)| k == "name")
-            .map(|(_, v)| v)
-            .unwrap();
-        assert!("प्रिया".repeat(10).starts_with(&name) && !name.is_empty());
+        assert_eq!(sent(&long).as_deref(), Some("प्रिया"));
+        // One long word: never cut between a consonant and its vowel sign or virama.
+        let word = "प्रियाशर्मा".repeat(4);
+        let cut = sent(&custom_field(id, Some(&word))).unwrap();
+        assert!(word.starts_with(&cut) && !cut.is_empty());
+        let next = word[cut.len()..].chars().next().unwrap();
+        assert!(!continues_letter(next), "cut before {next:?}");
         let latin = custom_field(id, Some(&"x".repeat(200)));
         assert_eq!(latin.len(), MAX_CUSTOM_FIELD);
     }

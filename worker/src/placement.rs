@@ -106,12 +106,11 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
         lead,
     } = checked;
 
-    // A retry of a request already handled is answered before Turnstile: its token was spent.
-    if let Some(key) = &idempotency_key {
-        if let Some(first) = calls::find_by_idempotency_key(&db, key).await? {
-            return replay(app, &db, key, first, &phone).await;
-        }
-    }
+    // A repeated request (same Idempotency-Key) is not looked up first: the batch that stores
+    // the call refuses its key, and only then is the first request found and its answer given
+    // again. So a new request costs no lookup, and a repeat whose own check fails (the
+    // Turnstile token its first use spent, a limit reached since) still gets its answer.
+    let key = idempotency_key.as_deref();
 
     // Before Turnstile spends the visitor's token: a call that cannot be placed is refused now.
     let config = &app.config;
@@ -127,6 +126,11 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
         };
         let token = turnstile_token.as_deref();
         if !turnstile::verify(turnstile, token, incoming.client.as_deref(), &expected).await {
+            if let Some(key) = key {
+                if let Some(first) = calls::find_by_idempotency_key(&db, key).await? {
+                    return replay(app, &db, key, first, &phone).await;
+                }
+            }
             console_warn!("POST /api/calls: Turnstile check failed");
             return Err(count_refused(app, &db, &network, ApiError::captcha_failed()).await);
         }
@@ -168,8 +172,14 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
         lead: context.as_deref(),
     };
     let targets = app.targets();
-    match limits::admit_call(&db, &call, &buckets, now_ms(), &targets).await? {
-        Admission::Admitted => notify::deliver_soon(app),
+    let admission = limits::admit_call(&db, &call, &buckets, now_ms(), &targets).await?;
+    if let (Admission::Refused { .. } | Admission::KeyTaken, Some(key)) = (&admission, key) {
+        if let Some(first) = calls::find_by_idempotency_key(&db, key).await? {
+            return replay(app, &db, key, first, &phone).await;
+        }
+    }
+    match admission {
+        Admission::Admitted => {}
         Admission::Refused {
             by: Refusal::Budget,
             retry_after,
@@ -182,17 +192,14 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
             console_warn!("POST /api/calls: {by:?} rate limit reached");
             return Err(ApiError::rate_limited(retry_after));
         }
-        Admission::KeyTaken => {
-            // A concurrent request with the same key won the claim.
-            let key = idempotency_key.as_deref().unwrap_or_default();
-            return match calls::find_by_idempotency_key(&db, key).await? {
-                Some(first) => replay(app, &db, key, first, &phone).await,
-                None => Err(ApiError::request_in_progress(1)),
-            };
-        }
+        // The key's call was there when the batch ran and is not now (retention deleted it
+        // between the two): the client may ask again.
+        Admission::KeyTaken => return Err(ApiError::request_in_progress(1)),
     }
 
+    // Its events go out once the visitor's request is done with (the cron sends them too).
     if let When::Later(at) = when {
+        notify::deliver_soon(app);
         console_log!("call {id}: scheduled ({})", config.mode.as_str());
         return Ok(Placed {
             id: id.as_str().to_owned(),
@@ -201,7 +208,9 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
             answer: Answer::Scheduled,
         });
     }
-    let status = send(app, &db, &id, &phone, &base, lead.name.as_deref()).await?;
+    let sent = send(app, &db, &id, &phone, &base, lead.name.as_deref()).await;
+    notify::deliver_soon(app);
+    let status = sent?;
     Ok(Placed {
         id: id.as_str().to_owned(),
         status,
@@ -332,7 +341,6 @@ async fn send(
             };
             let failed = Status::Ended(CallStatus::Failed);
             calls::mark_not_placed(db, id, &failed, &failure, now_ms(), &app.targets()).await?;
-            notify::deliver_soon(app);
             Err(ApiError::exotel_rejected(rejection_message(http_status)))
         }
         ConnectOutcome::Busy { retry_after } => {
@@ -347,7 +355,6 @@ async fn send(
             };
             let failed = Status::Ended(CallStatus::Failed);
             calls::mark_not_placed(db, id, &failed, &failure, now_ms(), &app.targets()).await?;
-            notify::deliver_soon(app);
             Err(ApiError::upstream_busy(retry_after))
         }
         ConnectOutcome::Unavailable { kind, detail } => {
@@ -364,7 +371,6 @@ async fn send(
             };
             let unknown = Status::Unknown;
             calls::mark_not_placed(db, id, &unknown, &failure, now_ms(), &app.targets()).await?;
-            notify::deliver_soon(app);
             Err(ApiError::upstream_unavailable())
         }
     }

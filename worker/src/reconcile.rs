@@ -74,7 +74,7 @@ async fn reconcile(app: &App) -> Result<Tally, ApiError> {
         let placed = call.placed_at.unwrap_or(call.created_at).max(0) as u64;
         let age = now.saturating_sub(placed);
         match refresh(app, &db, &id, &call, Source::Reconcile, interval).await? {
-            Refreshed::Asked => tally.asked += 1,
+            Refreshed::Asked | Refreshed::Changed => tally.asked += 1,
             Refreshed::Never => {
                 if give_up(&db, &id).await? {
                     tally.gave_up += 1;

@@ -23,7 +23,9 @@ const REFRESH_TIMEOUT_MS: u32 = 3_000;
 /// What [`refresh`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refreshed {
-    /// Call Details was asked (whatever it answered).
+    /// Call Details was asked, and what it said changed the call.
+    Changed,
+    /// Call Details was asked, and nothing changed (or it could not be read).
     Asked,
     /// Nothing to ask now: settled, not yet placed (no Sid), or asked within the interval.
     NotDue,
@@ -87,6 +89,7 @@ pub async fn refresh(
                     .await?;
             if applied {
                 crate::notify::deliver_soon(app);
+                return Ok(Refreshed::Changed);
             }
         }
         ConnectOutcome::Placed(_) => console_warn!("call {id}: Call Details named another call"),

@@ -2,10 +2,11 @@
 //!
 //! Exotel does not sign callbacks, so the URL is the credential: its token is an HMAC of the
 //! call's id that only this Worker can mint (`ids.rs`). Checks, in order, each refusing without
-//! changing anything: the token (403), the call exists (404), the body's size (413), the body
-//! is a status callback (400), and it names the call's Sid (403). Accepted callbacks go through
-//! the same `record_observation` path as every other status, which makes repeats and late
-//! arrivals harmless; the answer is a quick 200.
+//! changing anything: the token (403), the body's size (413), the body is a status callback
+//! (400); then one D1 batch records it only if the call exists (else 404) and has this Sid
+//! (else 403), adopting the Sid for a call whose connect answer was lost. Accepted callbacks go
+//! through the same statements as every other status, which makes repeats and late arrivals
+//! harmless; the answer is a quick 200, after one round trip to the database.
 
 use serde::Serialize;
 use worker::{console_log, console_warn, Request, Response};
@@ -16,7 +17,7 @@ use crate::http::{json, read_body};
 use crate::ids::verify_callback_token;
 use crate::observation::Observation;
 use crate::retry;
-use crate::store::calls as store;
+use crate::store::calls::{self as store, CallbackApplied};
 use crate::time::now_ms;
 use exotel_connect::{parse_status_callback, CallDetails};
 
@@ -41,11 +42,6 @@ pub async fn receive(mut req: Request, token: &str, app: &App) -> Result<Respons
             return Err(forged());
         }
     };
-    let db = app.db()?;
-    let call = store::find_call(&db, &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("no call with this id"))?;
-
     // Exotel's callbacks are a few hundred bytes; a token holder cannot make the Worker buffer
     // (or store) megabytes.
     let body = read_body(&mut req, MAX_CALLBACK_BYTES).await?;
@@ -55,29 +51,29 @@ pub async fn receive(mut req: Request, token: &str, app: &App) -> Result<Respons
         ApiError::invalid_callback(format!("expected a status callback: {e}"))
     })?;
 
-    match &call.exotel_sid {
-        Some(sid) if *sid == callback.call_sid => {}
-        Some(_) => {
-            console_warn!("call {id}: status callback for another CallSid refused");
-            return Err(ApiError::forbidden("this callback names another call"));
-        }
-        // The connect answer was lost (timeout): the token proves this is the call's callback.
-        None if CallDetails::new(&callback.call_sid).is_ok()
-            && store::adopt_sid(&db, &id, &callback.call_sid).await? => {}
-        None => return Err(ApiError::forbidden("this callback names another call")),
-    }
-
+    let db = app.db()?;
     let observation = Observation::from_callback(&callback);
     let plan = retry::plan(app)?;
-    let applied = store::record_observation(
+    let adopt = CallDetails::new(&callback.call_sid).is_ok();
+    let recorded = store::record_callback(
         &db,
         &id,
+        &callback.call_sid,
+        adopt,
         &observation,
         now_ms(),
         plan.as_ref(),
         &app.targets(),
     )
     .await?;
+    let applied = match recorded {
+        CallbackApplied::NoSuchCall => return Err(ApiError::not_found("no call with this id")),
+        CallbackApplied::OtherSid => {
+            console_warn!("call {id}: status callback for another CallSid refused");
+            return Err(ApiError::forbidden("this callback names another call"));
+        }
+        CallbackApplied::Recorded(applied) => applied,
+    };
     if applied {
         crate::notify::deliver_soon(app);
     }

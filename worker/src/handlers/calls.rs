@@ -98,7 +98,10 @@ pub async fn show(id: &str, app: &App) -> Result<Response, ApiError> {
         .ok_or_else(not_found)?;
     let interval = app.config.refresh_interval_ms;
     if let Some(attempt) = CallId::parse(&call.id) {
-        if refresh(app, &db, &attempt, &call, Source::Details, interval).await? == Refreshed::Asked
+        // Read again only when the refresh changed something: a poll costs one round trip
+        // while nothing is due, and no more than it must when something is.
+        if refresh(app, &db, &attempt, &call, Source::Details, interval).await?
+            == Refreshed::Changed
         {
             call = store::find_request(&db, request.as_str())
                 .await?

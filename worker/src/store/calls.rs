@@ -294,7 +294,9 @@ pub async fn find_by_idempotency_key(
 }
 
 /// Exotel accepted the call: its Sid (callbacks must name it) and what the answer said, in one
-/// batch with the observation's log entry.
+/// batch with the observation's log entry. The answer is as fresh a look at the call as Call
+/// Details would be, so it counts as the last refresh: a poll right after it reads the row and
+/// nothing else.
 pub async fn record_placed(
     db: &D1Database,
     id: &CallId,
@@ -304,10 +306,12 @@ pub async fn record_placed(
 ) -> worker::Result<bool> {
     let placed = db
         .prepare(
-            "UPDATE calls SET exotel_sid = ?2, outcome = 'placed', updated_at = ?3 WHERE id = ?1",
+            "UPDATE calls SET exotel_sid = ?2, outcome = 'placed', updated_at = ?3,
+                              refreshed_at = ?3
+             WHERE id = ?1",
         )
         .bind(&[text(id.as_str()), text(exotel_sid), number(now_ms)])?;
-    let [apply, log] = observation_statements(db, id, observation, now_ms)?;
+    let [apply, log] = observation_statements(db, id, observation, now_ms, None)?;
     let results = db.batch(vec![placed, apply, log]).await?;
     match results.get(1) {
         Some(result) => changed(result),
@@ -383,22 +387,6 @@ pub async fn mark_not_placed(
     Ok(())
 }
 
-/// A call whose connect answer was lost (timeout, or its bookkeeping failed) learns its Sid
-/// from a status callback that carried its token: only Exotel was given that URL. Returns
-/// whether the Sid was taken (not if the call already has one, or another call has this Sid).
-pub async fn adopt_sid(db: &D1Database, id: &CallId, exotel_sid: &str) -> worker::Result<bool> {
-    let result = db
-        .prepare(
-            "UPDATE calls SET exotel_sid = ?2, outcome = 'placed'
-             WHERE id = ?1 AND exotel_sid IS NULL
-               AND NOT EXISTS (SELECT 1 FROM calls WHERE exotel_sid = ?2)",
-        )
-        .bind(&[text(id.as_str()), text(exotel_sid)])?
-        .run()
-        .await?;
-    changed(&result)
-}
-
 /// The call with this id.
 pub async fn find_call(db: &D1Database, id: &CallId) -> worker::Result<Option<StoredCall>> {
     db.prepare(format!("SELECT {CALL_COLUMNS} FROM calls WHERE id = ?1"))
@@ -469,7 +457,101 @@ pub async fn record_observation(
     retry: Option<&RetryPlan>,
     targets: &Targets,
 ) -> worker::Result<bool> {
-    let [apply, log] = observation_statements(db, id, observation, now_ms)?;
+    let statements = observation_batch(db, id, observation, now_ms, retry, targets, None)?;
+    let results = db.batch(statements).await?;
+    match results.first() {
+        Some(result) => changed(result),
+        None => Ok(false),
+    }
+}
+
+/// What a status callback did to its call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallbackApplied {
+    /// No call has this id.
+    NoSuchCall,
+    /// The call has another Sid (or none, and this one is another call's): nothing changed.
+    OtherSid,
+    /// Recorded; whether it changed the call.
+    Recorded(bool),
+}
+
+/// A status callback for call `id`, naming `exotel_sid`, in one batch (one round trip): a call
+/// whose connect answer was lost adopts the Sid (only Exotel was given the URL carrying the
+/// call's token), then the observation is applied and logged exactly as
+/// [`record_observation`] does, but only if the call's Sid is this one; the batch ends by
+/// reading the call's Sid back, which tells a missing call from another call's callback.
+/// `adopt` is false for a Sid that Call Details could never take.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_callback(
+    db: &D1Database,
+    id: &CallId,
+    exotel_sid: &str,
+    adopt: bool,
+    observation: &Observation,
+    now_ms: u64,
+    retry: Option<&RetryPlan>,
+    targets: &Targets,
+) -> worker::Result<CallbackApplied> {
+    let mut statements = Vec::new();
+    if adopt {
+        statements.push(
+            db.prepare(
+                "UPDATE calls SET exotel_sid = ?2, outcome = 'placed'
+                 WHERE id = ?1 AND exotel_sid IS NULL
+                   AND NOT EXISTS (SELECT 1 FROM calls WHERE exotel_sid = ?2)",
+            )
+            .bind(&[text(id.as_str()), text(exotel_sid)])?,
+        );
+    }
+    let applied_at = statements.len();
+    statements.extend(observation_batch(
+        db,
+        id,
+        observation,
+        now_ms,
+        retry,
+        targets,
+        Some(exotel_sid),
+    )?);
+    statements.push(
+        db.prepare("SELECT exotel_sid FROM calls WHERE id = ?1")
+            .bind(&[text(id.as_str())])?,
+    );
+    let results = db.batch(statements).await?;
+    let applied = match results.get(applied_at) {
+        Some(result) => changed(result)?,
+        None => false,
+    };
+    #[derive(Deserialize)]
+    struct Sid {
+        exotel_sid: Option<String>,
+    }
+    let found = match results.last() {
+        Some(result) => result.results::<Sid>()?.into_iter().next(),
+        None => None,
+    };
+    Ok(match found {
+        None => CallbackApplied::NoSuchCall,
+        Some(Sid { exotel_sid: stored }) if stored.as_deref() != Some(exotel_sid) => {
+            CallbackApplied::OtherSid
+        }
+        Some(_) => CallbackApplied::Recorded(applied),
+    })
+}
+
+/// The statements of an observation: applied, logged, the next try when it earns one, and the
+/// events it makes; with `sid`, each only for the call with that Sid.
+fn observation_batch(
+    db: &D1Database,
+    id: &CallId,
+    observation: &Observation,
+    now_ms: u64,
+    retry: Option<&RetryPlan>,
+    targets: &Targets,
+    sid: Option<&str>,
+) -> worker::Result<Vec<D1PreparedStatement>> {
+    let [apply, log] = observation_statements(db, id, observation, now_ms, sid)?;
     let mut statements = vec![apply, log];
     let retry = retry.filter(|plan| plan.on.contains(&observation.status.as_str()));
     if let Some(plan) = retry {
@@ -495,11 +577,7 @@ pub async fn record_observation(
             now_ms,
         )?);
     }
-    let results = db.batch(statements).await?;
-    match results.first() {
-        Some(result) => changed(result),
-        None => Ok(false),
-    }
+    Ok(statements)
 }
 
 /// The next attempt, inserted only if call `id` has just ended in one of the plan's outcomes
@@ -545,12 +623,14 @@ fn retry_statements(
     Ok([insert, log])
 }
 
-/// The two statements of [`record_observation`], for batches that do more.
+/// The two statements of [`record_observation`], for batches that do more; with `sid`, only
+/// for the call with that Sid (a callback's claim, checked in the same batch).
 fn observation_statements(
     db: &D1Database,
     id: &CallId,
     observation: &Observation,
     now_ms: u64,
+    sid: Option<&str>,
 ) -> worker::Result<[D1PreparedStatement; 2]> {
     let id_value = text(id.as_str());
     let status = text(observation.status.as_str());
@@ -564,7 +644,7 @@ fn observation_statements(
                recording_url = CASE WHEN status_rank < ?3 THEN COALESCE(?6, recording_url)
                                     ELSE COALESCE(recording_url, ?6) END,
                updated_at = ?4
-             WHERE id = ?1
+             WHERE id = ?1 AND (?7 IS NULL OR exotel_sid = ?7)
                AND (status_rank < ?3
                     OR (status = ?2 AND ((duration IS NULL AND ?5 IS NOT NULL)
                                          OR (recording_url IS NULL AND ?6 IS NOT NULL))))",
@@ -576,12 +656,16 @@ fn observation_statements(
             number(now_ms),
             optional_number(observation.duration),
             optional_text(observation.recording_url.as_deref()),
+            optional_text(sid),
         ])?;
     let log = db
         .prepare(
             "INSERT OR IGNORE INTO call_events
                (call_id, source, status, detail, dedupe_key, applied, received_at)
-             SELECT ?1, ?2, ?3, ?4, ?5, changes(), ?6 WHERE ?7 OR changes() > 0",
+             SELECT ?1, ?2, ?3, ?4, ?5, changes(), ?6
+             WHERE changes() > 0
+                OR (?7 AND EXISTS (SELECT 1 FROM calls
+                                   WHERE id = ?1 AND (?8 IS NULL OR exotel_sid = ?8)))",
         )
         .bind(&[
             id_value,
@@ -591,6 +675,7 @@ fn observation_statements(
             text(&observation.dedupe_key()),
             number(now_ms),
             JsValue::from_bool(observation.always_logged()),
+            optional_text(sid),
         ])?;
     Ok([apply, log])
 }
