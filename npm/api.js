@@ -93,8 +93,9 @@ function exotelOptions(options) {
     return `{${members.join(",")}}`;
 }
 // A body as bytes: text as UTF-8, a Uint8Array (or Node Buffer, or any view) or ArrayBuffer as is.
+const exotelEncoder = new TextEncoder();
 function exotelBytes(body) {
-    if (typeof body === "string") return new TextEncoder().encode(body);
+    if (typeof body === "string") return exotelEncoder.encode(body);
     if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
     if (body instanceof ArrayBuffer) return new Uint8Array(body);
     throw invalidOption("body", `expected a string, Uint8Array or ArrayBuffer, but got ${exotelTypeName(body)}`);
