@@ -121,7 +121,7 @@ pub fn pairs(body: &str) -> Vec<(String, String)> {
 /// Reads `name=value` pairs into an object. Bracketed names (`Legs[0][Status]`) nest, the way
 /// form encoders write arrays of objects.
 pub(super) fn read_urlencoded(text: &str) -> Result<Value, ParseError> {
-    let text = text.trim();
+    let text = super::trim(text);
     let mut pairs = Vec::new();
     for piece in text.split('&').filter(|piece| !piece.is_empty()) {
         if !piece.contains('=') {
