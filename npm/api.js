@@ -92,9 +92,20 @@ function exotelOptions(options) {
     }
     return `{${members.join(",")}}`;
 }
+// Text as UTF-8 bytes. Up to 16K characters, encodeInto a buffer kept for the purpose (the
+// bytes are copied into wasm memory at once, before the next call can reuse it): about a tenth
+// of the cost of `encode`, which makes a new buffer each time. Longer text is encoded afresh,
+// so no large buffer is kept.
+const exotelEncoder = new TextEncoder();
+let exotelScratch = new Uint8Array(1024);
+function exotelUtf8(text) {
+    if (text.length > 16384) return exotelEncoder.encode(text);
+    if (text.length * 3 > exotelScratch.length) exotelScratch = new Uint8Array(text.length * 3);
+    return exotelScratch.subarray(0, exotelEncoder.encodeInto(text, exotelScratch).written);
+}
 // A body as bytes: text as UTF-8, a Uint8Array (or Node Buffer, or any view) or ArrayBuffer as is.
 function exotelBytes(body) {
-    if (typeof body === "string") return new TextEncoder().encode(body);
+    if (typeof body === "string") return exotelUtf8(body);
     if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
     if (body instanceof ArrayBuffer) return new Uint8Array(body);
     throw invalidOption("body", `expected a string, Uint8Array or ArrayBuffer, but got ${exotelTypeName(body)}`);

@@ -415,7 +415,7 @@ fn exotel_error(http_status: u16, exception: &Value) -> ExotelError {
 pub(crate) fn optional_text(value: Option<&Value>) -> Option<String> {
     match value? {
         Value::Text(text) | Value::Number(text) => {
-            let trimmed = text.trim();
+            let trimmed = crate::wire::trim(text);
             (!trimmed.is_empty()).then(|| trimmed.to_owned())
         }
         Value::Bool(b) => Some(if *b { "true" } else { "false" }.to_owned()),

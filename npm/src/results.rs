@@ -16,9 +16,10 @@ pub(crate) struct JsonObject {
 
 impl JsonObject {
     pub(crate) fn new() -> JsonObject {
-        JsonObject {
-            out: String::from("{"),
-        }
+        // Room for a Call, so writing one does not grow the text again and again.
+        let mut out = String::with_capacity(512);
+        out.push('{');
+        JsonObject { out }
     }
 
     fn key(&mut self, key: &str) {

@@ -81,15 +81,20 @@ pub fn decode(component: &str) -> String {
     if !bytes.iter().any(|&b| b == b'+' || b == b'%') {
         return component.to_owned();
     }
-    let hex = |at: usize| bytes.get(at).and_then(|&b| char::from(b).to_digit(16));
+    let hex = |at: usize| match bytes.get(at) {
+        Some(&b @ b'0'..=b'9') => Some(b - b'0'),
+        Some(&b @ b'a'..=b'f') => Some(b - b'a' + 10),
+        Some(&b @ b'A'..=b'F') => Some(b - b'A' + 10),
+        _ => None,
+    };
     let mut out = Vec::with_capacity(bytes.len());
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {
         match (byte, hex(at + 1), hex(at + 2)) {
             (b'+', _, _) => out.push(b' '),
-            // Two hex digits make one byte, so the cast cannot truncate.
+            // Two hex digits make one byte.
             (b'%', Some(high), Some(low)) => {
-                out.push((high * 16 + low) as u8);
+                out.push(high * 16 + low);
                 at += 2;
             }
             _ => out.push(byte),
@@ -116,7 +121,7 @@ pub fn pairs(body: &str) -> Vec<(String, String)> {
 /// Reads `name=value` pairs into an object. Bracketed names (`Legs[0][Status]`) nest, the way
 /// form encoders write arrays of objects.
 pub(super) fn read_urlencoded(text: &str) -> Result<Value, ParseError> {
-    let text = text.trim();
+    let text = super::trim(text);
     let mut pairs = Vec::new();
     for piece in text.split('&').filter(|piece| !piece.is_empty()) {
         if !piece.contains('=') {

@@ -46,10 +46,10 @@ impl Element {
     fn into_entry(self) -> (String, Value) {
         let value = if !self.children.is_empty() {
             Value::Object(self.children)
-        } else if self.text.trim().is_empty() {
+        } else if super::trim(&self.text).is_empty() {
             Value::Null
         } else {
-            Value::Text(self.text.trim().to_owned())
+            Value::Text(super::trim(&self.text).to_owned())
         };
         (self.name, value)
     }
@@ -235,6 +235,10 @@ fn shortened(name: &str) -> String {
 /// Adds character data, its references resolved, to the open element. Outside the document
 /// element only whitespace is allowed.
 fn add_text(stack: &mut [(String, Element)], raw: &str) -> Result<(), ParseError> {
+    // Most text (the whitespace between tags, a field's value) has no reference: no copy.
+    if !raw.as_bytes().contains(&b'&') {
+        return push_text(stack, raw);
+    }
     let mut text = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(amp) = rest.find('&') {
@@ -289,6 +293,12 @@ fn add_text(stack: &mut [(String, Element)], raw: &str) -> Result<(), ParseError
         rest = &after[end + 1..];
     }
     text.push_str(rest);
+    push_text(stack, &text)
+}
+
+/// Adds resolved character data to the open element; outside the document element only
+/// whitespace is allowed.
+fn push_text(stack: &mut [(String, Element)], text: &str) -> Result<(), ParseError> {
     match stack {
         [_root] => {
             if !text.trim().is_empty() {
@@ -297,7 +307,7 @@ fn add_text(stack: &mut [(String, Element)], raw: &str) -> Result<(), ParseError
                 ));
             }
         }
-        [.., (_, open)] => open.text.push_str(&text),
+        [.., (_, open)] => open.text.push_str(text),
         [] => {}
     }
     Ok(())
