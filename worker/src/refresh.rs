@@ -59,9 +59,12 @@ pub async fn refresh(
         && call.duration.is_none()
         && age < DURATION_WINDOW_MS;
     let wanted = !call.status.is_final() || duration_missing;
-    let recently = call
-        .refreshed_at
-        .is_some_and(|at| now.saturating_sub(at.max(0) as u64) < min_interval_ms);
+    // Exotel's answer to the connect request is as fresh a look as Call Details: a poll right
+    // after placing reads the row and asks nothing. (The cron looks only at calls placed
+    // longer ago than its interval, so it still asks first about calls never asked.)
+    let last_look = call.refreshed_at.or(call.placed_at);
+    let recently =
+        last_look.is_some_and(|at| now.saturating_sub(at.max(0) as u64) < min_interval_ms);
     let (Some(sid), Ok(placement)) = (&call.exotel_sid, config.placement()) else {
         return Ok(Refreshed::NotDue);
     };

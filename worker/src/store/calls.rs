@@ -294,9 +294,7 @@ pub async fn find_by_idempotency_key(
 }
 
 /// Exotel accepted the call: its Sid (callbacks must name it) and what the answer said, in one
-/// batch with the observation's log entry. The answer is as fresh a look at the call as Call
-/// Details would be, so it counts as the last refresh: a poll right after it reads the row and
-/// nothing else.
+/// batch with the observation's log entry.
 pub async fn record_placed(
     db: &D1Database,
     id: &CallId,
@@ -306,9 +304,7 @@ pub async fn record_placed(
 ) -> worker::Result<bool> {
     let placed = db
         .prepare(
-            "UPDATE calls SET exotel_sid = ?2, outcome = 'placed', updated_at = ?3,
-                              refreshed_at = ?3
-             WHERE id = ?1",
+            "UPDATE calls SET exotel_sid = ?2, outcome = 'placed', updated_at = ?3 WHERE id = ?1",
         )
         .bind(&[text(id.as_str()), text(exotel_sid), number(now_ms)])?;
     let [apply, log] = observation_statements(db, id, observation, now_ms, None)?;
