@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
 import { insertCalls, newId, parseCsv } from '../support/admin.mjs';
-import { focusIndicator, launchBrowser, loadStartWorker, openPage, waitForAnnouncement } from './harness.mjs';
+import { focusIndicator, launchBrowser, loadStartWorker, openPage, storageDump, waitForAnnouncement } from './harness.mjs';
 
 const ADMIN_TOKEN = `admin-${randomBytes(16).toString('hex')}`;
 const at = (iso) => Date.parse(iso);
@@ -91,8 +91,10 @@ describe('the dashboard', () => {
     assert.equal(cookie.httpOnly, true);
     assert.equal(cookie.sameSite, 'Strict');
     assert.ok(cookie.expires * 1000 > Date.now() + 7 * 3600_000);
-    // Not readable by the page's scripts.
+    // Not readable by the page's scripts, and the token itself is kept nowhere in the browser.
     assert.equal(await p.page.evaluate(() => document.cookie), '');
+    assert.ok(!(await storageDump(p.page)).includes(ADMIN_TOKEN));
+    assert.equal(await token.inputValue(), '');
   });
 
   test('filters by dates and outcome, and searches digits and names', async () => {
@@ -236,6 +238,12 @@ describe('the dashboard', () => {
     const res = await fetch(`${worker.url}/api/admin/calls`, { headers: { Cookie: `exotel_admin=${cookie.value}` } });
     assert.equal(res.status, 401);
     assert.deepEqual(p.problems, []);
+    // The Worker's log never saw the token, a session MAC or a full number (the reveal is logged
+    // without it).
+    const logs = worker.logs();
+    assert.ok(!logs.includes(ADMIN_TOKEN));
+    assert.ok(!logs.includes(cookie.value.split('.')[3]));
+    for (const call of Object.values(CALLS).filter((c) => !c.maskedAt)) assert.ok(!logs.includes(call.phone), call.name);
   });
 });
 

@@ -233,11 +233,13 @@ describe('Cloudflare Access', () => {
       const res = await client.get('/api/admin/calls?limit=1', { headers: withJwt(jwt) });
       assert.equal(res.status, 401, name);
     }
-    const lines = workerLines(worker.logs());
-    assert.match(lines, /Access assertion refused: the assertion is for another application \(aud\)/);
-    assert.match(lines, /Access assertion refused: the assertion has expired \(exp\)/);
-    assert.match(lines, /Access assertion refused: the assertion's signature does not check out/);
-    assert.match(lines, /Access assertion refused: the assertion names a key the team does not have \(kid\)/);
+    // The log says why (lines arrive just after their responses), never quoting the assertion.
+    for (const why of [/the assertion is for another application \(aud\)/, /the assertion has expired \(exp\)/,
+      /the assertion's signature does not check out/, /the assertion names a key the team does not have \(kid\)/,
+      /the assertion is not valid yet \(nbf\)/, /the assertion is from another team \(iss\)/, /the assertion is not signed with RS256/]) {
+      await worker.waitForLog(new RegExp(`Access assertion refused: ${why.source}`));
+    }
+    for (const jwt of Object.values(bad)) assert.ok(!workerLines(worker.logs()).includes(jwt.split('.')[2] || jwt));
   });
 
   test('a change under Access needs this site\'s Origin too', async () => {
@@ -475,6 +477,23 @@ describe('CSV export', () => {
     const missed = parseCsv((await (await fetch(`${worker.url}/api/admin/calls.csv?${RANGE}&status=missed`, { headers: withCookie(session) })).text()).replace(/^\uFEFF/, ''));
     assert.equal(missed.length, 1 + 3);
     assert.equal((await fetch(`${worker.url}/api/admin/calls.csv`)).status, 401);
+  });
+});
+
+describe('the page', () => {
+  test('/admin/ is served with a strict CSP of its own, never cached', async () => {
+    for (const path of ['/admin/', '/admin/admin.js', '/admin/admin.css']) {
+      const res = await fetch(`${worker.url}${path}`);
+      assert.equal(res.status, 200, path);
+      const csp = res.headers.get('content-security-policy');
+      assert.match(csp, /default-src 'none'; script-src 'self'; style-src 'self'/, path);
+      assert.doesNotMatch(csp, /unsafe|challenges\.cloudflare\.com/, path);
+      assert.match(res.headers.get('cache-control'), /no-store/, path);
+      assert.equal(res.headers.get('referrer-policy'), 'no-referrer', path);
+      assert.equal(res.headers.get('access-control-allow-origin'), null, path);
+      const text = await res.text();
+      assert.ok(!text.includes(ADMIN_TOKEN));
+    }
   });
 });
 
