@@ -195,6 +195,7 @@ describe('the dashboard', () => {
       'not on an answered call');
     await b.getByRole('button', { name: 'Call Ravi Kumar back now' }).click();
     await waitForAnnouncement(p.page, 'Calling Ravi Kumar back now.');
+    await p.page.waitForFunction(() => document.activeElement?.id === 'list-title');
     const rows = await worker.query(`SELECT attempt, status, outcome FROM calls WHERE request_id = '${CALLS.B.id}' ORDER BY attempt`);
     assert.equal(rows.length, 2);
     assert.equal(rows[1].outcome, 'placed');

@@ -218,6 +218,8 @@ function callItem(call) {
           : placed.category === 'in-progress' ? `Calling ${name} back now.`
             : `Call back to ${name} not placed: ${placed.outcome}.`);
         await loadCalls({ keepAnnouncement: true });
+        // The button is gone with the old list: keyboard users go on from the list's heading.
+        $('list-title').focus();
       } catch (e) {
         back.disabled = false;
         announce(`Could not call back: ${e.message}`);
@@ -282,7 +284,7 @@ function drawChart(stats) {
   const title = `Calls per day from ${stats.from} to ${stats.to} (${stats.zone})`;
   const chart = svg('svg', {
     viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': 'chart-svg-title chart-svg-desc',
-    preserveAspectRatio: 'none', class: 'bars',
+    class: 'bars',
   },
   svg('title', { id: 'chart-svg-title' }, title),
   svg('desc', { id: 'chart-svg-desc' }, `${all} calls in all: ${summary}. The table below the chart has each day.`));
@@ -365,7 +367,9 @@ async function start() {
       showSignIn();
     }
   } catch (e) {
-    showSignIn(e.code === 'not_found' ? 'The dashboard is off: this Worker has no ADMIN_TOKEN.' : `Could not reach the service: ${e.message}`);
+    showSignIn(e.code === 'not_found' ? 'The dashboard is off: this Worker has no ADMIN_TOKEN.'
+      : e.status === 429 ? `Too many failed sign-ins from this network. Try again in ${Math.ceil((e.retryAfter || 60) / 60)} minutes.`
+        : `Could not reach the service: ${e.message}`);
   }
 }
 
