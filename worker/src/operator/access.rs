@@ -9,7 +9,7 @@
 
 use std::cell::RefCell;
 
-use serde::Deserialize;
+use serde_json::Value;
 use worker::js_sys::{Array, Object, Promise, Reflect};
 use worker::wasm_bindgen::prelude::*;
 use worker::wasm_bindgen_futures::JsFuture;
@@ -130,42 +130,67 @@ pub struct Identity {
     pub who: String,
 }
 
-#[derive(Deserialize)]
-struct Header {
-    alg: String,
-    kid: Option<String>,
-}
+// The header, claims and keys are read as `serde_json::Value` (already in the wasm for the event
+// log) rather than with derives: four derived readers and an untagged enum cost kilobytes of
+// wasm for a few fields.
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Audience {
-    One(String),
-    Many(Vec<String>),
-}
-
-#[derive(Deserialize)]
+/// The claims checked, from the assertion's payload.
 struct Claims {
-    aud: Option<Audience>,
+    aud: Vec<String>,
     iss: Option<String>,
     exp: Option<f64>,
     nbf: Option<f64>,
-    email: Option<String>,
-    sub: Option<String>,
-    common_name: Option<String>,
+    who: Option<String>,
 }
 
-/// A key as the certs endpoint lists it (a JWK).
-#[derive(Debug, Clone, Deserialize)]
+impl Claims {
+    fn read(payload: &Value) -> Claims {
+        let text = |name: &str| payload[name].as_str().map(str::to_owned);
+        let aud = match &payload["aud"] {
+            Value::String(one) => vec![one.clone()],
+            Value::Array(many) => many
+                .iter()
+                .filter_map(|a| a.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        };
+        Claims {
+            aud,
+            iss: text("iss"),
+            exp: payload["exp"].as_f64(),
+            nbf: payload["nbf"].as_f64(),
+            who: text("email")
+                .or_else(|| text("common_name"))
+                .or_else(|| text("sub")),
+        }
+    }
+}
+
+/// An RSA key as the certs endpoint lists it (a JWK).
+#[derive(Debug, Clone)]
 struct Jwk {
     kid: Option<String>,
-    kty: String,
-    n: Option<String>,
-    e: Option<String>,
+    n: String,
+    e: String,
 }
 
-#[derive(Deserialize)]
-struct Certs {
-    keys: Vec<Jwk>,
+/// The RSA keys of a JWK set (`{"keys": [...]}`); others are skipped.
+fn read_keys(set: &Value) -> Vec<Jwk> {
+    set["keys"]
+        .as_array()
+        .map(|keys| {
+            keys.iter()
+                .filter(|k| k["kty"] == "RSA")
+                .filter_map(|k| {
+                    Some(Jwk {
+                        kid: k["kid"].as_str().map(str::to_owned),
+                        n: k["n"].as_str()?.to_owned(),
+                        e: k["e"].as_str()?.to_owned(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 thread_local! {
@@ -187,36 +212,28 @@ pub async fn verify(config: &AccessConfig, jwt: &str, now_ms: u64) -> Result<Ide
     let decode = |part: &str, what: &str| {
         base64url_decode(part).ok_or_else(|| format!("the assertion's {what} is not base64url"))
     };
-    let header: Header = serde_json::from_slice(&decode(head, "header")?)
+    let header: Value = serde_json::from_slice(&decode(head, "header")?)
         .map_err(|_| "the assertion's header is not JSON".to_owned())?;
-    if header.alg != "RS256" {
+    if header["alg"] != "RS256" {
         return Err("the assertion is not signed with RS256".into());
     }
-    let claims: Claims = serde_json::from_slice(&decode(body, "payload")?)
+    let payload: Value = serde_json::from_slice(&decode(body, "payload")?)
         .map_err(|_| "the assertion's payload is not JSON".to_owned())?;
+    let claims = Claims::read(&payload);
     let signature = decode(signature, "signature")?;
     let signed = &jwt[..head.len() + 1 + body.len()];
 
-    let key = key_for(config, header.kid.as_deref(), now_ms).await?;
+    let key = key_for(config, header["kid"].as_str(), now_ms).await?;
     if !rs256_verify(&key, &signature, signed.as_bytes()).await? {
         return Err("the assertion's signature does not check out".into());
     }
     check_claims(config, &claims, now_ms / 1000)?;
-    let who = claims
-        .email
-        .or(claims.common_name)
-        .or(claims.sub)
-        .unwrap_or_else(|| "unknown".into());
+    let who = claims.who.unwrap_or_else(|| "unknown".into());
     Ok(Identity { who })
 }
 
 fn check_claims(config: &AccessConfig, claims: &Claims, now_s: u64) -> Result<(), String> {
-    let audience_ok = match &claims.aud {
-        Some(Audience::One(aud)) => *aud == config.aud,
-        Some(Audience::Many(auds)) => auds.contains(&config.aud),
-        None => false,
-    };
-    if !audience_ok {
+    if !claims.aud.contains(&config.aud) {
         return Err("the assertion is for another application (aud)".into());
     }
     if claims.iss.as_deref() != Some(config.team_origin.as_str()) {
@@ -238,10 +255,9 @@ fn check_claims(config: &AccessConfig, claims: &Claims, now_s: u64) -> Result<()
 async fn key_for(config: &AccessConfig, kid: Option<&str>, now_ms: u64) -> Result<Jwk, String> {
     let url = config.certs_url();
     let pick = |keys: &[Jwk]| -> Option<Jwk> {
-        let rsa = keys.iter().filter(|k| k.kty == "RSA");
         match kid {
-            Some(kid) => rsa.clone().find(|k| k.kid.as_deref() == Some(kid)).cloned(),
-            None => rsa.clone().next().cloned(),
+            Some(kid) => keys.iter().find(|k| k.kid.as_deref() == Some(kid)).cloned(),
+            None => keys.first().cloned(),
         }
     };
     let cached = KEYS.with(|keys| {
@@ -280,16 +296,14 @@ async fn fetch_keys(url: &str) -> Result<Vec<Jwk>, String> {
         ));
     }
     let body = response.bytes().await.map_err(failed)?;
-    let certs: Certs = serde_json::from_slice(&body)
+    let set: Value = serde_json::from_slice(&body)
         .map_err(|_| "the team's keys are not a JWK set".to_owned())?;
-    Ok(certs.keys)
+    Ok(read_keys(&set))
 }
 
 async fn rs256_verify(key: &Jwk, signature: &[u8], data: &[u8]) -> Result<bool, String> {
     let broken = |_| "WebCrypto refused the team's key".to_owned();
-    let (Some(n), Some(e)) = (&key.n, &key.e) else {
-        return Err("the team's key has no modulus or exponent".into());
-    };
+    let (n, e) = (&key.n, &key.e);
     let jwk = Object::new();
     let set = |o: &Object, name: &str, value: &JsValue| {
         Reflect::set(o, &JsValue::from_str(name), value).map(|_| ())
@@ -402,19 +416,48 @@ mod tests {
     }
 
     #[test]
+    fn keys_and_claims_are_read_from_json() {
+        let set = serde_json::json!({"keys": [
+            {"kty": "EC", "kid": "e1", "x": "..."},
+            {"kty": "RSA", "kid": "k1", "n": "AQAB-n", "e": "AQAB"},
+            {"kty": "RSA", "kid": "k2"}
+        ]});
+        let keys = read_keys(&set);
+        assert_eq!(keys.len(), 1);
+        assert_eq!(
+            (keys[0].kid.as_deref(), keys[0].n.as_str()),
+            (Some("k1"), "AQAB-n")
+        );
+        assert!(read_keys(&serde_json::json!({"keys": 5})).is_empty());
+
+        let one = Claims::read(&serde_json::json!({"aud": "app", "exp": 5, "sub": "svc"}));
+        assert_eq!(
+            (one.aud, one.exp, one.who.as_deref()),
+            (vec!["app".to_owned()], Some(5.0), Some("svc"))
+        );
+        let many =
+            Claims::read(&serde_json::json!({"aud": ["a", 7, "b"], "email": "ops@x", "sub": "u"}));
+        assert_eq!(
+            (many.aud, many.who.as_deref()),
+            (vec!["a".to_owned(), "b".to_owned()], Some("ops@x"))
+        );
+        assert!(Claims::read(&serde_json::json!({"aud": {"x": 1}}))
+            .aud
+            .is_empty());
+    }
+
+    #[test]
     fn claims_are_checked() {
         let config = AccessConfig {
             team_origin: "https://t.example".into(),
             aud: "app".into(),
         };
         let claims = |aud: &str, iss: &str, exp: f64, nbf: Option<f64>| Claims {
-            aud: Some(Audience::Many(vec!["other".into(), aud.into()])),
+            aud: vec!["other".into(), aud.into()],
             iss: Some(iss.into()),
             exp: Some(exp),
             nbf,
-            email: None,
-            sub: None,
-            common_name: None,
+            who: None,
         };
         let now = 1_800_000_000;
         assert!(check_claims(

@@ -279,7 +279,11 @@ pub async fn insert_call_back(
     operator: &str,
     now_ms: u64,
 ) -> worker::Result<bool> {
-    let detail = serde_json::json!({ "requestedBy": operator }).to_string();
+    // `operator` is ours (`token`, `session:...`, `access:<email>`); serde_json quotes it.
+    let detail = format!(
+        "{{\"requestedBy\":{}}}",
+        serde_json::to_string(operator).unwrap_or_else(|_| "null".to_owned())
+    );
     let results = db
         .batch(vec![
             db.prepare(
