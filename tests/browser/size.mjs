@@ -1,5 +1,6 @@
 // The page's weight: www's own HTML, CSS, JS and SVG (not www/vendor, the core's wasm build,
-// which is loaded lazily and counted apart), each file gzipped at level 9 as it would be sent.
+// which is loaded lazily and counted apart, nor www/admin, the operator's dashboard, which no
+// visitor loads), each file gzipped at level 9 as it would be sent.
 // Prints a Markdown table row for `make bench`; exits 1 over the budget of 30 KB.
 //
 //   node tests/browser/size.mjs            | page (www HTML+CSS+JS, gzip) | 14.1 KB | 9 files | budget 30 KB |
@@ -13,13 +14,13 @@ export const WWW = fileURLToPath(new URL('../../www/', import.meta.url));
 export const BUDGET_BYTES = 30 * 1024;
 const COUNTED = new Set(['.html', '.css', '.js', '.mjs', '.svg']);
 
-/** [{file, raw, gz}] for every counted file under www/ except www/vendor/. */
+/** [{file, raw, gz}] for every counted file under www/ except www/vendor/ and www/admin/. */
 export function pageFiles(dir = WWW) {
   const out = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (relative(WWW, path) !== 'vendor') out.push(...pageFiles(path));
+      if (!['vendor', 'admin'].includes(relative(WWW, path))) out.push(...pageFiles(path));
     } else if (COUNTED.has(extname(entry.name))) {
       const data = readFileSync(path);
       out.push({ file: relative(WWW, path), raw: data.length, gz: gzipSync(data, { level: 9 }).length });

@@ -308,3 +308,21 @@ impl From<crate::crypto::CryptoError> for ApiError {
         ApiError::internal(&e)
     }
 }
+
+/// The operator's errors (the dashboard and `/api/admin/*`).
+impl ApiError {
+    /// 409: the call's number was cut to its mask (`MASK_AFTER_DAYS`) and cannot be shown or
+    /// called again.
+    pub fn phone_masked() -> ApiError {
+        ApiError::new(
+            409,
+            "phone_masked",
+            "this call's number was masked after MASK_AFTER_DAYS and can no longer be shown or called",
+        )
+    }
+
+    /// 409: "Call back now" on a call it is not offered for (the message says why).
+    pub fn not_callable(message: impl Into<String>) -> ApiError {
+        ApiError::new(409, "not_callable", message)
+    }
+}

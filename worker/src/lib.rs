@@ -12,6 +12,8 @@
 //!   the answers.
 //! - [`status`], [`observation`]: a call's state as types, and what is learned about it.
 //! - [`store`]: every SQL statement (D1; schema in migrations/).
+//! - [`operator`]: the operator's sign-in (session cookie, bearer token, Cloudflare Access) and
+//!   the pure parts of the dashboard's list (filters, categories, CSV).
 //! - [`ids`], [`crypto`]: call handles and HMAC callback tokens, on WebCrypto; [`http`]: JSON
 //!   responses, bounded bodies, origins.
 
@@ -29,6 +31,7 @@ mod ids;
 mod lead;
 mod notify;
 mod observation;
+mod operator;
 mod placement;
 mod reconcile;
 mod refresh;
@@ -136,6 +139,28 @@ async fn route(req: Request, app: &App) -> Result<Response, ApiError> {
         ["api", "admin", "calls"] => match method {
             Method::Get => handlers::admin::list(req, app).await,
             _ => Err(ApiError::method_not_allowed("GET")),
+        },
+        ["api", "admin", "calls.csv"] => match method {
+            Method::Get => handlers::admin::export(req, app).await,
+            _ => Err(ApiError::method_not_allowed("GET")),
+        },
+        ["api", "admin", "stats"] => match method {
+            Method::Get => handlers::admin::stats(req, app).await,
+            _ => Err(ApiError::method_not_allowed("GET")),
+        },
+        ["api", "admin", "calls", id, "reveal"] => match method {
+            Method::Post => handlers::admin::reveal(req, id, app).await,
+            _ => Err(ApiError::method_not_allowed("POST")),
+        },
+        ["api", "admin", "calls", id, "call-back"] => match method {
+            Method::Post => handlers::admin::call_back(req, id, app).await,
+            _ => Err(ApiError::method_not_allowed("POST")),
+        },
+        ["api", "admin", "session"] => match method {
+            Method::Get => handlers::admin_session::show(req, app).await,
+            Method::Post => handlers::admin_session::create(req, app).await,
+            Method::Delete => handlers::admin_session::delete(req, app).await,
+            _ => Err(ApiError::method_not_allowed("GET, POST, DELETE")),
         },
         ["exotel", "status", token] => match method {
             Method::Post => handlers::callback::receive(req, token, app).await,

@@ -1,26 +1,37 @@
-//! `GET /api/admin/calls`: the operator's view of recent calls, their outcome and every status
-//! observed, the call budgets' state and any configuration warning, behind
-//! `Authorization: Bearer <ADMIN_TOKEN>`. Without `ADMIN_TOKEN` the endpoint does not exist
-//! (404); with one shorter than 32 characters it answers `503 not_configured`. Failed sign-ins
-//! are limited per client network. Numbers are masked (`+91******3210`); client addresses are
-//! not shown.
+//! The operator's API, behind a session, `Authorization: Bearer <ADMIN_TOKEN>` or Cloudflare
+//! Access (see [`crate::operator`]). Without `ADMIN_TOKEN` none of it exists (404); with one
+//! shorter than 32 characters it answers `503 not_configured`.
+//!
+//! - `GET /api/admin/calls`: the filtered list (newest first, paged), the call budgets' state
+//!   and any configuration warning. Numbers are masked (`+91******3210`).
+//! - `GET /api/admin/stats`: calls per local day by category, for the chart.
+//! - `GET /api/admin/calls.csv`: the filtered list as CSV (numbers masked).
+//! - `POST /api/admin/calls/{id}/reveal`: one call's full number, logged.
+//! - `POST /api/admin/calls/{id}/call-back`: a new attempt of a missed or failed call, placed
+//!   through the same path and guards as a call the cron places.
 
 use serde::Serialize;
-use worker::{console_warn, Request, Response};
+use worker::{console_log, Request, Response};
 
 use crate::app::App;
 use crate::config::Limit;
-use crate::crypto::{constant_time_eq, hmac_sha256};
 use crate::error::ApiError;
-use crate::guard::{self, client_network, mask_phone, Hashed};
+use crate::guard::mask_phone;
+use crate::hours::schedule::Date;
 use crate::http::{self, json};
-use crate::store::admin::{self as store, AdminCall, AdminEvent};
+use crate::ids::CallId;
+use crate::operator;
+use crate::operator::view::{self, csv_record, Category, Filters, MAX_EXPORT_ROWS, UTF8_BOM};
+use crate::placement::place_due;
+use crate::store::admin::{self as store, AdminCall, AdminEvent, Selection};
 use crate::store::limits::{self, BUDGET_BUCKET};
 use crate::time::{now_ms, rfc3339};
 
-/// Calls shown when `?limit=` is not given, and the most it may ask for.
-const DEFAULT_LIMIT: u32 = 50;
-const MAX_LIMIT: u32 = 200;
+const DAY_MS: i64 = 86_400_000;
+/// Days the chart covers when `from=` is not given.
+const DEFAULT_CHART_DAYS: i64 = 30;
+/// The most days one chart covers.
+const MAX_CHART_DAYS: i64 = 366;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -39,8 +50,12 @@ struct CallRow<'a> {
     id: &'a str,
     mode: &'a str,
     phone: String,
+    /// Whether the number was cut to its mask for good (it can no longer be revealed).
+    masked: bool,
     exotel_sid: Option<&'a str>,
     status: &'a str,
+    category: &'static str,
+    can_call_back: bool,
     outcome: &'a str,
     failure: Option<&'a str>,
     upstream_status: Option<u16>,
@@ -48,6 +63,8 @@ struct CallRow<'a> {
     attempt: u32,
     scheduled_for: Option<String>,
     duration: Option<i64>,
+    lead_name: Option<&'a str>,
+    lead: Option<serde_json::Value>,
     created_at: String,
     updated_at: String,
     events: Vec<Event<'a>>,
@@ -69,64 +86,72 @@ struct Budgets {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Listing<'a> {
     calls: Vec<CallRow<'a>>,
+    /// Calls the filters select in all.
+    total: u64,
+    /// `offset=` for the next page, when there is one.
+    next_offset: Option<u32>,
     budgets: Budgets,
     /// Configuration the operator should look at (toll-fraud ranges let in).
     warnings: Vec<String>,
 }
 
-/// Lists the most recent calls (`?limit=`, default 50, at most 200), newest first.
-pub async fn list(req: Request, app: &App) -> Result<Response, ApiError> {
-    let token = match &app.config.guards.admin_token {
-        None => return Err(ApiError::not_found("no such endpoint")),
-        Some(Err(problem)) => {
-            return Err(ApiError::not_configured(format!(
-                "the admin view is off: {problem}"
-            )))
-        }
-        Some(Ok(token)) => token,
-    };
-    let db = app.db()?;
-    let limits = &app.config.limits;
-    let address = http::client_address(&req)?.unwrap_or_else(|| "unknown".to_owned());
-    let network = client_network(&address, limits.ipv6_prefix_bits);
-    let failures = guard::keyed_hash(&app.config.guards, Hashed::AdminFailure, &network).await?;
-    if let Some(retry_after) = limits::full(&db, &failures, limits.admin_failures, now_ms()).await?
-    {
-        console_warn!("admin: too many failed sign-ins from one client network");
-        return Err(ApiError::rate_limited(retry_after));
-    }
-    let given = req.headers().get("Authorization")?;
-    let given = given
-        .as_deref()
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .map(str::trim)
-        .unwrap_or_default();
-    // Both sides hashed first, so the comparison is over equal lengths and its time says
-    // nothing about the token.
-    let key = b"exotel-connect/admin-token/v1";
-    let expected = hmac_sha256(key, token.as_bytes()).await?;
-    let offered = hmac_sha256(key, given.as_bytes()).await?;
-    if given.is_empty() || !constant_time_eq(&expected, &offered) {
-        console_warn!("admin: refused a request without the right token");
-        limits::count(&db, &failures, limits.admin_failures, now_ms()).await?;
-        return Err(ApiError::unauthorized());
-    }
-
-    // Sliced, not parsed: the `url` crate costs ~100 KB of wasm.
+/// The query string, sliced rather than parsed: the `url` crate costs ~100 KB of wasm.
+fn query(req: &Request) -> String {
     let url = req.inner().url();
-    let query = url.split_once('?').map_or("", |(_, q)| q);
-    let limit = query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("limit="))
-        .map(|value| value.parse::<u32>())
-        .transpose()
-        .map_err(|_| ApiError::invalid_request("expected ?limit= to be a whole number"))?
-        .unwrap_or(DEFAULT_LIMIT)
-        .clamp(1, MAX_LIMIT);
-    let (calls, events) = store::recent_calls(&db, limit).await?;
+    url.split_once('?')
+        .map_or("", |(_, q)| q.split('#').next().unwrap_or(""))
+        .to_owned()
+}
+
+fn filters(req: &Request) -> Result<Filters, ApiError> {
+    view::parse_filters(&query(req)).map_err(ApiError::invalid_request)
+}
+
+/// The local date of an instant, in the business's zone (UTC without one).
+fn local_date(app: &App, ms: i64) -> Date {
+    match &app.config.hours {
+        Ok(hours) => hours.local(ms).0,
+        Err(_) => Date::from_days(ms.div_euclid(DAY_MS)),
+    }
+}
+
+/// The instant a local date starts.
+fn start_of(app: &App, date: Date) -> i64 {
+    match &app.config.hours {
+        Ok(hours) => hours.instant(date, 0),
+        Err(_) => date.days() * DAY_MS,
+    }
+}
+
+fn zone_name(app: &App) -> String {
+    match &app.config.hours {
+        Ok(hours) => hours.zone.name().to_owned(),
+        Err(_) => "UTC".to_owned(),
+    }
+}
+
+fn selection(app: &App, filters: &Filters) -> Selection {
+    let from = filters.from.map(|d| start_of(app, d));
+    let to = filters
+        .to
+        .map(|d| start_of(app, Date::from_days(d.days() + 1)));
+    Selection::new(filters, from, to)
+}
+
+/// `GET /api/admin/calls`: `?status=`, `?from=`/`?to=` (local dates), `?q=`, `?limit=`
+/// (default 50, at most 200), `?offset=`.
+pub async fn list(req: Request, app: &App) -> Result<Response, ApiError> {
+    operator::require(&req, app).await?;
+    let filters = filters(&req)?;
+    let db = app.db()?;
+    let selection = selection(app, &filters);
+    let (calls, events, total) =
+        store::list(&db, &selection, filters.limit, filters.offset).await?;
     let rows = calls.iter().map(|call| row(call, &events)).collect();
+    let next = filters.offset.saturating_add(filters.limit);
     let budgets = &app.config.budgets;
     let per_hour = budget_use(&db, budgets.per_hour).await?;
     let per_day = budget_use(&db, budgets.per_day).await?;
@@ -135,6 +160,8 @@ pub async fn list(req: Request, app: &App) -> Result<Response, ApiError> {
         200,
         &Listing {
             calls: rows,
+            total,
+            next_offset: (u64::from(next) < total).then_some(next),
             budgets: Budgets {
                 per_hour,
                 per_day,
@@ -153,6 +180,291 @@ fn warnings(app: &App) -> Vec<String> {
     warnings
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Day {
+    date: String,
+    answered: u64,
+    missed: u64,
+    failed: u64,
+    scheduled: u64,
+    in_progress: u64,
+    canceled: u64,
+}
+
+#[derive(Serialize)]
+struct Stats {
+    zone: String,
+    from: String,
+    to: String,
+    days: Vec<Day>,
+}
+
+/// `GET /api/admin/stats`: calls per local day by category over `?from=`..`?to=` (default the
+/// last 30 days, at most 366), with the list's other filters.
+pub async fn stats(req: Request, app: &App) -> Result<Response, ApiError> {
+    operator::require(&req, app).await?;
+    let mut filters = filters(&req)?;
+    let today = local_date(app, now_ms() as i64);
+    let to = filters.to.unwrap_or(today);
+    let from = filters
+        .from
+        .unwrap_or_else(|| Date::from_days(to.days() - (DEFAULT_CHART_DAYS - 1)));
+    if to.days() < from.days() {
+        return Err(ApiError::invalid_request(format!(
+            "expected ?to= on or after ?from=, but {to} is before {from}"
+        )));
+    }
+    if to.days() - from.days() >= MAX_CHART_DAYS {
+        return Err(ApiError::invalid_request(format!(
+            "expected at most {MAX_CHART_DAYS} days between ?from= and ?to="
+        )));
+    }
+    filters.from = Some(from);
+    filters.to = Some(to);
+    let db = app.db()?;
+    let counts = store::quarter_counts(&db, &selection(app, &filters)).await?;
+    let mut days: Vec<Day> = (from.days()..=to.days())
+        .map(|d| Day {
+            date: Date::from_days(d).to_string(),
+            answered: 0,
+            missed: 0,
+            failed: 0,
+            scheduled: 0,
+            in_progress: 0,
+            canceled: 0,
+        })
+        .collect();
+    for count in counts {
+        let date = local_date(app, count.quarter * 900_000);
+        let Some(day) = usize::try_from(date.days() - from.days())
+            .ok()
+            .and_then(|i| days.get_mut(i))
+        else {
+            continue;
+        };
+        let slot = match Category::parse(&count.category) {
+            Some(Category::Answered) => &mut day.answered,
+            Some(Category::Missed) => &mut day.missed,
+            Some(Category::Failed) | None => &mut day.failed,
+            Some(Category::Scheduled) => &mut day.scheduled,
+            Some(Category::InProgress) => &mut day.in_progress,
+            Some(Category::Canceled) => &mut day.canceled,
+        };
+        *slot += count.n;
+    }
+    Ok(json(
+        200,
+        &Stats {
+            zone: zone_name(app),
+            from: from.to_string(),
+            to: to.to_string(),
+            days,
+        },
+    )?)
+}
+
+/// `GET /api/admin/calls.csv`: the filtered list (up to 5 000 calls, no paging), UTF-8 with a
+/// byte-order mark, RFC 4180, numbers masked, formula-like cells neutralised.
+pub async fn export(req: Request, app: &App) -> Result<Response, ApiError> {
+    let operator = operator::require(&req, app).await?;
+    let filters = filters(&req)?;
+    let db = app.db()?;
+    let calls = store::export(&db, &selection(app, &filters), MAX_EXPORT_ROWS).await?;
+    let mut out = String::from(UTF8_BOM);
+    csv_record(
+        &[
+            "id",
+            "request_id",
+            "attempt",
+            "created_at",
+            "category",
+            "status",
+            "outcome",
+            "failure",
+            "duration_s",
+            "phone",
+            "name",
+            "note",
+            "page",
+            "referrer",
+            "utm_source",
+            "utm_medium",
+            "utm_campaign",
+            "utm_term",
+            "utm_content",
+            "consent",
+        ],
+        &mut out,
+    );
+    for call in &calls {
+        let lead = lead_json(call).unwrap_or(serde_json::Value::Null);
+        let field = |path: &[&str]| -> String {
+            let mut value = &lead;
+            for key in path {
+                value = &value[*key];
+            }
+            match value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Bool(b) => b.to_string(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            }
+        };
+        csv_record(
+            &[
+                call.id.clone(),
+                call.request_id.clone().unwrap_or_default(),
+                call.attempt.to_string(),
+                rfc3339(call.created_at.max(0) as u64),
+                Category::of(call.status.as_str(), call.outcome.as_str())
+                    .as_str()
+                    .to_owned(),
+                call.status.as_str().to_owned(),
+                call.outcome.as_str().to_owned(),
+                call.failure.clone().unwrap_or_default(),
+                call.duration.map(|d| d.to_string()).unwrap_or_default(),
+                mask_phone(&call.phone),
+                call.lead_name.clone().unwrap_or_default(),
+                field(&["note"]),
+                field(&["page"]),
+                field(&["referrer"]),
+                field(&["utm", "source"]),
+                field(&["utm", "medium"]),
+                field(&["utm", "campaign"]),
+                field(&["utm", "term"]),
+                field(&["utm", "content"]),
+                field(&["consent", "given"]),
+            ],
+            &mut out,
+        );
+    }
+    console_log!(
+        "admin: {} calls exported as CSV ({})",
+        calls.len(),
+        operator.label()
+    );
+    let date = local_date(app, now_ms() as i64);
+    let mut response = Response::from_bytes(out.into_bytes())?.with_status(200);
+    let headers = response.headers_mut();
+    headers.set("Content-Type", "text/csv; charset=utf-8")?;
+    headers.set(
+        "Content-Disposition",
+        &format!("attachment; filename=\"calls-{date}.csv\""),
+    )?;
+    crate::guard::api_headers(headers)?;
+    Ok(response)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Revealed<'a> {
+    id: &'a str,
+    phone: &'a str,
+    /// Times this number has been shown, this one included.
+    reveals: u64,
+}
+
+/// `POST /api/admin/calls/{id}/reveal`: the call's full number. Logged (who, which call, when)
+/// in `admin_reveals` and on the console (without the number). A number already cut to its
+/// mask is gone: `409 phone_masked`.
+pub async fn reveal(req: Request, id: &str, app: &App) -> Result<Response, ApiError> {
+    let operator = operator::require(&req, app).await?;
+    let db = app.db()?;
+    let call = find(&db, id).await?;
+    if call.masked_at.is_some() {
+        return Err(ApiError::phone_masked());
+    }
+    let now = now_ms();
+    store::log_reveal(&db, &call.id, &operator.label(), now).await?;
+    console_log!(
+        "admin: number of call {} revealed ({})",
+        call.id,
+        operator.label()
+    );
+    let reveals = store::reveal_count(&db, &call.id).await?;
+    Ok(json(
+        200,
+        &Revealed {
+            id: &call.id,
+            phone: &call.phone,
+            reveals,
+        },
+    )?)
+}
+
+#[derive(Serialize)]
+struct CalledBack<'a> {
+    call: CallRow<'a>,
+}
+
+/// `POST /api/admin/calls/{id}/call-back`: on a missed or failed call that is its request's
+/// latest attempt, stores the next attempt due now and places it through
+/// [`place_due`] — the cron's path, with its guards: the call budgets, the number's limits and
+/// opening hours (outside them the call waits for the next opening). Answers `201` with the
+/// new attempt as it stands: placed (`queued`...), `scheduled` (closed, or a budget is
+/// reached), or `failed` with outcome `rate_limited` (the number's limit).
+pub async fn call_back(req: Request, id: &str, app: &App) -> Result<Response, ApiError> {
+    let operator = operator::require(&req, app).await?;
+    let db = app.db()?;
+    let call = find(&db, id).await?;
+    let category = Category::of(call.status.as_str(), call.outcome.as_str());
+    if !category.can_call_back() {
+        return Err(ApiError::not_callable(format!(
+            "expected a missed or failed call, but this one is {}",
+            category.as_str()
+        )));
+    }
+    if call.masked_at.is_some() {
+        return Err(ApiError::phone_masked());
+    }
+    let new_id = CallId::generate()?;
+    let origin = http::origin(&req.inner().url());
+    let base = app.config.public_base_url.clone().unwrap_or(origin);
+    let now = now_ms();
+    let stored = store::insert_call_back(
+        &db,
+        &call.id,
+        new_id.as_str(),
+        app.config.mode.as_str(),
+        &base,
+        &operator.label(),
+        now,
+    )
+    .await?;
+    if !stored {
+        return Err(ApiError::not_callable(
+            "this request has a newer attempt; call back from the latest one",
+        ));
+    }
+    console_log!(
+        "admin: call {} called back as {new_id} ({})",
+        call.id,
+        operator.label()
+    );
+    let due = store::stored_call(&db, new_id.as_str())
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such call"))?;
+    place_due(app, &db, &due, now as i64).await?;
+    let placed = find(&db, new_id.as_str()).await?;
+    let events = store::events(&db, new_id.as_str()).await?;
+    Ok(json(
+        201,
+        &CalledBack {
+            call: row(&placed, &events),
+        },
+    )?)
+}
+
+async fn find(db: &worker::D1Database, id: &str) -> Result<AdminCall, ApiError> {
+    if CallId::parse(id).is_none() {
+        return Err(ApiError::not_found("no such call"));
+    }
+    store::find(db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such call"))
+}
+
 async fn budget_use(db: &worker::D1Database, limit: Limit) -> Result<BudgetUse, ApiError> {
     Ok(BudgetUse {
         used: limits::used(db, BUDGET_BUCKET, limit, now_ms()).await?,
@@ -160,14 +472,27 @@ async fn budget_use(db: &worker::D1Database, limit: Limit) -> Result<BudgetUse, 
     })
 }
 
+fn lead_json(call: &AdminCall) -> Option<serde_json::Value> {
+    call.lead
+        .as_deref()
+        .and_then(|lead| serde_json::from_str::<serde_json::Value>(lead).ok())
+        .filter(serde_json::Value::is_object)
+}
+
 fn row<'a>(call: &'a AdminCall, events: &'a [AdminEvent]) -> CallRow<'a> {
     let ms = |t: i64| rfc3339(t.max(0) as u64);
+    let category = Category::of(call.status.as_str(), call.outcome.as_str());
     CallRow {
         id: &call.id,
         mode: &call.mode,
         phone: mask_phone(&call.phone),
+        masked: call.masked_at.is_some(),
         exotel_sid: call.exotel_sid.as_deref(),
         status: call.status.as_str(),
+        category: category.as_str(),
+        can_call_back: category.can_call_back()
+            && call.masked_at.is_none()
+            && call.latest == Some(1),
         outcome: call.outcome.as_str(),
         failure: call.failure.as_deref(),
         upstream_status: call.upstream_status,
@@ -175,6 +500,8 @@ fn row<'a>(call: &'a AdminCall, events: &'a [AdminEvent]) -> CallRow<'a> {
         attempt: call.attempt,
         scheduled_for: call.scheduled_for.map(|at| rfc3339(at.max(0) as u64)),
         duration: call.duration,
+        lead_name: call.lead_name.as_deref(),
+        lead: lead_json(call),
         created_at: ms(call.created_at),
         updated_at: ms(call.updated_at),
         events: events

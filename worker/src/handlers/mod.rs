@@ -2,6 +2,7 @@
 //! output. Routing is in `lib.rs`.
 
 pub mod admin;
+pub mod admin_session;
 pub mod assets;
 pub mod callback;
 pub mod calls;

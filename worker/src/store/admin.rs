@@ -1,10 +1,15 @@
-//! What the operator's view reads.
+//! What the operator's view reads and writes: the filtered list of calls and its daily counts,
+//! a call's full number and the log of who saw it (`admin_reveals`), a call back (a new attempt
+//! of the same request), and dashboard sessions (`admin_sessions`).
 
 use serde::Deserialize;
+use worker::wasm_bindgen::JsValue;
 use worker::D1Database;
 
-use super::number;
-use crate::status::{Outcome, Status};
+use super::calls::StoredCall;
+use super::{changed, number, text};
+use crate::operator::view::{like_escape, Filters, Search, CATEGORY_SQL};
+use crate::status::{Outcome, Status, SCHEDULED_RANK};
 
 /// A call as the operator sees it.
 #[derive(Debug, Clone, Deserialize)]
@@ -13,7 +18,7 @@ pub struct AdminCall {
     pub id: String,
     /// `live` or `sandbox`.
     pub mode: String,
-    /// E.164 (masked before it is shown).
+    /// E.164 (masked before it is shown), or already its mask once `masked_at` is set.
     pub phone: String,
     /// Exotel's Sid.
     pub exotel_sid: Option<String>,
@@ -37,14 +42,29 @@ pub struct AdminCall {
     pub created_at: i64,
     /// Unix ms.
     pub updated_at: i64,
+    /// The name the visitor gave.
+    pub lead_name: Option<String>,
+    /// The rest of the lead context, JSON.
+    pub lead: Option<String>,
+    /// When the number was cut to its mask, Unix ms.
+    pub masked_at: Option<i64>,
+    /// 1 when this is its request's latest attempt (the only one that can be called back).
+    pub latest: Option<i64>,
 }
+
+const ADMIN_COLUMNS: &str =
+    "id, mode, phone, exotel_sid, status, outcome, failure, upstream_status,
+    request_id, attempt, scheduled_for, duration, created_at, updated_at, lead_name, lead,
+    masked_at,
+    attempt = (SELECT MAX(attempt) FROM calls AS later WHERE later.request_id = calls.request_id)
+      AS latest";
 
 /// One logged observation.
 #[derive(Debug, Clone, Deserialize)]
 pub struct AdminEvent {
     /// The call.
     pub call_id: String,
-    /// `connect`, `callback`, `details`, `reconcile`.
+    /// `connect`, `callback`, `details`, `reconcile`, `operator`...
     pub source: String,
     /// The status observed.
     pub status: String,
@@ -56,27 +76,84 @@ pub struct AdminEvent {
     pub received_at: i64,
 }
 
-/// The `limit` most recent calls, newest first, and their events (oldest first).
-pub async fn recent_calls(
+/// The `WHERE` clause of a filtered list, with its parameters (`?1`...).
+pub struct Selection {
+    sql: String,
+    params: Vec<JsValue>,
+}
+
+impl Selection {
+    /// The calls `filters` pick, created in `[from_ms, to_ms)` (the dates already turned into
+    /// instants in the business's zone).
+    pub fn new(filters: &Filters, from_ms: Option<i64>, to_ms: Option<i64>) -> Selection {
+        let mut clauses = vec!["1 = 1".to_owned()];
+        let mut params = Vec::new();
+        let mut add = |clause: &str, value: JsValue| {
+            params.push(value);
+            clauses.push(clause.replace('?', &format!("?{}", params.len())));
+        };
+        if let Some(category) = filters.category {
+            add(&format!("({CATEGORY_SQL}) = ?"), text(category.as_str()));
+        }
+        if let Some(from) = from_ms {
+            add("created_at >= ?", number(from.max(0) as u64));
+        }
+        if let Some(to) = to_ms {
+            add("created_at < ?", number(to.max(0) as u64));
+        }
+        match &filters.search {
+            Some(Search::Digits(digits)) => add("phone LIKE ?", text(&format!("%{digits}"))),
+            Some(Search::Name(name)) => add(
+                "lead_name LIKE ? ESCAPE '\\'",
+                text(&format!("%{}%", like_escape(name))),
+            ),
+            None => {}
+        }
+        Selection {
+            sql: clauses.join(" AND "),
+            params,
+        }
+    }
+
+    fn next(&self) -> usize {
+        self.params.len() + 1
+    }
+}
+
+/// A page of the selected calls, newest first, their events (oldest first), and how many
+/// calls the selection holds in all.
+pub async fn list(
     db: &D1Database,
+    selection: &Selection,
     limit: u32,
-) -> worker::Result<(Vec<AdminCall>, Vec<AdminEvent>)> {
-    let limit = number(u64::from(limit));
+    offset: u32,
+) -> worker::Result<(Vec<AdminCall>, Vec<AdminEvent>, u64)> {
+    let (l, o) = (selection.next(), selection.next() + 1);
+    let page = format!(
+        "SELECT id FROM calls WHERE {} ORDER BY created_at DESC, id LIMIT ?{l} OFFSET ?{o}",
+        selection.sql
+    );
+    let mut params = selection.params.clone();
+    params.push(number(u64::from(limit)));
+    params.push(number(u64::from(offset)));
     let calls = db
-        .prepare(
-            "SELECT id, mode, phone, exotel_sid, status, outcome, failure, upstream_status,
-                    request_id, attempt, scheduled_for, duration, created_at, updated_at
-             FROM calls ORDER BY created_at DESC, id LIMIT ?1",
-        )
-        .bind(std::slice::from_ref(&limit))?;
+        .prepare(format!(
+            "SELECT {ADMIN_COLUMNS} FROM calls WHERE id IN ({page}) ORDER BY created_at DESC, id"
+        ))
+        .bind(&params)?;
     let events = db
-        .prepare(
+        .prepare(format!(
             "SELECT call_id, source, status, detail, applied, received_at FROM call_events
-             WHERE call_id IN (SELECT id FROM calls ORDER BY created_at DESC, id LIMIT ?1)
-             ORDER BY id",
-        )
-        .bind(&[limit])?;
-    let results = db.batch(vec![calls, events]).await?;
+             WHERE call_id IN ({page}) ORDER BY id"
+        ))
+        .bind(&params)?;
+    let total = db
+        .prepare(format!(
+            "SELECT COUNT(*) AS n FROM calls WHERE {}",
+            selection.sql
+        ))
+        .bind(&selection.params)?;
+    let results = db.batch(vec![calls, events, total]).await?;
     let mut results = results.into_iter();
     let calls = match results.next() {
         Some(result) => result.results::<AdminCall>()?,
@@ -86,5 +163,209 @@ pub async fn recent_calls(
         Some(result) => result.results::<AdminEvent>()?,
         None => Vec::new(),
     };
-    Ok((calls, events))
+    let total = match results.next() {
+        Some(result) => result.results::<Count>()?.first().map_or(0, |c| c.n),
+        None => 0,
+    };
+    Ok((calls, events, total))
+}
+
+#[derive(Deserialize)]
+struct Count {
+    n: u64,
+}
+
+/// Up to `max` of the selected calls, newest first, without their events (the CSV export).
+pub async fn export(
+    db: &D1Database,
+    selection: &Selection,
+    max: u32,
+) -> worker::Result<Vec<AdminCall>> {
+    let mut params = selection.params.clone();
+    params.push(number(u64::from(max)));
+    db.prepare(format!(
+        "SELECT {ADMIN_COLUMNS} FROM calls WHERE {} ORDER BY created_at DESC, id LIMIT ?{}",
+        selection.sql,
+        selection.next()
+    ))
+    .bind(&params)?
+    .all()
+    .await?
+    .results::<AdminCall>()
+}
+
+/// Selected calls counted per quarter hour (Unix ms / 900 000) and category: every time zone's
+/// offset is a whole number of quarter hours, so the caller can add them up per local day.
+#[derive(Debug, Clone, Deserialize)]
+pub struct QuarterCount {
+    /// `created_at / 900000`.
+    pub quarter: i64,
+    /// [`crate::operator::view::Category`]'s wire name.
+    pub category: String,
+    /// Calls.
+    pub n: u64,
+}
+
+/// The selection's calls counted per quarter hour and category.
+pub async fn quarter_counts(
+    db: &D1Database,
+    selection: &Selection,
+) -> worker::Result<Vec<QuarterCount>> {
+    db.prepare(format!(
+        "SELECT created_at / 900000 AS quarter, {CATEGORY_SQL} AS category, COUNT(*) AS n
+         FROM calls WHERE {} GROUP BY quarter, category ORDER BY quarter",
+        selection.sql
+    ))
+    .bind(&selection.params)?
+    .all()
+    .await?
+    .results::<QuarterCount>()
+}
+
+/// One call, by its id.
+pub async fn find(db: &D1Database, id: &str) -> worker::Result<Option<AdminCall>> {
+    db.prepare(format!("SELECT {ADMIN_COLUMNS} FROM calls WHERE id = ?1"))
+        .bind(&[text(id)])?
+        .first::<AdminCall>(None)
+        .await
+}
+
+/// One call's events, oldest first.
+pub async fn events(db: &D1Database, id: &str) -> worker::Result<Vec<AdminEvent>> {
+    db.prepare(
+        "SELECT call_id, source, status, detail, applied, received_at FROM call_events
+         WHERE call_id = ?1 ORDER BY id",
+    )
+    .bind(&[text(id)])?
+    .all()
+    .await?
+    .results::<AdminEvent>()
+}
+
+/// Records that `operator` was shown call `call_id`'s full number.
+pub async fn log_reveal(
+    db: &D1Database,
+    call_id: &str,
+    operator: &str,
+    now_ms: u64,
+) -> worker::Result<()> {
+    db.prepare("INSERT INTO admin_reveals (call_id, operator, at) VALUES (?1, ?2, ?3)")
+        .bind(&[text(call_id), text(operator), number(now_ms)])?
+        .run()
+        .await?;
+    Ok(())
+}
+
+/// How many times call `call_id`'s number was shown.
+pub async fn reveal_count(db: &D1Database, call_id: &str) -> worker::Result<u64> {
+    Ok(db
+        .prepare("SELECT COUNT(*) AS n FROM admin_reveals WHERE call_id = ?1")
+        .bind(&[text(call_id)])?
+        .first::<Count>(None)
+        .await?
+        .map_or(0, |c| c.n))
+}
+
+/// Stores the next attempt of call `from`'s request, due now, as the cron would find a second
+/// try (`scheduled`), with the request's number and lead context, and logs who asked. Only
+/// when `from` is its request's latest attempt and its number is whole: two clicks (or a
+/// retry already stored) never make two calls. Returns whether it was stored.
+pub async fn insert_call_back(
+    db: &D1Database,
+    from: &str,
+    new_id: &str,
+    mode: &str,
+    callback_base: &str,
+    operator: &str,
+    now_ms: u64,
+) -> worker::Result<bool> {
+    // `operator` is ours (`token`, `session:...`, `access:<email>`); serde_json quotes it.
+    let detail = format!(
+        "{{\"requestedBy\":{}}}",
+        serde_json::to_string(operator).unwrap_or_else(|_| "null".to_owned())
+    );
+    let results = db
+        .batch(vec![
+            db.prepare(
+                "INSERT INTO calls (id, request_id, attempt, mode, phone, status, status_rank,
+                                    outcome, scheduled_for, callback_base, lead_name, lead,
+                                    phone_masked, created_at, updated_at)
+                 SELECT ?1, c.request_id, c.attempt + 1, ?2, c.phone, 'scheduled', ?3,
+                        'scheduled', ?4, COALESCE(c.callback_base, ?5), c.lead_name, c.lead,
+                        c.phone_masked, ?4, ?4
+                 FROM calls c
+                 WHERE c.id = ?6 AND c.masked_at IS NULL AND c.request_id IS NOT NULL
+                   AND c.attempt = (SELECT MAX(attempt) FROM calls WHERE request_id = c.request_id)",
+            )
+            .bind(&[
+                text(new_id),
+                text(mode),
+                number(SCHEDULED_RANK as u64),
+                number(now_ms),
+                text(callback_base),
+                text(from),
+            ])?,
+            db.prepare(
+                "INSERT INTO call_events
+                   (call_id, source, status, detail, dedupe_key, applied, received_at)
+                 SELECT ?1, 'operator', 'scheduled', ?2, 'call-back', 1, ?3 WHERE changes() > 0",
+            )
+            .bind(&[text(new_id), text(&detail), number(now_ms)])?,
+        ])
+        .await?;
+    match results.first() {
+        Some(result) => changed(result),
+        None => Ok(false),
+    }
+}
+
+/// A call as the placement path reads it.
+pub async fn stored_call(db: &D1Database, id: &str) -> worker::Result<Option<StoredCall>> {
+    db.prepare(
+        "SELECT id, mode, exotel_sid, status, outcome, duration, created_at, updated_at,
+                refreshed_at, attempt, scheduled_for, placed_at, phone, callback_base
+         FROM calls WHERE id = ?1",
+    )
+    .bind(&[text(id)])?
+    .first::<StoredCall>(None)
+    .await
+}
+
+/// Stores a new dashboard session, and drops the ones that ended over a day ago.
+pub async fn create_session(
+    db: &D1Database,
+    id: &str,
+    now_ms: u64,
+    expires_ms: u64,
+) -> worker::Result<()> {
+    db.batch(vec![
+        db.prepare("DELETE FROM admin_sessions WHERE expires_at < ?1")
+            .bind(&[number(now_ms.saturating_sub(86_400_000))])?,
+        db.prepare("INSERT INTO admin_sessions (id, created_at, expires_at) VALUES (?1, ?2, ?3)")
+            .bind(&[text(id), number(now_ms), number(expires_ms)])?,
+    ])
+    .await?;
+    Ok(())
+}
+
+/// Whether session `id` exists, has not expired and was not signed out.
+pub async fn session_live(db: &D1Database, id: &str, now_ms: u64) -> worker::Result<bool> {
+    Ok(db
+        .prepare(
+            "SELECT COUNT(*) AS n FROM admin_sessions
+             WHERE id = ?1 AND revoked_at IS NULL AND expires_at > ?2",
+        )
+        .bind(&[text(id), number(now_ms)])?
+        .first::<Count>(None)
+        .await?
+        .is_some_and(|c| c.n > 0))
+}
+
+/// Signs session `id` out for good.
+pub async fn revoke_session(db: &D1Database, id: &str, now_ms: u64) -> worker::Result<()> {
+    db.prepare("UPDATE admin_sessions SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")
+        .bind(&[text(id), number(now_ms)])?
+        .run()
+        .await?;
+    Ok(())
 }

@@ -1,5 +1,6 @@
 //! Data that expires: numbers cut to their mask after `MASK_AFTER_DAYS`, calls and their event
-//! logs deleted after `RETENTION_DAYS`. Only calls that are over (no call waiting for its time
+//! logs (and the log of numbers revealed to the operator) deleted after `RETENTION_DAYS`, and
+//! dashboard sessions once they are over. Only calls that are over (no call waiting for its time
 //! or still ringing loses its number), a bounded number per cron run so one run stays cheap.
 
 use worker::D1Database;
@@ -59,6 +60,15 @@ pub async fn expire(
                               ORDER BY created_at LIMIT ?3)",
             )
             .bind(&[number(delete_before_ms), over, number(PER_RUN)])?,
+            // The log of numbers shown to the operator names calls only; it goes with them.
+            db.prepare("DELETE FROM admin_reveals WHERE at < ?1")
+                .bind(&[number(delete_before_ms)])?,
+            // Sessions ended or expired a day ago are of no use to anyone.
+            db.prepare(
+                "DELETE FROM admin_sessions
+                 WHERE COALESCE(revoked_at, expires_at) < ?1",
+            )
+            .bind(&[number(now_ms.saturating_sub(86_400_000))])?,
         ])
         .await?;
     let changes = |i: usize| {

@@ -1,0 +1,503 @@
+//! Signing in through Cloudflare Access: with `ACCESS_TEAM_DOMAIN` and `ACCESS_AUD` set, the
+//! `Cf-Access-Jwt-Assertion` header Access adds to each request it let through is verified
+//! (RS256 against the team's keys at `<team>/cdn-cgi/access/certs`; `aud`, `iss`, `exp`,
+//! `nbf`) and signs the operator in, with no cookie of ours.
+//!
+//! RSA is WebCrypto's (`RSASSA-PKCS1-v1_5`, a JWK import), so no RSA or JWT crate is compiled in.
+//! The keys are kept for [`KEYS_TTL_MS`] per isolate, and fetched again at once for a key id
+//! not seen yet (Access rotates its keys).
+
+use std::cell::RefCell;
+
+use serde_json::Value;
+use worker::js_sys::{Array, Object, Promise, Reflect};
+use worker::wasm_bindgen::prelude::*;
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::{AbortSignal, Env, Fetch, RequestInit, RequestRedirect};
+
+use crate::http;
+use crate::operator::cookie::is_local;
+
+#[wasm_bindgen(wasm_bindgen = ::worker::wasm_bindgen, js_sys = ::worker::js_sys)]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = ["crypto", "subtle"], js_name = importKey)]
+    fn import_jwk(
+        format: &str,
+        key_data: &Object,
+        algorithm: &Object,
+        extractable: bool,
+        usages: &Array,
+    ) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = ["crypto", "subtle"], js_name = verify)]
+    fn subtle_verify(
+        algorithm: &str,
+        key: &JsValue,
+        signature: &[u8],
+        data: &[u8],
+    ) -> Result<Promise, JsValue>;
+}
+
+/// How long fetched keys are trusted before they are fetched again.
+const KEYS_TTL_MS: u64 = 10 * 60 * 1000;
+/// How long fetching the keys may take.
+const FETCH_TIMEOUT_MS: u32 = 5_000;
+/// Clock skew allowed on `exp` and `nbf`, seconds.
+const LEEWAY_S: u64 = 60;
+/// The longest assertion looked at.
+const MAX_JWT_LEN: usize = 8 * 1024;
+/// The header Access puts the assertion in.
+pub const HEADER: &str = "Cf-Access-Jwt-Assertion";
+
+/// Access, as configured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessConfig {
+    /// `https://<team>.cloudflareaccess.com`: the issuer, and where the keys are.
+    pub team_origin: String,
+    /// The application's audience tag.
+    pub aud: String,
+}
+
+impl AccessConfig {
+    /// Where the team's signing keys are.
+    pub fn certs_url(&self) -> String {
+        format!("{}/cdn-cgi/access/certs", self.team_origin)
+    }
+}
+
+/// Access from the environment: `None` when `ACCESS_TEAM_DOMAIN` and `ACCESS_AUD` are both
+/// unset; the problem (naming the setting) when one is missing or the domain is unusable.
+pub fn from_env(env: &Env) -> Option<Result<AccessConfig, String>> {
+    let var = |name: &str| {
+        env.var(name)
+            .ok()
+            .map(|v| v.to_string())
+            .or_else(|| env.secret(name).ok().map(|v| v.to_string()))
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    parse(var("ACCESS_TEAM_DOMAIN"), var("ACCESS_AUD"))
+}
+
+/// [`from_env`] on the two values. A team domain is a bare host (`myteam.cloudflareaccess.com`,
+/// reached over https) or an `https://` origin; a plain `http://` origin only on this machine,
+/// where the tests serve their keys.
+pub fn parse(team: Option<String>, aud: Option<String>) -> Option<Result<AccessConfig, String>> {
+    let (team, aud) = match (team, aud) {
+        (None, None) => return None,
+        (Some(team), Some(aud)) => (team, aud),
+        (Some(_), None) => {
+            return Some(Err("ACCESS_AUD must be set with ACCESS_TEAM_DOMAIN".into()))
+        }
+        (None, Some(_)) => {
+            return Some(Err("ACCESS_TEAM_DOMAIN must be set with ACCESS_AUD".into()))
+        }
+    };
+    let team = team.trim_end_matches('/');
+    let origin = if let Some(rest) = team.strip_prefix("https://") {
+        format!("https://{rest}")
+    } else if team.starts_with("http://") {
+        if !is_local(http::host(team)) {
+            return Some(Err(
+                "ACCESS_TEAM_DOMAIN must be https (http:// only for 127.0.0.1 or localhost)".into(),
+            ));
+        }
+        team.to_owned()
+    } else {
+        format!("https://{team}")
+    };
+    let host = http::host(&origin);
+    if host.is_empty()
+        || origin.len() != http::origin(&origin).len()
+        || !host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'[' | b']' | b':'))
+    {
+        return Some(Err(
+            "ACCESS_TEAM_DOMAIN must be a host like myteam.cloudflareaccess.com".into(),
+        ));
+    }
+    Some(Ok(AccessConfig {
+        team_origin: origin,
+        aud,
+    }))
+}
+
+/// Who Access says the operator is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// The email Access signed in, or the subject for a service token.
+    pub who: String,
+}
+
+// The header, claims and keys are read as `serde_json::Value` (already in the wasm for the event
+// log) rather than with derives: four derived readers and an untagged enum cost kilobytes of
+// wasm for a few fields.
+
+/// The claims checked, from the assertion's payload.
+struct Claims {
+    aud: Vec<String>,
+    iss: Option<String>,
+    exp: Option<f64>,
+    nbf: Option<f64>,
+    who: Option<String>,
+}
+
+impl Claims {
+    fn read(payload: &Value) -> Claims {
+        let text = |name: &str| payload[name].as_str().map(str::to_owned);
+        let aud = match &payload["aud"] {
+            Value::String(one) => vec![one.clone()],
+            Value::Array(many) => many
+                .iter()
+                .filter_map(|a| a.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        };
+        Claims {
+            aud,
+            iss: text("iss"),
+            exp: payload["exp"].as_f64(),
+            nbf: payload["nbf"].as_f64(),
+            who: text("email")
+                .or_else(|| text("common_name"))
+                .or_else(|| text("sub")),
+        }
+    }
+}
+
+/// An RSA key as the certs endpoint lists it (a JWK).
+#[derive(Debug, Clone)]
+struct Jwk {
+    kid: Option<String>,
+    n: String,
+    e: String,
+}
+
+/// The RSA keys of a JWK set (`{"keys": [...]}`); others are skipped.
+fn read_keys(set: &Value) -> Vec<Jwk> {
+    set["keys"]
+        .as_array()
+        .map(|keys| {
+            keys.iter()
+                .filter(|k| k["kty"] == "RSA")
+                .filter_map(|k| {
+                    Some(Jwk {
+                        kid: k["kid"].as_str().map(str::to_owned),
+                        n: k["n"].as_str()?.to_owned(),
+                        e: k["e"].as_str()?.to_owned(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+thread_local! {
+    /// The keys fetched last: from which URL, when (Unix ms), and the keys.
+    static KEYS: RefCell<Option<(String, u64, Vec<Jwk>)>> = const { RefCell::new(None) };
+}
+
+/// Checks an assertion; the operator it names, or why it was refused (never quoting it).
+pub async fn verify(config: &AccessConfig, jwt: &str, now_ms: u64) -> Result<Identity, String> {
+    if jwt.len() > MAX_JWT_LEN {
+        return Err("the assertion is too long".into());
+    }
+    let mut parts = jwt.split('.');
+    let (Some(head), Some(body), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err("the assertion is not a JWT".into());
+    };
+    let decode = |part: &str, what: &str| {
+        base64url_decode(part).ok_or_else(|| format!("the assertion's {what} is not base64url"))
+    };
+    let header: Value = serde_json::from_slice(&decode(head, "header")?)
+        .map_err(|_| "the assertion's header is not JSON".to_owned())?;
+    if header["alg"] != "RS256" {
+        return Err("the assertion is not signed with RS256".into());
+    }
+    let payload: Value = serde_json::from_slice(&decode(body, "payload")?)
+        .map_err(|_| "the assertion's payload is not JSON".to_owned())?;
+    let claims = Claims::read(&payload);
+    let signature = decode(signature, "signature")?;
+    let signed = &jwt[..head.len() + 1 + body.len()];
+
+    let key = key_for(config, header["kid"].as_str(), now_ms).await?;
+    if !rs256_verify(&key, &signature, signed.as_bytes()).await? {
+        return Err("the assertion's signature does not check out".into());
+    }
+    check_claims(config, &claims, now_ms / 1000)?;
+    let who = claims.who.unwrap_or_else(|| "unknown".into());
+    Ok(Identity { who })
+}
+
+fn check_claims(config: &AccessConfig, claims: &Claims, now_s: u64) -> Result<(), String> {
+    if !claims.aud.contains(&config.aud) {
+        return Err("the assertion is for another application (aud)".into());
+    }
+    if claims.iss.as_deref() != Some(config.team_origin.as_str()) {
+        return Err("the assertion is from another team (iss)".into());
+    }
+    let now = now_s as f64;
+    match claims.exp {
+        Some(exp) if exp + LEEWAY_S as f64 > now => {}
+        _ => return Err("the assertion has expired (exp)".into()),
+    }
+    if claims.nbf.is_some_and(|nbf| nbf - LEEWAY_S as f64 > now) {
+        return Err("the assertion is not valid yet (nbf)".into());
+    }
+    Ok(())
+}
+
+/// The key `kid` names (or the only key, when the assertion names none), from the cached keys,
+/// or freshly fetched when they are stale or do not have it.
+async fn key_for(config: &AccessConfig, kid: Option<&str>, now_ms: u64) -> Result<Jwk, String> {
+    let url = config.certs_url();
+    let pick = |keys: &[Jwk]| -> Option<Jwk> {
+        match kid {
+            Some(kid) => keys.iter().find(|k| k.kid.as_deref() == Some(kid)).cloned(),
+            None => keys.first().cloned(),
+        }
+    };
+    let cached = KEYS.with(|keys| {
+        keys.borrow().as_ref().and_then(|(from, at, keys)| {
+            (*from == url && now_ms.saturating_sub(*at) < KEYS_TTL_MS)
+                .then(|| pick(keys))
+                .flatten()
+        })
+    });
+    if let Some(key) = cached {
+        return Ok(key);
+    }
+    let keys = fetch_keys(&url).await?;
+    let key = pick(&keys);
+    KEYS.with(|cache| *cache.borrow_mut() = Some((url, now_ms, keys)));
+    key.ok_or_else(|| "the assertion names a key the team does not have (kid)".into())
+}
+
+async fn fetch_keys(url: &str) -> Result<Vec<Jwk>, String> {
+    let failed = |_| "the team's keys could not be fetched".to_owned();
+    let mut init = RequestInit::new();
+    init.with_method(worker::Method::Get)
+        .with_redirect(RequestRedirect::Manual);
+    let request = worker::Request::new_with_init(url, &init).map_err(failed)?;
+    let signal = AbortSignal::from(worker::web_sys::AbortSignal::timeout_with_u32(
+        FETCH_TIMEOUT_MS,
+    ));
+    let mut response = Fetch::Request(request)
+        .send_with_signal(&signal)
+        .await
+        .map_err(failed)?;
+    if response.status_code() != 200 {
+        return Err(format!(
+            "the team's keys could not be fetched (HTTP {})",
+            response.status_code()
+        ));
+    }
+    let body = response.bytes().await.map_err(failed)?;
+    let set: Value = serde_json::from_slice(&body)
+        .map_err(|_| "the team's keys are not a JWK set".to_owned())?;
+    Ok(read_keys(&set))
+}
+
+async fn rs256_verify(key: &Jwk, signature: &[u8], data: &[u8]) -> Result<bool, String> {
+    let broken = |_| "WebCrypto refused the team's key".to_owned();
+    let (n, e) = (&key.n, &key.e);
+    let jwk = Object::new();
+    let set = |o: &Object, name: &str, value: &JsValue| {
+        Reflect::set(o, &JsValue::from_str(name), value).map(|_| ())
+    };
+    set(&jwk, "kty", &"RSA".into()).map_err(broken)?;
+    set(&jwk, "n", &n.as_str().into()).map_err(broken)?;
+    set(&jwk, "e", &e.as_str().into()).map_err(broken)?;
+    set(&jwk, "alg", &"RS256".into()).map_err(broken)?;
+    set(&jwk, "ext", &true.into()).map_err(broken)?;
+    let algorithm = Object::new();
+    set(&algorithm, "name", &"RSASSA-PKCS1-v1_5".into()).map_err(broken)?;
+    set(&algorithm, "hash", &"SHA-256".into()).map_err(broken)?;
+    let usages = Array::of1(&"verify".into());
+    let imported = import_jwk("jwk", &jwk, &algorithm, false, &usages).map_err(broken)?;
+    let imported = JsFuture::from(imported).await.map_err(broken)?;
+    // WebCrypto copies both buffers when called, so views into wasm memory are safe.
+    let verified = subtle_verify("RSASSA-PKCS1-v1_5", &imported, signature, data)
+        .map_err(|_| "WebCrypto could not verify".to_owned())?;
+    let verified = JsFuture::from(verified)
+        .await
+        .map_err(|_| "WebCrypto could not verify".to_owned())?;
+    Ok(verified.as_bool() == Some(true))
+}
+
+/// Unpadded (or padded) base64url; `None` on any other character or an impossible length.
+pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    if text.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut buffer = 0u32;
+    let mut bits = 0;
+    for b in text.bytes() {
+        let value = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::base64url;
+
+    #[test]
+    fn base64url_decodes_what_it_encodes() {
+        for input in [
+            &b""[..],
+            b"f",
+            b"fo",
+            b"foo",
+            b"foob",
+            b"fooba",
+            b"foobar",
+            &[0xfb, 0xff, 0xbf],
+        ] {
+            assert_eq!(base64url_decode(&base64url(input)).as_deref(), Some(input));
+        }
+        assert_eq!(base64url_decode("Zg=="), Some(b"f".to_vec()));
+        assert_eq!(base64url_decode("Z"), None);
+        assert_eq!(base64url_decode("Zm9v+"), None);
+    }
+
+    #[test]
+    fn team_domains_are_https_or_this_machine() {
+        let ok = |team: &str| {
+            parse(Some(team.into()), Some("aud".into()))
+                .unwrap()
+                .unwrap()
+        };
+        assert_eq!(
+            ok("myteam.cloudflareaccess.com").team_origin,
+            "https://myteam.cloudflareaccess.com"
+        );
+        assert_eq!(
+            ok("https://myteam.cloudflareaccess.com/").team_origin,
+            "https://myteam.cloudflareaccess.com"
+        );
+        assert_eq!(
+            ok("http://127.0.0.1:9000").certs_url(),
+            "http://127.0.0.1:9000/cdn-cgi/access/certs"
+        );
+        let err = |team: &str| {
+            parse(Some(team.into()), Some("aud".into()))
+                .unwrap()
+                .unwrap_err()
+        };
+        assert!(err("http://myteam.cloudflareaccess.com").contains("must be https"));
+        assert!(err("https://x.example/path").contains("must be a host"));
+        assert!(err("bad host!").contains("must be a host"));
+        assert!(parse(None, None).is_none());
+        assert_eq!(
+            parse(Some("t.example".into()), None).unwrap().unwrap_err(),
+            "ACCESS_AUD must be set with ACCESS_TEAM_DOMAIN"
+        );
+    }
+
+    #[test]
+    fn keys_and_claims_are_read_from_json() {
+        let set = serde_json::json!({"keys": [
+            {"kty": "EC", "kid": "e1", "x": "..."},
+            {"kty": "RSA", "kid": "k1", "n": "AQAB-n", "e": "AQAB"},
+            {"kty": "RSA", "kid": "k2"}
+        ]});
+        let keys = read_keys(&set);
+        assert_eq!(keys.len(), 1);
+        assert_eq!(
+            (keys[0].kid.as_deref(), keys[0].n.as_str()),
+            (Some("k1"), "AQAB-n")
+        );
+        assert!(read_keys(&serde_json::json!({"keys": 5})).is_empty());
+
+        let one = Claims::read(&serde_json::json!({"aud": "app", "exp": 5, "sub": "svc"}));
+        assert_eq!(
+            (one.aud, one.exp, one.who.as_deref()),
+            (vec!["app".to_owned()], Some(5.0), Some("svc"))
+        );
+        let many =
+            Claims::read(&serde_json::json!({"aud": ["a", 7, "b"], "email": "ops@x", "sub": "u"}));
+        assert_eq!(
+            (many.aud, many.who.as_deref()),
+            (vec!["a".to_owned(), "b".to_owned()], Some("ops@x"))
+        );
+        assert!(Claims::read(&serde_json::json!({"aud": {"x": 1}}))
+            .aud
+            .is_empty());
+    }
+
+    #[test]
+    fn claims_are_checked() {
+        let config = AccessConfig {
+            team_origin: "https://t.example".into(),
+            aud: "app".into(),
+        };
+        let claims = |aud: &str, iss: &str, exp: f64, nbf: Option<f64>| Claims {
+            aud: vec!["other".into(), aud.into()],
+            iss: Some(iss.into()),
+            exp: Some(exp),
+            nbf,
+            who: None,
+        };
+        let now = 1_800_000_000;
+        assert!(check_claims(
+            &config,
+            &claims("app", "https://t.example", 1.8e9 + 60.0, None),
+            now
+        )
+        .is_ok());
+        assert!(check_claims(
+            &config,
+            &claims("nope", "https://t.example", 1.8e9 + 60.0, None),
+            now
+        )
+        .unwrap_err()
+        .contains("aud"));
+        assert!(check_claims(
+            &config,
+            &claims("app", "https://u.example", 1.8e9 + 60.0, None),
+            now
+        )
+        .unwrap_err()
+        .contains("iss"));
+        assert!(check_claims(
+            &config,
+            &claims("app", "https://t.example", 1.8e9 - 61.0, None),
+            now
+        )
+        .unwrap_err()
+        .contains("exp"));
+        assert!(check_claims(
+            &config,
+            &claims(
+                "app",
+                "https://t.example",
+                1.8e9 + 600.0,
+                Some(1.8e9 + 120.0)
+            ),
+            now
+        )
+        .unwrap_err()
+        .contains("nbf"));
+    }
+}
