@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { createClient } from '../support/client.mjs';
 import { startMockExotel } from '../support/mock-exotel.mjs';
+import { numberSource } from '../support/numbers.mjs';
 import { startWorker } from '../support/worker.mjs';
 
 let exotel;
@@ -41,13 +42,7 @@ after(async () => {
   await exotel?.stop();
 });
 
-let nextNumber = 0;
-/** A number no other test used, so the per-number limits never interfere. */
-function freshNumber() {
-  nextNumber += 1;
-  const local = `98${String(Date.now() % 1e6).padStart(6, '0')}${String(nextNumber).padStart(2, '0')}`;
-  return { typed: local, e164: `+91${local}` };
-}
+const freshNumber = numberSource('98');
 
 const connectsTo = (e164) => exotel.connects().filter((c) => c.form.From === e164);
 

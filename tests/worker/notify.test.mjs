@@ -12,6 +12,7 @@ import { createClient } from '../support/client.mjs';
 import { startMockExotel } from '../support/mock-exotel.mjs';
 import { eventually, startSlackReceiver, startWebhookReceiver } from '../support/mock-receivers.mjs';
 import { assertWorkerLeaksNothing } from '../support/secrets.mjs';
+import { numberSource } from '../support/numbers.mjs';
 import { startWorker } from '../support/worker.mjs';
 
 const WEBHOOK_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
@@ -74,12 +75,7 @@ after(async () => {
   await Promise.all([exotel?.stop(), hook?.stop(), slack?.stop()]);
 });
 
-let nextNumber = 0;
-function freshNumber() {
-  nextNumber += 1;
-  const local = `97${String(Date.now() % 1e6).padStart(6, '0')}${String(nextNumber).padStart(2, '0')}`;
-  return { typed: local, e164: `+91${local}`, masked: `+91******${local.slice(-4)}` };
-}
+const freshNumber = numberSource('97');
 
 const connectsTo = (e164) => exotel.connects().filter((c) => c.form.From === e164);
 

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { createClient } from '../support/client.mjs';
 import { startMockExotel } from '../support/mock-exotel.mjs';
+import { numberSource } from '../support/numbers.mjs';
 import { startWorker } from '../support/worker.mjs';
 
 const DAY = 86_400_000;
@@ -38,12 +39,7 @@ after(async () => {
   await exotel?.stop();
 });
 
-let nextNumber = 0;
-function freshNumber() {
-  nextNumber += 1;
-  const local = `96${String(Date.now() % 1e6).padStart(6, '0')}${String(nextNumber).padStart(2, '0')}`;
-  return { typed: local, e164: `+91${local}`, masked: `+91******${local.slice(-4)}` };
-}
+const freshNumber = numberSource('96');
 
 /** Places a call and ends it with `status`; its id. */
 async function endedCall(status = 'completed') {

@@ -12,7 +12,10 @@ import { fileURLToPath } from 'node:url';
 
 import { startMockExotel } from '../support/mock-exotel.mjs';
 import { startWebhookReceiver } from '../support/mock-receivers.mjs';
+import { numberSource } from '../support/numbers.mjs';
 import { startWorker } from '../support/worker.mjs';
+
+const freshNumbers = numberSource('95');
 
 const COUNTING_WORKER = fileURLToPath(new URL('../support/counting-worker.mjs', import.meta.url));
 const WEBHOOK_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
@@ -49,11 +52,7 @@ after(async () => {
   await Promise.all([exotel?.stop(), hook?.stop()]);
 });
 
-let nextNumber = 0;
-function freshNumber() {
-  nextNumber += 1;
-  return `95${String(Date.now() % 1e6).padStart(6, '0')}${String(nextNumber).padStart(2, '0')}`;
-}
+const freshNumber = () => freshNumbers().typed;
 
 async function call(path, init = {}) {
   const res = await fetch(`${worker.url}${path}`, init);

@@ -4,7 +4,7 @@
 use worker::{Context, D1Database, Env};
 
 use crate::config::{Config, Mode};
-use crate::notify::Targets;
+use crate::events::Targets;
 use crate::store;
 use crate::upstream::Upstream;
 

@@ -23,6 +23,7 @@ mod config;
 mod crypto;
 mod due;
 mod error;
+mod events;
 mod guard;
 mod handlers;
 mod hours;

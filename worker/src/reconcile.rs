@@ -13,8 +13,8 @@ use worker::{console_error, console_log, console_warn, D1Database};
 
 use crate::app::App;
 use crate::error::ApiError;
+use crate::events::Targets;
 use crate::ids::CallId;
-use crate::notify::Targets;
 use crate::observation::{Observation, Source};
 use crate::refresh::{refresh, Refreshed};
 use crate::store::{calls, limits};

@@ -3,9 +3,6 @@
 
 use serde_json::Value;
 
-/// The outbox's name for this destination.
-pub const TARGET: &str = "slack";
-
 /// `{"text": "..."}` for the event `payload`; `None` if it is not an event.
 pub fn body(payload: &str) -> Option<String> {
     let event: Value = serde_json::from_str(payload).ok()?;

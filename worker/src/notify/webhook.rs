@@ -5,9 +5,6 @@
 use crate::crypto::{hmac_sha256, CryptoError};
 use exotel_connect::wire::base64;
 
-/// The outbox's name for this destination.
-pub const TARGET: &str = "webhook";
-
 /// The three headers for one try at message `id` with `body`, signed at `now_ms`.
 pub async fn headers(
     key: &[u8],

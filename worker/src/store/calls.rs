@@ -5,8 +5,8 @@ use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
 use super::{changed, number, optional_number, optional_text, text};
+use crate::events::{CallEvent, Targets};
 use crate::ids::CallId;
-use crate::notify::{CallEvent, Targets};
 use crate::observation::Observation;
 use crate::status::{Outcome, Status, QUEUED_RANK, UNKNOWN_RANK};
 

@@ -11,7 +11,7 @@ use worker::{D1Database, D1PreparedStatement};
 use super::calls::NewCall;
 use super::{number, text};
 use crate::config::Limit;
-use crate::notify::{CallEvent, Targets};
+use crate::events::{CallEvent, Targets};
 
 /// The bucket every placed call counts in, for the call budgets.
 pub const BUDGET_BUCKET: &str = "b:calls";

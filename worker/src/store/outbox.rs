@@ -5,7 +5,7 @@ use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
 
 use super::{number, optional_text, text};
-use crate::notify::{CallEvent, Targets};
+use crate::events::{CallEvent, Targets};
 
 /// An outbox row claimed for delivery.
 #[derive(Debug, Clone, Deserialize)]
