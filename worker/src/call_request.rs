@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::lead::Lead;
+use crate::lead::{kind, Lead};
 use exotel_connect::{Country, PhoneError, PhoneNumber};
 
 /// The body of `POST /api/calls`; unknown fields are ignored.
@@ -111,17 +111,6 @@ pub fn fuzz_create_body(body: &[u8], default_country: Country) -> Result<PhoneNu
     read_input(body, default_country)
         .map(|(_, phone)| phone)
         .map_err(|e| format!("{e:?}"))
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// Why a number was refused, in words safe to show: the core's message, except that the

@@ -311,7 +311,8 @@ fn hidden_or_control(c: char) -> bool {
         || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
-fn kind(value: &Value) -> &'static str {
+/// How a JSON value is named in a refusal: `a number`, `an object`...
+pub(crate) fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

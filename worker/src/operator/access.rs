@@ -329,32 +329,12 @@ async fn rs256_verify(key: &Jwk, signature: &[u8], data: &[u8]) -> Result<bool, 
 }
 
 /// Unpadded (or padded) base64url; `None` on any other character or an impossible length.
+/// Strictly the URL-safe alphabet: a token spelled with `+` or `/` is not the one signed.
 pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim_end_matches('=');
-    if text.len() % 4 == 1 {
+    if text.contains(['+', '/']) {
         return None;
     }
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut buffer = 0u32;
-    let mut bits = 0;
-    for b in text.bytes() {
-        let value = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'-' => 62,
-            b'_' => 63,
-            _ => return None,
-        };
-        buffer = (buffer << 6) | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    exotel_connect::wire::base64::decode(text)
 }
 
 #[cfg(test)]
