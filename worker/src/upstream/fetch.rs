@@ -1,4 +1,4 @@
-//! Sending a request to Exotel with the runtime's `fetch`.
+//! Sending a request with the runtime's `fetch`: to Exotel, and to notification receivers.
 
 use worker::wasm_bindgen::JsValue;
 use worker::{AbortSignal, Fetch, Headers, RequestInit, RequestRedirect};
@@ -9,10 +9,7 @@ use exotel_connect::HttpRequest;
 /// Sends `request` with the runtime's `fetch`, giving up after `timeout_ms` (headers and body).
 /// Redirects are not followed: Exotel's API does not redirect, and following one would carry
 /// the request somewhere it was not meant to go.
-pub(super) async fn fetch(
-    request: &HttpRequest,
-    timeout_ms: u32,
-) -> Result<RawResponse, TransportError> {
+pub async fn fetch(request: &HttpRequest, timeout_ms: u32) -> Result<RawResponse, TransportError> {
     let network = |e: worker::Error| TransportError::Network(e.to_string());
     let headers = Headers::new();
     for (name, value) in &request.headers {

@@ -2,7 +2,7 @@
 //! [`simulator`] in sandbox mode; and reading what came back into an outcome ([`answer`]).
 
 pub mod answer;
-mod fetch;
+pub mod fetch;
 pub mod simulator;
 
 use std::time::Duration;
