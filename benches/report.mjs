@@ -328,7 +328,7 @@ const WHY = {
     'The npm package carries the whole core compiled to wasm (phone rules for several countries, JSON, XML, form and multipart readers, request builders, error messages) plus wasm-bindgen glue; a JS user parsing XML would add only fast-xml-parser and write the rest (with none of the validation) by hand.' +
     budgetNote('size_npm', 'package'),
   size_worker:
-    'The Worker is workers-rs compiled to wasm: the `worker` crate\'s bindings (D1, fetch, Request/Response, crypto), serde_json, the core, and wasm-bindgen glue. The baseline is a few kilobytes of JS that leans on the runtime for everything.' +
+    'The Worker is workers-rs compiled to wasm: the `worker` crate\'s bindings (D1, fetch, Request/Response, crypto), serde and serde_json, the core, every handler (the visitor\'s API, callbacks, the cron, the operator\'s API and sign-in, notifications) and wasm-bindgen glue, built with -Zbuild-std at opt-level "z" and immediate-abort panics (17 KB gz less than the prebuilt std). The baseline is a few kilobytes of JS that leans on the runtime for everything. Where the wasm goes (function sizes from a build with names, after wasm-opt): our handlers and services about 55% of the code (the router\'s future, with every handler\'s awaits inlined into it, 16% alone), serde_json, serde-wasm-bindgen and the derived impls 16%, the operator\'s API at least 9%, `core::fmt` 5%, the core library 8%. 150 KB would take dropping serde (request bodies through the core\'s JSON reader, responses through a small writer, D1 rows read by column) and moving the operator\'s API to a second Worker behind a service binding, so no visitor\'s cold start compiles it; 120 KB would also take error and log text without `core::fmt` and fewer awaits held in one future.' +
     budgetNote('size_worker', 'Worker'),
   node_parse_call_json:
     '`JSON.parse` is V8\'s own native parser, and the mapping is a JIT-compiled loop. Our `parseCall` copies the bytes into wasm memory, parses them with code built for size (`opt-level = "z"`, which inlines little: `opt-level = 3` ran it about 4× faster for about 30% more wasm), writes the result as JSON and hands it to the host\'s `JSON.parse`; for a body under 1 KB the copying in and out is a large share.',
@@ -345,9 +345,9 @@ const WHY = {
   native_connect_request:
     'The hand-built request skips the checks the builder makes (E.164 rules for several countries, URL and time-limit validation, errors that name the field).',
   load_create:
-    'Placing a call, the Rust Worker does more than the baseline: three HMACs (client and number buckets for the rate limits, the callback token) against one, and four D1 round trips (client rate limit, the claim batch with the number\'s rate limit, marking it placed, the event log batch) against one batch. Under `wrangler dev` each D1 round trip is a local SQLite call through workerd, so the extra trips, not wasm, set the gap.',
+    'Placing a call, the Rust Worker does more than the baseline: three HMACs (client and number buckets for the rate limits, the callback token) against one, two D1 batches (one before Exotel that checks every limit and budget, claims the idempotency key and inserts the row; one after it that records the answer and its event) against one, and more statements in each (the limits are counted and written in SQL). Under `wrangler dev` each statement is a local SQLite call through workerd.',
   load_show:
-    'The Rust Worker reads the call and then tries to claim a Call Details refresh (one more D1 statement, which the refresh interval turns down), where the baseline reads the row only.',
+    'Both read the call in one D1 statement (a refresh from Exotel\'s Call Details is due only every `STATUS_REFRESH_MS`, and that is decided from the row already read); the Rust Worker crosses the wasm/JS boundary for the request, the row and the response, reads the row through serde, and adds the page\'s fields (masked number, attempts, schedule, CORS).',
   load_callback:
     'Both verify an HMAC token, read the call and write a deduplicated event in one batch; the Rust Worker also parses the body with the core (any of three encodings) and applies the event log\'s ordering rules, and crosses the wasm/JS boundary for each D1 call and the crypto.',
   startup_compile:
@@ -355,7 +355,7 @@ const WHY = {
   startup_ready:
     'workerd compiles the Worker\'s wasm while loading it, before the first request.',
   startup_first:
-    'The first request runs wasm functions for the first time, and V8 compiles each one then (lazily), on top of the JS glue\'s own warm-up.',
+    'The first request runs wasm functions for the first time, and V8 compiles each one then (lazily), on top of the JS glue\'s own warm-up; the first HMAC key import and D1 statements are shared with the baseline. The first `Intl.DateTimeFormat` with a time zone (about 30 ms here, loading ICU\'s zone data) is no longer on this path: a business with no opening hours never needs it, and otherwise it is made once per isolate.',
   startup_second:
     'Warm, placing a call still costs the Rust Worker more HMACs and D1 round trips than the baseline (see POST /api/calls under load).',
 };

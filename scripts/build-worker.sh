@@ -34,8 +34,21 @@ need worker-build worker
 need "${WASM_BINDGEN_BIN:-wasm-bindgen}" worker
 need "$ESBUILD_BIN" node
 
+# The pinned nightly (scripts/install-tools.sh) rebuilds std for the Worker with the release
+# profile's opt-level "z" (-Zbuild-std; the prebuilt one is optimised for speed) and makes every
+# panic a bare trap (-Cpanic=immediate-abort), as the npm build does: the panic machinery and
+# its message formatting go, about 17 KB of the gzipped wasm every cold start compiles. A panic
+# already aborted the request (panic = "abort"); the code is written not to panic, and
+# the same code is tested natively on stable (`cargo test -p exotel-connect-worker`). Its own
+# target directory, so stable builds (clippy, tests) and this one do not rebuild each other.
+nightly=$(sed -n 's/^PKG_NIGHTLY=//p' scripts/install-tools.sh)
+export RUSTUP_TOOLCHAIN="$nightly"
+export CARGO_TARGET_DIR="$root/target/worker"
+export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
+
 start=$(date +%s)
-log "cargo build (release, worker/) + wasm-bindgen + esbuild"
+log "cargo +$nightly build (release, worker/, -Zbuild-std) + wasm-bindgen + esbuild"
 # worker-build builds the crate in the current directory and writes ./build/.
 (cd worker && worker-build --release --no-opt)
 rm -rf build && mv worker/build build
@@ -45,7 +58,7 @@ if [ -z "${WORKER_BUILD_FAST:-}" ]; then
   need "$wasm_opt" node
   log "wasm-opt -Oz"
   # The feature list is the one worker-build passes (what workerd accepts), minus --debuginfo.
-  "$wasm_opt" "$wasm" -o "$wasm.opt" -Oz --strip-debug \
+  "$wasm_opt" "$wasm" -o "$wasm.opt" --merge-similar-functions -Oz --strip-debug --strip-producers \
     --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int \
     --enable-bulk-memory --enable-multivalue --enable-reference-types --enable-exception-handling
   mv "$wasm.opt" "$wasm"

@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 # the library must match exactly); scripts/build-pkg.sh checks it.
 WASM_BINDGEN_VERSION=0.2.130
 WORKER_BUILD_VERSION=0.8.7
-# The npm package's wasm is built with this nightly (scripts/build-pkg.sh says why), pinned by
-# date, with the standard library's source for -Zbuild-std. Nothing else uses it.
+# The npm package's and the Worker's wasm are built with this nightly (scripts/build-pkg.sh and
+# scripts/build-worker.sh say why), pinned by date, with the standard library's source for
+# -Zbuild-std. Everything else (tests, clippy, the core) uses the stable release.
 PKG_NIGHTLY=nightly-2026-05-19
 # cargo-fuzz drives libFuzzer for `make fuzz` (fuzz/); it needs the nightly toolchain that
 # fuzz/rust-toolchain.toml names. Not part of `all`: only the long fuzzing runs use it.
@@ -63,6 +64,10 @@ install_worker() {
     log "cargo install worker-build $WORKER_BUILD_VERSION (a few minutes, once)"
     cargo install worker-build --version "$WORKER_BUILD_VERSION" --force
   fi
+  # worker-build checks that the toolchain's wasm32 library directory exists before building (and
+  # else runs `rustup target add`, which fails: this nightly has no prebuilt wasm32 std). The
+  # Worker's build makes std from rust-src with -Zbuild-std instead, so an empty one will do.
+  mkdir -p "$(rustc "+$PKG_NIGHTLY" --print target-libdir --target wasm32-unknown-unknown)"
 }
 
 install_fuzz() {

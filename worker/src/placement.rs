@@ -232,7 +232,7 @@ pub async fn place_due(
     let config = &app.config;
     let id = CallId::parse(&call.id).ok_or_else(|| ApiError::not_found("no such call"))?;
     if let Ok(hours) = &config.hours {
-        if hours.open_at(now).is_none() {
+        if !hours.always_open() && hours.open_at(now).is_none() {
             if let Some(next) = hours.next_open(now, 366) {
                 calls::reschedule(db, &call.id, next as u64, now_ms()).await?;
                 console_log!("call {id}: due while closed, moved to the next opening");
@@ -409,7 +409,7 @@ fn when(hours: &OpeningHours, at: Option<&str>, now: i64) -> Result<When, ApiErr
             .map_err(ApiError::invalid_schedule)?;
         return Ok(When::Later(chosen as u64));
     }
-    if hours.open_at(now).is_some() {
+    if hours.always_open() || hours.open_at(now).is_some() {
         return Ok(When::Now);
     }
     match hours.next_open(now, 366) {

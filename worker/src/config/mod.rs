@@ -17,7 +17,7 @@ use worker::Env;
 use exotel_connect::{Account, ApiBase, CallStatus, Country, Credentials, Region, MAX_TIME_LIMIT};
 
 use crate::hours::schedule::{parse_holidays, parse_weekly};
-use crate::hours::zone::{IntlZone, Zone};
+use crate::hours::zone::{IntlZone, Zone, DEFAULT_ZONE};
 use crate::hours::OpeningHours;
 
 pub use notifications::Notifications;
@@ -484,7 +484,7 @@ fn read_hours(vars: &mut Vars<'_>, zones: &Zones<'_>) -> Result<OpeningHours, St
     let zone = zones(
         &vars
             .text("BUSINESS_TIMEZONE")
-            .unwrap_or_else(|| "Asia/Kolkata".to_owned()),
+            .unwrap_or_else(|| DEFAULT_ZONE.to_owned()),
     );
     let mut problems = Vec::new();
     let weekly = match weekly {

@@ -105,6 +105,12 @@ impl OpeningHours {
         out
     }
 
+    /// Open at every instant: no weekly schedule and no holidays. Answering this needs no local
+    /// time, so a business that never set hours never asks the time-zone data.
+    pub fn always_open(&self) -> bool {
+        self.weekly.is_none() && self.holidays.is_empty()
+    }
+
     /// The open interval `at_ms` falls in, if any.
     pub fn open_at(&self, at_ms: i64) -> Option<Interval> {
         self.intervals(at_ms, 1)
@@ -288,6 +294,27 @@ mod tests {
             .next_open(at("2026-12-05T15:00:00+05:30"), 7)
             .unwrap();
         assert_eq!(closed_monday.rfc3339(next), "2026-12-08T09:30:00+05:30");
+    }
+
+    #[test]
+    fn always_open_only_without_a_schedule_or_holidays() {
+        let mut always = OpeningHours {
+            weekly: None,
+            holidays: Vec::new(),
+            zone: Box::new(Fixed("Asia/Kolkata", 330)),
+            max_days: 7,
+        };
+        assert!(always.always_open());
+        // The shortcut agrees with the long way round at every hour of a week.
+        let start = at("2026-12-03T00:00:00+05:30");
+        for hour in 0..24 * 7 {
+            assert!(always.open_at(start + hour * 3_600_000).is_some());
+        }
+        always.holidays.push(Date::parse("2026-12-04").unwrap());
+        assert!(!always.always_open());
+        assert!(always.open_at(at("2026-12-04T12:00:00+05:30")).is_none());
+        let scheduled = hours("mon-fri 09:30-18:30", Box::new(Fixed("Asia/Kolkata", 330)));
+        assert!(!scheduled.always_open());
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! data (`Intl.DateTimeFormat`, full ICU in workerd) rather than bundling a tz database into
 //! the wasm; the tests use fixed offsets and a hand-written daylight-saving zone.
 
+use std::cell::RefCell;
+
 use worker::js_sys::{self, Array, Object, Reflect};
 use worker::wasm_bindgen::{JsCast, JsValue};
 
@@ -14,34 +16,69 @@ pub trait Zone {
 }
 
 /// A zone backed by the runtime's `Intl.DateTimeFormat`.
+///
+/// The first `DateTimeFormat` with a `timeZone` loads the runtime's time-zone data, which took
+/// about 30 ms in workerd here: more than the rest of a cold request. So a formatter is made
+/// once per isolate and kept (`FORMATS`), and the default zone's only when a request first
+/// needs a local time; a zone the business names is made at once, to check the name.
 pub struct IntlZone {
     name: String,
-    format: js_sys::Intl::DateTimeFormat,
+}
+
+/// The zone when `BUSINESS_TIMEZONE` is unset. The runtime's full ICU data always has it, so it
+/// is not checked by building a formatter up front.
+pub const DEFAULT_ZONE: &str = "Asia/Kolkata";
+
+thread_local! {
+    /// Formatters made in this isolate, by zone name (a Worker uses one or two).
+    static FORMATS: RefCell<Vec<(String, js_sys::Intl::DateTimeFormat)>> = const { RefCell::new(Vec::new()) };
 }
 
 impl IntlZone {
     /// The zone called `name`, or why the runtime does not know it.
     pub fn new(name: &str) -> Result<IntlZone, String> {
-        let unknown = || format!("expected an IANA time zone like Asia/Kolkata, but got `{name}`");
-        let options = Object::new();
-        let set = |key: &str, value: &str| {
-            Reflect::set(&options, &JsValue::from_str(key), &JsValue::from_str(value)).is_ok()
-        };
-        if !(set("timeZone", name) && set("timeZoneName", "longOffset")) {
-            return Err(unknown());
+        if name != DEFAULT_ZONE {
+            formatter(name)?;
         }
-        let constructor = Reflect::get(&js_sys::global(), &JsValue::from_str("Intl"))
-            .and_then(|intl| Reflect::get(&intl, &JsValue::from_str("DateTimeFormat")))
-            .map_err(|_| unknown())?;
-        let constructor: js_sys::Function = constructor.dyn_into().map_err(|_| unknown())?;
-        // Built with Reflect so the RangeError for an unknown zone comes back as an error.
-        let format = Reflect::construct(&constructor, &Array::of2(&"en-US".into(), &options))
-            .map_err(|_| unknown())?;
         Ok(IntlZone {
             name: name.to_owned(),
-            format: format.unchecked_into(),
         })
     }
+}
+
+/// This isolate's formatter for `name`, made on first use.
+fn formatter(name: &str) -> Result<js_sys::Intl::DateTimeFormat, String> {
+    let known = FORMATS.with_borrow(|formats| {
+        formats
+            .iter()
+            .find(|(zone, _)| zone == name)
+            .map(|(_, format)| format.clone())
+    });
+    if let Some(format) = known {
+        return Ok(format);
+    }
+    let format = new_formatter(name)?;
+    FORMATS.with_borrow_mut(|formats| formats.push((name.to_owned(), format.clone())));
+    Ok(format)
+}
+
+fn new_formatter(name: &str) -> Result<js_sys::Intl::DateTimeFormat, String> {
+    let unknown = || format!("expected an IANA time zone like Asia/Kolkata, but got `{name}`");
+    let options = Object::new();
+    let set = |key: &str, value: &str| {
+        Reflect::set(&options, &JsValue::from_str(key), &JsValue::from_str(value)).is_ok()
+    };
+    if !(set("timeZone", name) && set("timeZoneName", "longOffset")) {
+        return Err(unknown());
+    }
+    let constructor = Reflect::get(&js_sys::global(), &JsValue::from_str("Intl"))
+        .and_then(|intl| Reflect::get(&intl, &JsValue::from_str("DateTimeFormat")))
+        .map_err(|_| unknown())?;
+    let constructor: js_sys::Function = constructor.dyn_into().map_err(|_| unknown())?;
+    // Built with Reflect so the RangeError for an unknown zone comes back as an error.
+    let format = Reflect::construct(&constructor, &Array::of2(&"en-US".into(), &options))
+        .map_err(|_| unknown())?;
+    Ok(format.unchecked_into())
 }
 
 impl Zone for IntlZone {
@@ -50,8 +87,12 @@ impl Zone for IntlZone {
     }
 
     fn offset_minutes(&self, utc_ms: i64) -> i32 {
+        // Only the default zone can fail here, and the runtime always has it.
+        let Ok(format) = formatter(&self.name) else {
+            return 0;
+        };
         let date = js_sys::Date::new(&JsValue::from_f64(utc_ms as f64));
-        let parts = self.format.format_to_parts(&date);
+        let parts = format.format_to_parts(&date);
         parts
             .iter()
             .find_map(|part| {
