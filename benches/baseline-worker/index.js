@@ -89,9 +89,9 @@ async function createCall(request, env) {
   const now = Date.now();
   await env.DB.batch([
     env.DB.prepare(
-      `INSERT INTO calls (id, mode, phone, exotel_sid, status, status_rank, outcome, client_ip, created_at, updated_at)
-       VALUES (?1, 'live', ?2, ?3, ?4, ?5, 'placed', ?6, ?7, ?7)`,
-    ).bind(id, phone, sid, status, RANK[status] ?? 0, request.headers.get('CF-Connecting-IP'), now),
+      `INSERT INTO calls (id, mode, phone, exotel_sid, status, status_rank, outcome, created_at, updated_at)
+       VALUES (?1, 'live', ?2, ?3, ?4, ?5, 'placed', ?6, ?6)`,
+    ).bind(id, phone, sid, status, RANK[status] ?? 0, now),
     env.DB.prepare(
       `INSERT INTO call_events (call_id, source, status, dedupe_key, applied, received_at)
        VALUES (?1, 'connect', ?2, ?3, 1, ?4)`,
