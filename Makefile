@@ -73,7 +73,7 @@ fuzz: ## the long fuzzing runs (not part of test): every fuzz target for FUZZ_SE
 	$(INSTALL) fuzz
 	scripts/fuzz.sh
 
-bench: pkg build-worker ## benchmarks beside their peers: sizes, core speed, Worker load, start-up; writes BENCHMARKS.md
+bench: pkg build-worker ## benchmarks beside their peers: sizes, core speed, Worker load, start-up; the Worker against 1k-100k stored calls; writes BENCHMARKS.md
 	$(INSTALL) bench node
 	scripts/bench.sh
 

@@ -1,7 +1,9 @@
 // Gathers one `make bench` run into one table: sizes (measured here), the core's speed
 // (criterion's estimates and benches/node-core.mjs), the Worker under load (benches/load.mjs)
 // and start-up (benches/startup.mjs), each row with its peer and the ratio. Prints the table
-// and writes BENCHMARKS.md (with the machine, how to reproduce, the chart and where we lose).
+// and writes BENCHMARKS.md (with the machine, how to reproduce, the charts and where we lose),
+// with how the cost grows with the store (benches/scale.mjs) and the round trips per endpoint
+// (tests/support/round-trips.mjs, which the round-trips test asserts) in a section of their own.
 // Figures only: nothing here passes or fails on a number.
 //
 //   node benches/report.mjs [--out BENCHMARKS.md] [--wall SECONDS]
@@ -16,7 +18,8 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 import { pageFiles } from '../tests/browser/size.mjs';
-import { loadChart } from './chart.mjs';
+import { ROUND_TRIPS } from '../tests/support/round-trips.mjs';
+import { loadChart, scaleChart, sizeLabel } from './chart.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(ROOT, 'target/bench');
@@ -26,6 +29,9 @@ const arg = (name, fallback) => {
 };
 const OUT = resolve(arg('--out', join(ROOT, 'BENCHMARKS.md')));
 const CHART = join(ROOT, 'benches/results/load.svg');
+const SCALE_CHART = join(ROOT, 'benches/results/scale.svg');
+/** What one D1 round trip is taken to cost in the round-trips table. */
+const D1_ROUND_TRIP_MS = 20;
 const WALL = arg('--wall');
 
 const KB = 1024;
@@ -289,10 +295,59 @@ for (const r of rows) {
 const tableText = table.join('\n');
 console.log(tableText);
 
+// ---- scale and round trips ------------------------------------------------------------------
+
+const scale = readJson('scale.json');
+const scaleSizes = [...scale.sizes].sort((a, b) => a - b);
+const [smallest, largest] = [scaleSizes[0], scaleSizes[scaleSizes.length - 1]];
+const scaleTable = [
+  `| median (ms, lower is better) | ${scaleSizes.map((n) => `${sizeLabel(n)} calls`).join(' | ')} | ${sizeLabel(largest)} / ${sizeLabel(smallest)} |`,
+  `|---|${scaleSizes.map(() => '---:').join('|')}|---:|`,
+];
+for (const op of [...new Set(scale.results.map((r) => r.op))]) {
+  const bySize = scaleSizes.map((n) => scale.results.find((r) => r.op === op && r.size === n));
+  const first = bySize[0].median_ms;
+  const lastMs = bySize[bySize.length - 1].median_ms;
+  scaleTable.push(`| ${cell(bySize[0].what)} | ${bySize.map((r) => ms(r.median_ms)).join(' | ')} | ${(lastMs / first).toFixed(1)}× |`);
+}
+const scaleTableText = scaleTable.join('\n');
+console.log(`\n${scaleTableText}`);
+const count = (n) => n.toLocaleString('en-US');
+const storesTable = [
+  '| store | calls | events | notifications | rate-limit rows | on disk |',
+  '|---|---:|---:|---:|---:|---:|',
+  ...scaleSizes.map((n) => {
+    const { counts, bytes } = scale.stores[n];
+    return `| ${sizeLabel(n)} | ${count(counts.calls)} | ${count(counts.call_events)} | ${count(counts.outbox)} | ${count(counts.rate_events)} | ${(bytes / 1024 / 1024).toFixed(1)} MB |`;
+  }),
+].join('\n');
+const range = (values) => (Math.min(...values) === Math.max(...values) ? `${Math.min(...values)}` : `${Math.min(...values)} to ${Math.max(...values)}`);
+const purged = (n, kind) => range(scale.stores[n].purged.map((r) => r[kind]));
+const purgedSame = scaleSizes.every((n) => purged(n, 'masked') === purged(scaleSizes[0], 'masked') && purged(n, 'deleted') === purged(scaleSizes[0], 'deleted'));
+const purgedText = purgedSame
+  ? `${purged(scaleSizes[0], 'masked')} numbers masked and ${purged(scaleSizes[0], 'deleted')} calls deleted at every size`
+  : scaleSizes.map((n) => `${sizeLabel(n)}: ${purged(n, 'masked')} masked, ${purged(n, 'deleted')} deleted`).join('; ');
+const sizesText = scaleSizes.length > 1
+  ? `${scaleSizes.slice(0, -1).map(sizeLabel).join(', ')} and ${sizeLabel(largest)}`
+  : sizeLabel(largest);
+
+const tripsTable = [
+  `| endpoint | D1 round trips | Exotel round trips | D1 wait at ${D1_ROUND_TRIP_MS} ms a round trip | what they are |`,
+  '|---|---:|---:|---:|---|',
+  ...Object.values(ROUND_TRIPS).map((t) => {
+    const d1 = t.d1WhenChanged ? `${t.d1} (${t.d1WhenChanged} when it changed)` : String(t.d1);
+    const wait = t.d1WhenChanged
+      ? `${t.d1 * D1_ROUND_TRIP_MS} ms (${t.d1WhenChanged * D1_ROUND_TRIP_MS} ms)`
+      : `${t.d1 * D1_ROUND_TRIP_MS} ms`;
+    return `| ${cell(t.what)} | ${d1} | ${t.exotel} | ${wait} | ${cell(t.why)} |`;
+  }),
+].join('\n');
+
 // ---- BENCHMARKS.md --------------------------------------------------------------------------
 
 mkdirSync(dirname(CHART), { recursive: true });
 writeFileSync(CHART, loadChart(load));
+writeFileSync(SCALE_CHART, scaleChart(scale));
 
 const sh = (cmd, args) => {
   try {
@@ -345,9 +400,9 @@ const WHY = {
   native_connect_request:
     'The hand-built request skips the checks the builder makes (E.164 rules for several countries, URL and time-limit validation, errors that name the field).',
   load_create:
-    'Placing a call, the Rust Worker does more than the baseline: three HMACs (client and number buckets for the rate limits, the callback token) against one, two D1 batches (one before Exotel that checks every limit and budget, claims the idempotency key and inserts the row; one after it that records the answer and its event) against one, and more statements in each (the limits are counted and written in SQL). Under `wrangler dev` each statement is a local SQLite call through workerd.',
+    `Placing a call, the Rust Worker does more than the baseline: three HMACs (client and number buckets for the rate limits, the callback token) against one, and ${ROUND_TRIPS.create.d1} D1 round trips (${ROUND_TRIPS.create.why}) against one batch. Under \`wrangler dev\` each D1 round trip is a local SQLite call through workerd.`,
   load_show:
-    'Both read the call in one D1 statement (a refresh from Exotel\'s Call Details is due only every `STATUS_REFRESH_MS`, and that is decided from the row already read); the Rust Worker crosses the wasm/JS boundary for the request, the row and the response, reads the row through serde, and adds the page\'s fields (masked number, attempts, schedule, CORS).',
+    `Both read the call in ${ROUND_TRIPS.poll.d1} D1 round trip (no Call Details refresh is due in this run), so the gap is in the Worker's own work around that read (routing, CORS, building the answer, crossing the wasm/JS boundary), not in D1.`,
   load_callback:
     'Both verify an HMAC token, read the call and write a deduplicated event in one batch; the Rust Worker also parses the body with the core (any of three encodings) and applies the event log\'s ordering rules, and crosses the wasm/JS boundary for each D1 call and the crypto.',
   startup_compile:
@@ -408,6 +463,50 @@ Reading Exotel's XML in Node is faster through the package than through fast-xml
 xml2js: they build a generic tree of JS objects first, which is then mapped, where the core
 reads straight into the fields. The wasm is built for size (\`opt-level = "z"\`), not speed.
 
+## Scale: how the cost grows
+
+The Worker against stores of ${sizesText} calls, months of use as the cron keeps them
+(benches/scale.mjs; what is in a store: [What is measured](#what-is-measured)). Median of
+${scale.samples} runs after ${scale.warmUp} to warm up (the backlog rows: ${scale.backlogSamples} runs after one), the sizes taking turns
+run by run.
+
+${scaleTableText}
+
+${storesTable}
+
+Each timed run with a retention backlog did all of it: ${purgedText}.
+
+![Median time per request and per cron run against the calls stored, one line per operation](${relative(dirname(OUT), SCALE_CHART)})
+
+What each does with the store:
+
+- **GET /api/calls/{id}** reads one call through its key: the lookup grows with the index's
+  depth (a level or so from the smallest store to the largest), not with the calls stored.
+- **The dashboard's first page** reads 50 calls newest first through an index, and counts every
+  call for its total: that count walks a whole (small) index.
+- **A filtered page** walks the calls created in the dates asked, checking each one's status:
+  its cost follows the calls in those dates, not the whole store. Here a week holds a
+  thirteenth of each store (the stores differ in traffic, not in age), so it grows with them.
+- **The searches** can use no index to find \`…3210\` or \`…priya…\` (a suffix, a substring):
+  they walk every call's number and name in an index (migrations/0008) and count the matches,
+  so they grow with the store. Finding only the matches needs the Worker to store what an
+  index can search (the number's digits reversed, searched by prefix; a trigram index for names).
+- **A cron run on the steady store** finds its work through indexes (the round-trips test
+  checks every plan): with nothing to do it reads little at any size.
+- **A cron run with a retention backlog** masks 500 numbers and deletes 500 calls with their
+  events, each change touching every index of \`calls\`: in a bigger store those indexes are
+  deeper and less of them is in SQLite's cache, so the same work costs more.
+
+### Round trips per endpoint
+
+Counted, not timed: tests/worker/round-trips.test.mjs asserts each count against the running
+Worker (tests/support/round-trips.mjs holds them). In production each D1 round trip is a network
+hop from the Worker to its database and each Exotel one a request to Exotel's API; the wait
+column is the D1 part alone at ${D1_ROUND_TRIP_MS} ms a round trip, Exotel's answer time comes on top.
+Work left for after the response (notifications) is not counted: no one waits for it.
+
+${tripsTable}
+
 ## What is measured
 
 - **Sizes**: gzip -9 of each file as served. The npm package is \`exotel_connect_bg.wasm\` plus
@@ -441,6 +540,26 @@ reads straight into the fields. The wasm is built for size (\`opt-level = "z"\`)
   in Node (V8, as in workerd), against compiling and evaluating the baseline's JS module; then a
   fresh Miniflare (workerd) per run: time to ready, and the first and second
   \`POST /api/calls\` (to the mock Exotel).
+- **Scale**: benches/scale.mjs. The built Worker in Miniflare (workerd with its local D1 on disk,
+  as \`wrangler dev\` runs it, without wrangler's proxy in front) in live mode against the mock
+  Exotel, with notifications to a local receiver. Each store (benches/scale-data.mjs) holds calls
+  spread over 89 days, oldest first, with their event logs (connect answer, callbacks, some Call
+  Details and reconciliation entries: 1 to 4 per call): 55% answered, 22% missed (30% of those
+  with a second try), 11% failed, 3% never learned, 9% canceled before their chosen time, and a
+  few of the last day's waiting for a day ahead; 60% with a name (some in Devanagari), 70% with
+  the page and consent (some with a referrer, campaign or note); one visitor in five calling
+  again; numbers masked past 29 days; and beside them what the cron keeps: a day of rate-limit
+  rows, a week of delivered notifications, numbers revealed, sessions.
+  That is the steady state under the default settings, with a day's margin: no call to delete
+  or mask, none due or waiting for an outcome. Numbers are synthetic (+91 94 and eight digits).
+  Each store is seeded once with multi-row INSERTs, cached under target/bench/scale-db/ (keyed
+  by migrations/ and the generator, for a day), and measured on a copy. Requests go over HTTP on
+  127.0.0.1, the operator's signed in with a session cookie; a cron run is Miniflare's scheduled
+  dispatch (\`scheduled()\`), timed to its end. The filtered page asks for missed calls in the
+  week that ended 8 days ago; the searches for the last four digits, and the name, of the
+  oldest call in the store (the same at every size). The backlog: before each run, untimed,
+  ${scale.backlog} calls past 90 days are inserted with their events and the ${scale.backlog} youngest numbers
+  past 30 days are unmasked, what one run masks and deletes at most.
 
 ## Reproduce
 
@@ -448,13 +567,14 @@ reads straight into the fields. The wasm is built for size (\`opt-level = "z"\`)
 make bench    # installs wrk (Debian) and, on Node < 22, Node 22 from npm; builds pkg/ and build/
 \`\`\`
 
-It rewrites this file and benches/results/load.svg. From a clean checkout (Rust tools already
+It rewrites this file, benches/results/load.svg and benches/results/scale.svg. From a clean checkout (Rust tools already
 installed) most of its time goes to compiling the npm package, the Worker and the criterion
-bench; the measuring itself takes about six minutes. Knobs (environment): \`LOAD_SECONDS\`
+bench; the measuring itself takes about seven minutes. Knobs (environment): \`LOAD_SECONDS\`
 (default 10), \`LOAD_CONNECTIONS\` (16), \`LOAD_THREADS\` (2), \`BENCH_SAMPLES\` (Node samples, 9),
-\`STARTUP_COLD_RUNS\` (5), \`CRITERION_ARGS\` (default
+\`STARTUP_COLD_RUNS\` (5), \`SCALE_SIZES\` (\`1000,10000,100000\`), \`SCALE_SAMPLES\` (9),
+\`SCALE_WARM_UP\` (3), \`SCALE_BACKLOG_SAMPLES\` (5), \`CRITERION_ARGS\` (default
 \`--warm-up-time 1 --measurement-time 2\`). Raw figures land in target/bench/ and
-target/criterion/.
+target/criterion/; seeding the scale stores adds about a minute when they are not cached.
 `;
 writeFileSync(OUT, md);
-console.error(`\nwrote ${relative(ROOT, OUT)} and ${relative(ROOT, CHART)}`);
+console.error(`\nwrote ${relative(ROOT, OUT)}, ${relative(ROOT, CHART)} and ${relative(ROOT, SCALE_CHART)}`);

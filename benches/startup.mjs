@@ -13,7 +13,7 @@
 // Medians of several runs, alternating the two Workers. Prints a Markdown table, writes
 // target/bench/startup.json (or --json FILE). Asserts no figure.
 
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import v8 from 'node:v8';
 import { Miniflare } from 'miniflare';
 
 import { startMockExotel } from '../tests/support/mock-exotel.mjs';
+import { migrationStatements } from './migrations.mjs';
 
 // workers-rs' wasm uses reference types (`noexternref`) that Node 20's V8 has behind a flag
 // (workerd's V8 and Node 22's have them on).
@@ -78,22 +79,6 @@ async function jsStartup(path) {
   return median(times);
 }
 
-function migrations() {
-  const dir = join(ROOT, 'migrations');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
-    .sort()
-    .flatMap((f) =>
-      readFileSync(join(dir, f), 'utf8')
-        .split('\n')
-        .map((line) => line.replace(/--.*$/, ''))
-        .join('\n')
-        .split(';')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    );
-}
-
 const compatibilityDate = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8').match(/^compatibility_date\s*=\s*"([0-9-]+)"/m)[1];
 
 async function coldStart(scriptPath, vars, phone) {
@@ -116,7 +101,7 @@ async function coldStart(scriptPath, vars, phone) {
     await mf.ready;
     const ready = performance.now() - t0;
     const db = await mf.getD1Database('DB');
-    await db.batch(migrations().map((sql) => db.prepare(sql)));
+    await db.batch(migrationStatements().map((sql) => db.prepare(sql)));
     const post = async () => {
       const t = performance.now();
       const res = await mf.dispatchFetch('http://127.0.0.1:8787/api/calls', {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: sizes, the core's speed (native and in Node), the Worker under load and its
-# start-up, each beside its peer measured in the same run on this machine. Prints one Markdown
-# table and writes BENCHMARKS.md and benches/results/load.svg (benches/report.mjs). Figures
-# only: nothing here passes or fails on a number (budgets are shown beside the sizes).
+# start-up, each beside its peer measured in the same run on this machine, and how the Worker's
+# cost grows with the store. Prints the Markdown tables and writes BENCHMARKS.md,
+# benches/results/load.svg and benches/results/scale.svg (benches/report.mjs). Figures only:
+# nothing here passes or fails on a number (budgets are shown beside the sizes).
 #
 # Needs the npm package (scripts/build-pkg.sh), the Worker (scripts/build-worker.sh) and
 # `scripts/install-tools.sh bench node` (wrk; Node 22 when the system's is older). Each step's
@@ -42,6 +43,9 @@ node benches/load.mjs --json "$out/load.json" >"$out/load.log"
 
 step "start-up (benches/startup.mjs)"
 "$node22" benches/startup.mjs --json "$out/startup.json" >"$out/startup.log"
+
+step "scale: requests and cron runs against stores of 1k to 100k calls (benches/scale.mjs)"
+node benches/scale.mjs --json "$out/scale.json" >"$out/scale.log"
 
 step "report"
 node benches/report.mjs --wall $((SECONDS - started))

@@ -101,7 +101,9 @@ export default class CountingWorker extends WorkerEntrypoint {
     return out;
   }
 
+  /** The cron, uncounted (no visitor waits for it), its statements kept for `/__explain`. */
   async scheduled(controller) {
-    return new Worker(this.ctx, this.env).scheduled(controller);
+    const env = { ...this.env, DB: counted(this.env.DB, { n: 0 }) };
+    return new Worker(this.ctx, env).scheduled(controller);
   }
 }

@@ -1,5 +1,6 @@
-// D1 round trips per endpoint, counted (not timed): in production each is a network hop the
-// visitor waits through. The Worker runs unchanged; tests/support/counting-worker.mjs counts
+// D1 and Exotel round trips per endpoint, counted (not timed): in production each is a network
+// hop the visitor waits through. The counts are tests/support/round-trips.mjs's, which
+// BENCHMARKS.md states too. The Worker runs unchanged; tests/support/counting-worker.mjs counts
 // every batch and statement its D1 binding runs while a request is answered. Last, every SQL
 // statement the Worker ran here (the cron's and the operator's included) is checked with
 // EXPLAIN QUERY PLAN to find its rows through an index, so the cost of a request does not grow
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { startMockExotel } from '../support/mock-exotel.mjs';
 import { startWebhookReceiver } from '../support/mock-receivers.mjs';
 import { numberSource } from '../support/numbers.mjs';
+import { ROUND_TRIPS as TRIPS } from '../support/round-trips.mjs';
 import { startWorker } from '../support/worker.mjs';
 
 const freshNumbers = numberSource('95');
@@ -70,43 +72,52 @@ const post = (phone, { key, extra = {} } = {}) =>
   });
 
 describe('D1 round trips', () => {
-  test('POST /api/calls: 2 (admit and store; record the answer), a repeat 2 as well', async () => {
+  test(`POST /api/calls: ${TRIPS.create.d1} D1 and ${TRIPS.create.exotel} Exotel; a repeat ${TRIPS.repeat.d1} D1; one for later ${TRIPS.later.d1} D1`, async () => {
     const phone = freshNumber();
     const key = randomBytes(8).toString('hex');
+    const before = exotel.requests.length;
     const placed = await post(phone, { key });
     assert.equal(placed.status, 201);
-    assert.equal(placed.trips, 2);
+    assert.equal(placed.trips, TRIPS.create.d1, TRIPS.create.why);
+    assert.equal(exotel.requests.length, before + TRIPS.create.exotel);
     const repeat = await post(phone, { key });
     assert.deepEqual([repeat.status, repeat.body.id], [200, placed.body.id]);
-    assert.equal(repeat.trips, 2, 'the refused key, then the first request');
+    assert.equal(repeat.trips, TRIPS.repeat.d1, TRIPS.repeat.why);
+    assert.equal(exotel.requests.length, before + TRIPS.create.exotel + TRIPS.repeat.exotel);
     const unkeyed = await post(freshNumber());
-    assert.equal(unkeyed.trips, 2);
+    assert.equal(unkeyed.trips, TRIPS.create.d1);
+    const beforeLater = exotel.requests.length;
     const later = await post(freshNumber(), { extra: { at: new Date(Date.now() + 3_600_000).toISOString() } });
     assert.equal(later.status, 202);
-    assert.equal(later.trips, 1, 'a call for later is only stored');
+    assert.equal(later.trips, TRIPS.later.d1, TRIPS.later.why);
+    assert.equal(exotel.requests.length, beforeLater + TRIPS.later.exotel);
   });
 
-  test('GET /api/calls/{id}: 1 while no refresh is due; asking Call Details adds 2, and 1 to read a change', async () => {
+  test(`GET /api/calls/{id}: ${TRIPS.poll.d1} D1 while no refresh is due; ${TRIPS.refresh.d1} D1 and ${TRIPS.refresh.exotel} Exotel to refresh (${TRIPS.refresh.d1WhenChanged} D1 when it changed)`, async () => {
     const placed = await post(freshNumber());
+    const before = exotel.requests.length;
     const polled = await call(`/api/calls/${placed.body.id}`);
-    assert.deepEqual([polled.status, polled.trips], [200, 1]);
+    assert.deepEqual([polled.status, polled.trips], [200, TRIPS.poll.d1]);
+    assert.equal(exotel.requests.length, before + TRIPS.poll.exotel);
     await worker.query(`UPDATE calls SET refreshed_at = 0 WHERE id = '${placed.body.id}'`);
     const asked = exotel.requests.length;
     const refreshed = await call(`/api/calls/${placed.body.id}`);
-    assert.equal(exotel.requests.length, asked + 1, 'Call Details was asked');
+    assert.equal(exotel.requests.length, asked + TRIPS.refresh.exotel, 'Call Details was asked');
     const [{ n: changed }] = await worker.query(
       `SELECT COUNT(*) AS n FROM call_events WHERE call_id = '${placed.body.id}' AND source = 'details' AND applied = 1`,
     );
-    assert.equal(refreshed.trips, 3 + changed, 'read, claim the refresh, record it (read again if it changed)');
+    assert.equal(refreshed.trips, changed ? TRIPS.refresh.d1WhenChanged : TRIPS.refresh.d1, TRIPS.refresh.why);
   });
 
-  test('a status callback: 1, also when it adopts the Sid of a call whose answer was lost', async () => {
+  test(`a status callback: ${TRIPS.callback.d1} D1, also when it adopts the Sid of a call whose answer was lost`, async () => {
     const phone = freshNumber();
     const placed = await post(phone);
     const sid = exotel.connects().find((c) => c.form.From === `+91${phone}`).sid;
+    const before = exotel.requests.length;
     const res = await exotel.sendCallback(sid, { Status: 'completed' });
     assert.equal(res.status, 200);
-    assert.equal(Number(res.headers.get('x-d1-round-trips')), 1);
+    assert.equal(Number(res.headers.get('x-d1-round-trips')), TRIPS.callback.d1);
+    assert.equal(exotel.requests.length, before + TRIPS.callback.exotel);
 
     const lost = freshNumber();
     // Exotel places the call but answers after the Worker gave up waiting.
@@ -116,7 +127,7 @@ describe('D1 round trips', () => {
     const lostSid = exotel.connects().find((c) => c.form.From === `+91${lost}`).sid;
     const adopted = await exotel.sendCallback(lostSid, { Status: 'completed' });
     assert.equal(adopted.status, 200);
-    assert.equal(Number(adopted.headers.get('x-d1-round-trips')), 1);
+    assert.equal(Number(adopted.headers.get('x-d1-round-trips')), TRIPS.callback.d1);
     const [row] = await worker.query(`SELECT exotel_sid, status FROM calls WHERE exotel_sid = '${lostSid}'`);
     assert.deepEqual(row, { exotel_sid: lostSid, status: 'completed' });
     assert.ok(placed.body.id);
@@ -124,13 +135,24 @@ describe('D1 round trips', () => {
 
   test('every statement the Worker ran finds its rows through an index', async () => {
     // What the page, Exotel, the operator and the cron do, so their statements are seen.
-    const phone = freshNumber();
-    const placed = await post(phone);
+    const { typed: phone, masked } = freshNumbers();
+    const placed = await post(phone, { extra: { name: 'Priya Nair' } });
     const sid = exotel.connects().find((c) => c.form.From === `+91${phone}`).sid;
     await exotel.sendCallback(sid, { Status: 'busy' });
     await call(`/api/calls/${placed.body.id}`, { method: 'DELETE' });
-    const admin = await call('/api/admin/calls?limit=5', { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
-    assert.equal(admin.status, 200);
+    // The operator's list as the dashboard asks for it: filtered, and searched both ways.
+    const today = new Date().toISOString().slice(0, 10);
+    const lists = [
+      'limit=5',
+      `status=missed&from=${today}&to=${today}`,
+      `q=${masked.slice(-4)}`,
+      'q=Priya',
+    ];
+    for (const query of lists) {
+      const admin = await call(`/api/admin/calls?${query}`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+      assert.equal(admin.status, 200, query);
+      assert.ok(admin.body.calls.some((c) => c.id === placed.body.id), `${query} finds the call just placed`);
+    }
     await worker.query(`UPDATE calls SET scheduled_for = 0 WHERE status = 'scheduled'`);
     assert.equal(await worker.scheduled(), 200);
 
