@@ -1,25 +1,17 @@
 // The secret scan every Worker suite ends with: no configured credential, secret or callback
-// token may appear in any response (status, headers, body) or in the Worker's log.
+// token may appear in any response (status, headers, body) or in the Worker's log, and every
+// line the Worker logged is a JSON object with `level` and `event` (support/logs.mjs).
 
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 
+import { logText, workerLines } from './logs.mjs';
+
+export { logText, workerLines };
+
 /** `Basic base64(key:token)`'s base64 part: the credentials as they travel to Exotel. */
 export function basicAuth(apiKey, apiToken) {
   return Buffer.from(`${apiKey}:${apiToken}`).toString('base64');
-}
-
-/**
- * The lines the Worker itself printed. wrangler dev also logs each request it proxies
- * (`[wrangler:info] POST /exotel/status/<token> 200 OK`), which carries a callback URL's token
- * by necessity: that is the local dev server's access log, not the Worker's output (in
- * production the URL is likewise in Cloudflare's request metadata, not in a log line).
- */
-export function workerLines(logs) {
-  return logs
-    .split('\n')
-    .filter((line) => !/^\[wrangler:info\] [A-Z]+ \/\S* \d{3} /.test(line))
-    .join('\n');
 }
 
 /** The MAC part of every callback token in the StatusCallback URLs the mock Exotel was given. */
@@ -33,17 +25,19 @@ export function callbackMacs(exotel) {
 }
 
 /**
- * Asserts that no value of `secrets` ({ name: value }) appears in `transcript` or `logs`, and
- * no callback token's MAC (`macs`) in the transcript or the Worker's own log lines. Returns
- * what was scanned, for the suite's figures.
+ * Asserts that every line the Worker logged is a JSON object with `level` and `event`, that no
+ * value of `secrets` ({ name: value }) appears in `transcript` or in `logs` (as printed, or in
+ * a record's field), and no callback token's MAC (`macs`) in the transcript or the Worker's
+ * own log lines. Returns what was scanned, for the suite's figures.
  */
 export function assertNoSecrets({ transcript, logs, secrets, macs = [] }) {
+  const text = logText(logs);
   for (const [name, value] of Object.entries(secrets)) {
     assert.ok(value && value.length >= 8, `${name} is a real secret to look for`);
     assert.ok(!transcript.includes(value), `a response leaked ${name}`);
-    assert.ok(!logs.includes(value), `a log line leaked ${name}`);
+    assert.ok(!text.includes(value), `a log line leaked ${name}`);
   }
-  const own = workerLines(logs);
+  const own = workerLines(text);
   for (const mac of macs) {
     assert.ok(!transcript.includes(mac), 'a response leaked a callback token');
     assert.ok(!own.includes(mac), 'a Worker log line leaked a callback token');

@@ -19,6 +19,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { matches, workerRecords } from './logs.mjs';
+
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const WRANGLER = join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
 const READY_TIMEOUT_MS = 90_000;
@@ -142,8 +144,8 @@ async function waitUntilReady(url, child, logs) {
  * stop() unless it was given; `migrate: false` skips the migrations (to test a broken store);
  * `testScheduled: true` runs `wrangler dev --test-scheduled`, so `scheduled()` (GET
  * /__scheduled) runs the cron handler once.
- * Resolves to { url, port, persistDir, stop(), restart(), logs(), waitForLog(), query(sql),
- * scheduled() }.
+ * Resolves to { url, port, persistDir, stop(), restart(), logs(), records(), waitForLog(),
+ * waitForRecord(), query(sql), scheduled() }.
  * `main` runs another script in the built Worker's place (benches/baseline-worker/).
  */
 export async function startWorker({
@@ -226,11 +228,29 @@ export async function startWorker({
     persistDir: state,
     /** Everything wrangler and the Worker printed so far. */
     logs: () => logs.join(''),
+    /** The Worker's own log lines, parsed (support/logs.mjs: each must be a JSON object). */
+    records: () => workerRecords(logs.join('')),
     /** Waits (a little: output arrives after the response) until the logs match `pattern`. */
     async waitForLog(pattern, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
       while (!pattern.test(logs.join(''))) {
         if (Date.now() > deadline) throw new Error(`no log line matching ${pattern}:\n${logs.join('')}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    /**
+     * Waits until the Worker logs a record with the fields of `wanted` (support/logs.mjs,
+     * matches()), and resolves to it.
+     */
+    async waitForRecord(wanted, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = workerRecords(logs.join('')).find((r) => matches(r, wanted));
+        if (found) return found;
+        if (Date.now() > deadline) {
+          const shown = typeof wanted === 'function' ? wanted.toString() : JSON.stringify(wanted, (k, v) => (v instanceof RegExp ? String(v) : v));
+          throw new Error(`no log record matching ${shown}:\n${logs.join('')}`);
+        }
         await new Promise((r) => setTimeout(r, 50));
       }
     },

@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { createClient } from '../support/client.mjs';
 import { startMockExotel } from '../support/mock-exotel.mjs';
-import { assertWorkerLeaksNothing } from '../support/secrets.mjs';
+import { assertWorkerLeaksNothing, logText } from '../support/secrets.mjs';
 import { startWorker } from '../support/worker.mjs';
 
 const CALLBACK_SECRET = randomBytes(32).toString('hex');
@@ -197,7 +197,7 @@ describe('a burst against a budget', () => {
     const admin = await clients[1].get('/api/admin/calls?limit=1', { headers: AUTH });
     assert.deepEqual(admin.body.budgets.perHour, { used: TIGHT_BUDGET, max: TIGHT_BUDGET });
     assert.equal(admin.body.budgets.paused, true);
-    await tight.waitForLog(/calls paused: a call budget is reached/);
+    await tight.waitForRecord({ level: 'warn', event: 'calls_paused', call: undefined, retry_after_s: /^\d+$/ });
     figures.push(`64 concurrent requests at a budget of ${TIGHT_BUDGET}: ${seen} calls`);
   });
 });
@@ -221,7 +221,7 @@ describe('a failure after Exotel accepted the call', () => {
     if (retry.status === 200) assert.equal(retry.body.id, first.body.id);
     assert.equal(connects(e164), 1);
 
-    await open.waitForLog(/placed call not recorded/, 20_000);
+    await open.waitForRecord({ level: 'error', event: 'call_not_recorded', call: first.body.id }, 20_000);
     await open.query('DROP TRIGGER fail_placed');
     const sid = exotel.connects().find((r) => r.form.From === e164).sid;
     const callback = await exotel.sendCallback(sid, { Status: 'completed' });
@@ -317,7 +317,7 @@ describe('settings an attacker would love', () => {
       assert.equal(placed.status, 503);
       assert.match(placed.body.error.message, /ALLOWED_PREFIXES: expected `\+` and 1 to 6 digits/);
       assert.equal(connects(), before);
-      assert.ok(!admin.text.includes('admin123') && !careless.logs().includes('admin123'));
+      assert.ok(!admin.text.includes('admin123') && !logText(careless.logs()).includes('admin123'));
     } finally {
       await careless.stop();
     }

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { cookieFrom, insertCalls, newId, parseCsv, sessionCookie, startAccessKeys } from '../support/admin.mjs';
 import { createClient } from '../support/client.mjs';
 import { startMockExotel } from '../support/mock-exotel.mjs';
-import { assertWorkerLeaksNothing, workerLines } from '../support/secrets.mjs';
+import { assertWorkerLeaksNothing, logText, workerLines } from '../support/secrets.mjs';
 import { startWorker } from '../support/worker.mjs';
 
 const CALLBACK_SECRET = randomBytes(32).toString('hex');
@@ -237,7 +237,7 @@ describe('Cloudflare Access', () => {
     for (const why of [/the assertion is for another application \(aud\)/, /the assertion has expired \(exp\)/,
       /the assertion's signature does not check out/, /the assertion names a key the team does not have \(kid\)/,
       /the assertion is not valid yet \(nbf\)/, /the assertion is from another team \(iss\)/, /the assertion is not signed with RS256/]) {
-      await worker.waitForLog(new RegExp(`Access assertion refused: ${why.source}`));
+      await worker.waitForRecord({ level: 'warn', event: 'admin_access_refused', message: why });
     }
     for (const jwt of Object.values(bad)) assert.ok(!workerLines(worker.logs()).includes(jwt.split('.')[2] || jwt));
   });
@@ -348,8 +348,8 @@ describe('reveal', () => {
     const rows = await worker.query(`SELECT operator, at FROM admin_reveals WHERE call_id = '${CALLS.B.id}'`);
     assert.equal(rows.length, 2);
     assert.equal(rows[0].operator, `session:${session.cookie.split('.')[1].slice(0, 8)}`);
-    await worker.waitForLog(new RegExp(`number of call ${CALLS.B.id} revealed \\(session:`));
-    assert.ok(!worker.logs().includes(CALLS.B.phone));
+    await worker.waitForRecord({ event: 'admin_reveal', call: CALLS.B.id, operator: /^session:[A-Za-z0-9_-]{8}$/ });
+    assert.ok(!logText(worker.logs()).includes(CALLS.B.phone));
   });
 
   test('a masked number cannot be revealed, and an unknown call is 404', async () => {
@@ -504,7 +504,7 @@ describe('no secret and no full number where it must not be', () => {
     const revealed = client.seen.filter((r) => /\/reveal$/.test(r.path) && r.status === 200);
     assert.ok(revealed.length >= 3);
     const others = client.seen.filter((r) => !revealed.includes(r)).map((r) => `${JSON.stringify(r.headers)}\n${r.text}`).join('\n');
-    const logs = worker.logs();
+    const logs = logText(worker.logs());
     for (const call of Object.values(CALLS).filter((c) => !c.maskedAt)) {
       assert.ok(!others.includes(call.phone), `a response other than a reveal carried ${call.id}'s number`);
       assert.ok(!logs.includes(call.phone), 'a log line carried a full number');

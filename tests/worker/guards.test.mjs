@@ -17,6 +17,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { createClient } from '../support/client.mjs';
 import { startMockExotel } from '../support/mock-exotel.mjs';
+import { logText } from '../support/secrets.mjs';
 import { startWorker } from '../support/worker.mjs';
 
 const CALLBACK_SECRET = randomBytes(32).toString('hex');
@@ -523,7 +524,7 @@ describe('GET /api/admin/calls (ADMIN_TOKEN)', () => {
 describe('secrets', () => {
   test('no response and no log line carries a credential, secret or token', async () => {
     const transcript = client.transcript();
-    const logs = worker.logs();
+    const logs = logText(worker.logs());
     const basic = Buffer.from(`${exotel.apiKey}:${exotel.apiToken}`).toString('base64');
     for (const secret of [exotel.apiKey, exotel.apiToken, CALLBACK_SECRET, ADMIN_TOKEN, TURNSTILE_SECRET, basic]) {
       assert.ok(!transcript.includes(secret), 'a response leaked a secret');

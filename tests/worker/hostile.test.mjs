@@ -333,7 +333,7 @@ describe('CR/LF and other control characters', () => {
     assert.ok(!/[\r\n]/.test(logged.status) && logged.status.startsWith('completed\ufffd'), JSON.stringify(logged.status));
     assert.deepEqual(after.filter((c) => c.id !== target.id), before.filter((c) => c.id !== target.id));
     targetEvents++;
-    await worker.waitForLog(/status callback completed\ufffd/);
+    await worker.waitForRecord({ event: 'callback_unchanged', call: target.id, status: /^completed\ufffd/ });
     assert.ok(!workerLines(worker.logs()).split('\n').some((line) => line.startsWith(forged)), 'no forged log line');
   });
 });
@@ -410,7 +410,7 @@ describe('a genuine callback afterwards', () => {
     assert.deepEqual(res.body, { ok: true, applied: true });
     assert.equal((await client.get(`/api/calls/${target.id}`)).body.status, 'completed');
     targetEvents++;
-    await worker.waitForLog(/status callback completed \(applied\)/);
+    await worker.waitForRecord({ event: 'call_status', call: target.id, source: 'callback', status: 'completed' });
     assert.ok(!workerLines(worker.logs()).split('\n').some((line) => line.startsWith('[forged]')));
   });
 

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { createClient, pollCall } from '../support/client.mjs';
 import { startMockExotel } from '../support/mock-exotel.mjs';
-import { callbackToken } from '../support/secrets.mjs';
+import { callbackToken, logText } from '../support/secrets.mjs';
 import { startWorker } from '../support/worker.mjs';
 
 const CALLBACK_SECRET = randomBytes(32).toString('hex');
@@ -328,7 +328,7 @@ describe('restart', () => {
 describe('secrets', () => {
   test('no response and no log line carries the API key, token or callback secret', async () => {
     const transcript = client.transcript();
-    const logs = worker.logs();
+    const logs = logText(worker.logs());
     const basic = Buffer.from(`${exotel.apiKey}:${exotel.apiToken}`).toString('base64');
     for (const secret of [exotel.apiKey, exotel.apiToken, CALLBACK_SECRET, basic]) {
       assert.ok(!transcript.includes(secret), 'a response leaked a secret');

@@ -68,7 +68,7 @@ test('recovers a lost callback from Call Details, a few calls per run, and gives
 
   await sleep(1200);
   assert.equal(await worker.scheduled(), 200);
-  await worker.waitForLog(/reconcile: 2 open calls, 2 asked Call Details, 0 marked unknown/);
+  await worker.waitForRecord({ level: 'info', event: 'reconcile_run', count: 2, asked: 2, gave_up: 0 });
   assert.deepEqual(await stored(recovered.id), { status: 'completed', duration: 42 });
   assert.deepEqual(await events(recovered.id), [
     { source: 'connect', status: 'queued', applied: 0 },

@@ -100,7 +100,7 @@ describe('retention', () => {
     assert.equal(shown.body.status, 'no-answer');
     const gone = await client.get(`/api/calls/${old.id}`);
     assert.equal(gone.status, 404);
-    await worker.waitForLog(/retention: 1 numbers masked, 1 calls deleted/);
+    await worker.waitForRecord({ level: 'info', event: 'retention_run', masked: 1, deleted: 1 });
   });
 
   test('no client address is stored; the limits keep keyed hashes only', async () => {

@@ -2,20 +2,26 @@
 //! chosen time, or a second try), the earliest first, through the same placement path as a call
 //! placed at once.
 
-use worker::{console_error, console_log};
-
 use crate::app::App;
 use crate::error::ApiError;
+use crate::log::{self, Event};
 use crate::placement::place_due;
 use crate::store::calls as store;
+use crate::time::now_ms;
 
 /// Places the calls due at `now` (the cron's scheduled time, Unix ms), at most the
 /// reconciliation batch per run. Failures are logged: the next run tries again.
 pub async fn run(app: &App, now: i64) {
+    let started = now_ms();
     match place_all(app, now).await {
         Ok(0) => {}
-        Ok(n) => console_log!("due: {n} scheduled calls looked at"),
-        Err(e) => console_error!("placing due calls failed: {e:?}"),
+        Ok(n) => log::info(Event::DueRun)
+            .count(n)
+            .ms(now_ms().saturating_sub(started))
+            .emit(),
+        Err(e) => log::error(Event::DueFailed)
+            .message(format_args!("{e:?}"))
+            .emit(),
     }
 }
 

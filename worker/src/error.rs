@@ -4,7 +4,9 @@
 //! beyond a setting's name.
 
 use serde::Serialize;
-use worker::{console_error, Response};
+use worker::Response;
+
+use crate::log::{self, Event};
 
 /// An error answered to the client.
 #[derive(Debug, Clone)]
@@ -223,7 +225,7 @@ impl ApiError {
     /// 500: something on our side failed (storage, the runtime). The cause goes to the log,
     /// not to the client.
     pub fn internal(cause: &dyn std::fmt::Display) -> ApiError {
-        console_error!("internal error: {cause}");
+        log::error(Event::InternalError).message(cause).emit();
         ApiError::new(
             500,
             "internal_error",

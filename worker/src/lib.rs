@@ -30,6 +30,7 @@ mod hours;
 mod http;
 mod ids;
 mod lead;
+mod log;
 mod notify;
 mod observation;
 mod operator;

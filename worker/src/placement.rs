@@ -19,7 +19,7 @@
 
 use std::time::Duration;
 
-use worker::{console_error, console_log, console_warn, D1Database, Delay, Env};
+use worker::{D1Database, Delay, Env};
 
 use crate::app::App;
 use crate::call_request::read_input;
@@ -30,6 +30,7 @@ use crate::hours::{parse_rfc3339, OpeningHours};
 use crate::http;
 use crate::ids::{callback_token, CallId};
 use crate::lead::{self, Lead};
+use crate::log::{self, Event};
 use crate::notify;
 use crate::observation::{Observation, Source};
 use crate::status::{Outcome, Status};
@@ -131,7 +132,9 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
                     return replay(app, &db, key, first, &phone).await;
                 }
             }
-            console_warn!("POST /api/calls: Turnstile check failed");
+            log::warn(Event::CallRefused)
+                .reason("captcha_failed")
+                .emit();
             return Err(count_refused(app, &db, &network, ApiError::captcha_failed()).await);
         }
     }
@@ -184,12 +187,23 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
             by: Refusal::Budget,
             retry_after,
         } => {
-            console_warn!("calls paused: a call budget is reached (retry after {retry_after} s)");
+            log::warn(Event::CallsPaused)
+                .retry_after_s(retry_after)
+                .emit();
             paused(app, &db, retry_after).await;
             return Err(ApiError::calls_paused(retry_after));
         }
         Admission::Refused { by, retry_after } => {
-            console_warn!("POST /api/calls: {by:?} rate limit reached");
+            let limit = match by {
+                Refusal::Budget => "budget",
+                Refusal::Number => "number",
+                Refusal::Client => "client",
+            };
+            log::warn(Event::CallRefused)
+                .reason("rate_limited")
+                .text("limit", limit)
+                .retry_after_s(retry_after)
+                .emit();
             return Err(ApiError::rate_limited(retry_after));
         }
         // The key's call was there when the batch ran and is not now (retention deleted it
@@ -200,7 +214,10 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
     // Its events go out once the visitor's request is done with (the cron sends them too).
     if let When::Later(at) = when {
         notify::deliver_soon(app);
-        console_log!("call {id}: scheduled ({})", config.mode.as_str());
+        log::info(Event::CallScheduled)
+            .call(&id)
+            .text("mode", config.mode.as_str())
+            .emit();
         return Ok(Placed {
             id: id.as_str().to_owned(),
             status: "scheduled".to_owned(),
@@ -208,7 +225,7 @@ pub async fn place(app: &App, incoming: Incoming) -> Result<Placed, ApiError> {
             answer: Answer::Scheduled,
         });
     }
-    let sent = send(app, &db, &id, &phone, &base, lead.name.as_deref()).await;
+    let sent = send(app, &db, &id, 1, &phone, &base, lead.name.as_deref()).await;
     notify::deliver_soon(app);
     let status = sent?;
     Ok(Placed {
@@ -235,7 +252,10 @@ pub async fn place_due(
         if !hours.always_open() && hours.open_at(now).is_none() {
             if let Some(next) = hours.next_open(now, 366) {
                 calls::reschedule(db, &call.id, next as u64, now_ms()).await?;
-                console_log!("call {id}: due while closed, moved to the next opening");
+                log::info(Event::CallRescheduled)
+                    .call(&id)
+                    .reason("closed")
+                    .emit();
             }
             return Ok(());
         }
@@ -258,7 +278,10 @@ pub async fn place_due(
             by: Refusal::Budget,
             retry_after,
         } => {
-            console_warn!("calls paused: call {id} waits {retry_after} s for the budget");
+            log::warn(Event::CallsPaused)
+                .call(&id)
+                .retry_after_s(retry_after)
+                .emit();
             paused(app, db, retry_after).await;
             let later = now + i64::from(retry_after) * 1000;
             let at = match &config.hours {
@@ -269,7 +292,10 @@ pub async fn place_due(
             return Ok(());
         }
         Admission::Refused { .. } => {
-            console_warn!("call {id}: not placed, the number's limit is reached");
+            log::warn(Event::CallNotPlaced)
+                .call(&id)
+                .reason(Outcome::Limited.as_str())
+                .emit();
             calls::mark_limited(db, &call.id, now_ms(), &app.targets()).await?;
             return Ok(());
         }
@@ -279,27 +305,21 @@ pub async fn place_due(
         .clone()
         .or_else(|| config.public_base_url.clone())
         .unwrap_or_default();
-    match send(app, db, &id, &phone, &base, call.lead_name.as_deref()).await {
-        Ok(status) => {
-            console_log!(
-                "call {id}: placed at its time (attempt {}), {status}",
-                call.attempt
-            );
-            Ok(())
-        }
-        // The outcome is recorded; the cron has no visitor to tell.
-        Err(_) => Ok(()),
-    }
+    let name = call.lead_name.as_deref();
+    // The outcome is recorded and logged; the cron has no visitor to tell.
+    let _ = send(app, db, &id, call.attempt, &phone, &base, name).await;
+    Ok(())
 }
 
-/// Sends the connect request for call `id` (stored, counted and claimed), once, and records
-/// what Exotel answered; the status the page is told, or the error for the visitor. `name`,
-/// the visitor's, goes with the call's id in `CustomField`, so the flow or the CRM can greet
-/// them.
+/// Sends the connect request for call `id` (stored, counted and claimed; its `attempt`, from 1),
+/// once, and records and logs what Exotel answered; the status the page is told, or the error
+/// for the visitor. `name`, the visitor's, goes with the call's id in `CustomField`, so the
+/// flow or the CRM can greet them.
 async fn send(
     app: &App,
     db: &D1Database,
     id: &CallId,
+    attempt: u32,
     phone: &PhoneNumber,
     base: &str,
     name: Option<&str>,
@@ -315,23 +335,40 @@ async fn send(
     let custom_field = lead::custom_field(id.as_str(), name);
     let request = connect_request(placement, phone, &callback_url, &custom_field)?;
     // Sent once: a connect request that may have reached Exotel is never retried.
+    let started = now_ms();
     let sent = app
         .upstream(config.mode)
         .send(&request, app.ctx.as_ref())
         .await;
+    let ms = now_ms().saturating_sub(started);
+    let not_placed = |outcome: Outcome| {
+        log::warn(Event::CallNotPlaced)
+            .call(id)
+            .reason(outcome.as_str())
+            .number("attempt", attempt.into())
+            .ms(ms)
+    };
     match classify(sent) {
         ConnectOutcome::Placed(call) => {
             let observation = Observation::from_call(Source::Connect, &call);
             let status = observation.status.shown_after_placing().to_owned();
             record_placed(app, db, id, &call.sid, &observation).await;
-            console_log!("call {id}: placed ({}), {status}", config.mode.as_str());
+            log::info(Event::CallPlaced)
+                .call(id)
+                .status(&status)
+                .text("mode", config.mode.as_str())
+                .number("attempt", attempt.into())
+                .ms(ms)
+                .emit();
             Ok(status)
         }
         ConnectOutcome::Rejected {
             http_status,
             detail,
         } => {
-            console_warn!("call {id}: Exotel refused it (HTTP {http_status})");
+            not_placed(Outcome::Rejected)
+                .number("http_status", http_status.into())
+                .emit();
             let failure = Failure {
                 outcome: Outcome::Rejected,
                 kind: "rejected",
@@ -344,7 +381,7 @@ async fn send(
             Err(ApiError::exotel_rejected(rejection_message(http_status)))
         }
         ConnectOutcome::Busy { retry_after } => {
-            console_warn!("call {id}: Exotel is rate-limiting (retry after {retry_after} s)");
+            not_placed(Outcome::Busy).retry_after_s(retry_after).emit();
             let detail = format!("HTTP 429, retry after {retry_after} s");
             let failure = Failure {
                 outcome: Outcome::Busy,
@@ -359,7 +396,7 @@ async fn send(
         }
         ConnectOutcome::Unavailable { kind, detail } => {
             // The detail goes to the store only: it can quote what Exotel sent.
-            console_warn!("call {id}: Exotel unavailable ({kind})");
+            not_placed(Outcome::Unavailable).text("kind", kind).emit();
             // The request may have reached Exotel and placed the call: the outcome is
             // `unknown`, which a status callback bearing this call's token can still settle.
             let failure = Failure {
@@ -459,7 +496,9 @@ async fn check_request(app: &App, incoming: &Incoming) -> Result<CheckedRequest,
         .placement()
         .map_err(|e| ApiError::not_configured(e.to_string()))?;
     if !config.guards.allowed_prefixes.allow(&phone) {
-        console_warn!("POST /api/calls: destination outside ALLOWED_PREFIXES refused");
+        log::warn(Event::CallRefused)
+            .reason("destination_not_allowed")
+            .emit();
         return Err(ApiError::destination_not_allowed());
     }
     let hours = config
@@ -481,7 +520,7 @@ async fn check_request(app: &App, incoming: &Incoming) -> Result<CheckedRequest,
 async fn paused(app: &App, db: &D1Database, retry_after: u32) {
     match outbox::enqueue_paused(db, &app.targets(), retry_after, now_ms()).await {
         Ok(()) => notify::deliver_soon(app),
-        Err(e) => console_error!("calls paused: the notification was not queued: {e}"),
+        Err(e) => log::error(Event::NotifyQueueFailed).message(e).emit(),
     }
 }
 
@@ -496,7 +535,11 @@ async fn count_refused(app: &App, db: &D1Database, network: &str, refusal: ApiEr
     match limits::count(db, &bucket, limit, now_ms()).await {
         Ok(None) => refusal,
         Ok(Some(retry_after)) => {
-            console_warn!("POST /api/calls: refused-request limit reached");
+            log::warn(Event::CallRefused)
+                .reason("rate_limited")
+                .text("limit", "refused")
+                .retry_after_s(retry_after)
+                .emit();
             ApiError::rate_limited(retry_after)
         }
         Err(e) => ApiError::from(e),
@@ -537,7 +580,10 @@ async fn record_placed(
     for _ in 0..RECORD_TRIES_NOW {
         match calls::record_placed(db, id, sid, observation, now_ms()).await {
             Ok(_) => return,
-            Err(e) => console_error!("call {id}: recording the placed call failed: {e}"),
+            Err(e) => log::error(Event::CallRecordFailed)
+                .call(id)
+                .message(e)
+                .emit(),
         }
     }
     let Some(ctx) = app.ctx.as_ref() else {
@@ -562,11 +608,12 @@ async fn record_later(env: Env, id: CallId, sid: String, observation: Observatio
             .await
             .is_ok()
         {
-            console_log!("call {id}: placed call recorded on a later try");
+            log::info(Event::CallRecordedLate).call(&id).emit();
             return;
         }
     }
-    console_error!("call {id}: placed call not recorded; its callback or the cron will settle it");
+    // Its callback or the cron will settle it.
+    log::error(Event::CallNotRecorded).call(&id).emit();
 }
 
 /// The answer to a request whose `Idempotency-Key` (hashed as `key`) names `first`: the same
@@ -593,7 +640,7 @@ async fn replay(
             None => return Err(ApiError::request_in_progress(1)),
         };
     }
-    console_log!("call {}: replayed for a repeated Idempotency-Key", first.id);
+    log::info(Event::CallReplayed).call(&first.id).emit();
     match first.outcome {
         Outcome::Rejected => Err(ApiError::exotel_rejected(rejection_message(
             first.upstream_status.unwrap_or(0),

@@ -9,14 +9,16 @@
 //! once. A call still without an outcome `RECONCILE_GIVE_UP_SECONDS` after it was placed is
 //! marked `unknown` (final for the page; a real outcome learned later still replaces it).
 
-use worker::{console_error, console_log, console_warn, D1Database};
+use worker::D1Database;
 
 use crate::app::App;
 use crate::error::ApiError;
 use crate::events::Targets;
 use crate::ids::CallId;
+use crate::log::{self, Event};
 use crate::observation::{Observation, Source};
 use crate::refresh::{refresh, Refreshed};
+use crate::status::Status;
 use crate::store::{calls, limits};
 use crate::time::now_ms;
 
@@ -34,17 +36,20 @@ struct Tally {
 /// One cron run. Failures are logged: the next run tries again.
 pub async fn run(app: &App) {
     for warning in app.config.guards.allowed_prefixes.toll_fraud_warnings() {
-        console_warn!("{warning}");
+        log::warn(Event::ConfigProblem).message(warning).emit();
     }
+    let started = now_ms();
     match reconcile(app).await {
-        Ok(tally) if tally.looked_at > 0 => console_log!(
-            "reconcile: {} open calls, {} asked Call Details, {} marked unknown",
-            tally.looked_at,
-            tally.asked,
-            tally.gave_up
-        ),
+        Ok(tally) if tally.looked_at > 0 => log::info(Event::ReconcileRun)
+            .count(tally.looked_at)
+            .number("asked", tally.asked as u64)
+            .number("gave_up", tally.gave_up as u64)
+            .ms(now_ms().saturating_sub(started))
+            .emit(),
         Ok(_) => {}
-        Err(e) => console_error!("reconcile failed: {e:?}"),
+        Err(e) => log::error(Event::ReconcileFailed)
+            .message(format_args!("{e:?}"))
+            .emit(),
     }
 }
 
@@ -108,7 +113,12 @@ async fn give_up(db: &D1Database, id: &CallId) -> Result<bool, ApiError> {
             )
             .await?;
             if marked {
-                console_log!("call {id}: no outcome learned before the cut-off, marked unknown");
+                log::info(Event::CallStatus)
+                    .call(id)
+                    .status(Status::Unknown.as_str())
+                    .text("source", Source::Reconcile.as_str())
+                    .message("no outcome learned before the cut-off")
+                    .emit();
             }
             Ok(marked)
         }

@@ -1,11 +1,12 @@
 //! Refreshing a call from Exotel's Call Details: what page polls and the cron's reconciliation
 //! both do when a status callback may have been lost.
 
-use worker::{console_warn, D1Database};
+use worker::D1Database;
 
 use crate::app::App;
 use crate::error::ApiError;
 use crate::ids::CallId;
+use crate::log::{self, Event};
 use crate::observation::{Observation, Source};
 use crate::retry;
 use crate::status::{Outcome, Status};
@@ -81,7 +82,16 @@ pub async fn refresh(
     let upstream = app
         .upstream(config.mode)
         .with_timeout_at_most(REFRESH_TIMEOUT_MS);
+    let started = now_ms();
     let sent = upstream.send(&request, app.ctx.as_ref()).await;
+    let ms = now_ms().saturating_sub(started);
+    let failed = |reason: &str| {
+        log::warn(Event::DetailsFailed)
+            .call(id)
+            .reason(reason)
+            .ms(ms)
+            .emit();
+    };
     match classify(sent) {
         ConnectOutcome::Placed(details) if details.sid == *sid => {
             let observation = Observation::from_call(source, &details);
@@ -91,12 +101,18 @@ pub async fn refresh(
                 store::record_observation(db, id, &observation, now_ms(), plan.as_ref(), &targets)
                     .await?;
             if applied {
+                log::info(Event::CallStatus)
+                    .call(id)
+                    .status(observation.status.as_str())
+                    .text("source", source.as_str())
+                    .ms(ms)
+                    .emit();
                 crate::notify::deliver_soon(app);
                 return Ok(Refreshed::Changed);
             }
         }
-        ConnectOutcome::Placed(_) => console_warn!("call {id}: Call Details named another call"),
-        _ => console_warn!("call {id}: Call Details refresh failed"),
+        ConnectOutcome::Placed(_) => failed("other_call"),
+        _ => failed("unavailable"),
     }
     Ok(Refreshed::Asked)
 }

@@ -1,8 +1,7 @@
 //! The cron's privacy pass: `MASK_AFTER_DAYS` and `RETENTION_DAYS` (README, "Privacy").
 
-use worker::{console_error, console_log};
-
 use crate::app::App;
+use crate::log::{self, Event};
 use crate::store::retention;
 use crate::time::now_ms;
 
@@ -26,12 +25,11 @@ pub async fn run(app: &App) {
         Err(e) => Err(e),
     };
     match result {
-        Ok(done) if done.masked + done.deleted > 0 => console_log!(
-            "retention: {} numbers masked, {} calls deleted",
-            done.masked,
-            done.deleted
-        ),
+        Ok(done) if done.masked + done.deleted > 0 => log::info(Event::RetentionRun)
+            .number("masked", done.masked)
+            .number("deleted", done.deleted)
+            .emit(),
         Ok(_) => {}
-        Err(e) => console_error!("retention: failed: {e}"),
+        Err(e) => log::error(Event::RetentionFailed).message(e).emit(),
     }
 }

@@ -2,9 +2,10 @@
 
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
-use worker::{console_warn, AbortSignal, Fetch, Headers, RequestInit};
+use worker::{AbortSignal, Fetch, Headers, RequestInit};
 
 use crate::config::Turnstile;
+use crate::log::{self, Event};
 use exotel_connect::wire::form::Form;
 
 /// Longest token Cloudflare issues.
@@ -59,13 +60,13 @@ pub async fn verify(
                 .is_some_and(|host| expected.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)));
             let action_ok = verdict.action.as_deref() == Some(expected.action);
             if !host_ok || !action_ok {
-                console_warn!("turnstile: a token for another site or action was refused");
+                log::warn(Event::TurnstileMismatch).emit();
             }
             host_ok && action_ok
         }
         Ok(_) => false,
         Err(()) => {
-            console_warn!("turnstile: siteverify did not answer usably; refusing");
+            log::warn(Event::TurnstileUnavailable).emit();
             false
         }
     }

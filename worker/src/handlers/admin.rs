@@ -11,7 +11,7 @@
 //!   through the same path and guards as a call the cron places.
 
 use serde::Serialize;
-use worker::{console_log, Request, Response};
+use worker::{Request, Response};
 
 use crate::app::App;
 use crate::config::Limit;
@@ -20,6 +20,7 @@ use crate::guard::mask_phone;
 use crate::hours::schedule::Date;
 use crate::http::{self, json};
 use crate::ids::CallId;
+use crate::log;
 use crate::operator;
 use crate::operator::view::{self, csv_record, Category, Filters, MAX_EXPORT_ROWS, UTF8_BOM};
 use crate::placement::place_due;
@@ -339,11 +340,10 @@ pub async fn export(req: Request, app: &App) -> Result<Response, ApiError> {
             &mut out,
         );
     }
-    console_log!(
-        "admin: {} calls exported as CSV ({})",
-        calls.len(),
-        operator.label()
-    );
+    log::info(log::Event::AdminExport)
+        .count(calls.len())
+        .text("operator", operator.label())
+        .emit();
     let date = local_date(app, now_ms() as i64);
     let mut response = Response::from_bytes(out.into_bytes())?.with_status(200);
     let headers = response.headers_mut();
@@ -377,11 +377,10 @@ pub async fn reveal(req: Request, id: &str, app: &App) -> Result<Response, ApiEr
     }
     let now = now_ms();
     store::log_reveal(&db, &call.id, &operator.label(), now).await?;
-    console_log!(
-        "admin: number of call {} revealed ({})",
-        call.id,
-        operator.label()
-    );
+    log::info(log::Event::AdminReveal)
+        .call(&call.id)
+        .text("operator", operator.label())
+        .emit();
     let reveals = store::reveal_count(&db, &call.id).await?;
     Ok(json(
         200,
@@ -437,11 +436,11 @@ pub async fn call_back(req: Request, id: &str, app: &App) -> Result<Response, Ap
             "this request has a newer attempt; call back from the latest one",
         ));
     }
-    console_log!(
-        "admin: call {} called back as {new_id} ({})",
-        call.id,
-        operator.label()
-    );
+    log::info(log::Event::AdminCallBack)
+        .call(&call.id)
+        .text("new_call", &new_id)
+        .text("operator", operator.label())
+        .emit();
     let due = store::stored_call(&db, new_id.as_str())
         .await?
         .ok_or_else(|| ApiError::not_found("no such call"))?;

@@ -9,13 +9,14 @@
 //!   was copied) and clears the cookie.
 
 use serde::{Deserialize, Serialize};
-use worker::{console_log, Request, Response};
+use worker::{Request, Response};
 
 use crate::app::App;
 use crate::crypto::{base64url, random_bytes};
 use crate::error::ApiError;
 use crate::guard;
 use crate::http::{self, json};
+use crate::log::{self, Event};
 use crate::operator::cookie::{self, SESSION_TTL_S};
 use crate::operator::{self, access, NotSignedIn, Operator, Via};
 use crate::store::admin as store;
@@ -104,7 +105,9 @@ pub async fn create(mut req: Request, app: &App) -> Result<Response, ApiError> {
     let db = app.db()?;
     store::create_session(&db, &id, now, expires_s * 1000).await?;
     let value = cookie::mint(token.as_bytes(), &id, expires_s).await?;
-    console_log!("admin: signed in with the token (session:{})", &id[..8]);
+    log::info(Event::AdminSignedIn)
+        .text("operator", format_args!("session:{}", &id[..8]))
+        .emit();
     let mut body = state(
         app,
         Some(&Operator {
@@ -137,7 +140,12 @@ pub async fn delete(req: Request, app: &App) -> Result<Response, ApiError> {
             ));
         }
         store::revoke_session(&app.db()?, id, now_ms()).await?;
-        console_log!("admin: signed out (session:{})", &id[..id.len().min(8)]);
+        log::info(Event::AdminSignedOut)
+            .text(
+                "operator",
+                format_args!("session:{}", &id[..id.len().min(8)]),
+            )
+            .emit();
     }
     // Access keeps its own session: signing out of it is Access's logout page.
     let still = operator.filter(|o| !matches!(o.via, Via::Session(_)));

@@ -9,12 +9,13 @@
 //! harmless; the answer is a quick 200, after one round trip to the database.
 
 use serde::Serialize;
-use worker::{console_log, console_warn, Request, Response};
+use worker::{Request, Response};
 
 use crate::app::App;
 use crate::error::ApiError;
 use crate::http::{json, read_body};
-use crate::ids::verify_callback_token;
+use crate::ids::{verify_callback_token, TokenError};
+use crate::log::{self, Event};
 use crate::observation::Observation;
 use crate::retry;
 use crate::store::calls::{self as store, CallbackApplied};
@@ -37,8 +38,12 @@ pub async fn receive(mut req: Request, token: &str, app: &App) -> Result<Respons
     let secret = app.config.callback_secret().map_err(|_| forged())?;
     let id = match verify_callback_token(secret, token).await? {
         Ok(id) => id,
-        Err(reason) => {
-            console_warn!("status callback refused: token {reason:?}");
+        Err(problem) => {
+            let reason = match problem {
+                TokenError::Malformed => "token_malformed",
+                TokenError::Forged => "token_forged",
+            };
+            log::warn(Event::CallbackRefused).reason(reason).emit();
             return Err(forged());
         }
     };
@@ -47,7 +52,10 @@ pub async fn receive(mut req: Request, token: &str, app: &App) -> Result<Respons
     let body = read_body(&mut req, MAX_CALLBACK_BYTES).await?;
     let content_type = req.headers().get("Content-Type")?;
     let callback = parse_status_callback(&body, content_type.as_deref()).map_err(|e| {
-        console_warn!("call {id}: malformed status callback refused");
+        log::warn(Event::CallbackRefused)
+            .call(&id)
+            .reason("malformed_body")
+            .emit();
         ApiError::invalid_callback(format!("expected a status callback: {e}"))
     })?;
 
@@ -69,7 +77,10 @@ pub async fn receive(mut req: Request, token: &str, app: &App) -> Result<Respons
     let applied = match recorded {
         CallbackApplied::NoSuchCall => return Err(ApiError::not_found("no call with this id")),
         CallbackApplied::OtherSid => {
-            console_warn!("call {id}: status callback for another CallSid refused");
+            log::warn(Event::CallbackRefused)
+                .call(&id)
+                .reason("other_sid")
+                .emit();
             return Err(ApiError::forbidden("this callback names another call"));
         }
         CallbackApplied::Recorded(applied) => applied,
@@ -77,10 +88,15 @@ pub async fn receive(mut req: Request, token: &str, app: &App) -> Result<Respons
     if applied {
         crate::notify::deliver_soon(app);
     }
-    console_log!(
-        "call {id}: status callback {} ({})",
-        observation.status.as_str(),
-        if applied { "applied" } else { "no change" }
-    );
+    let event = if applied {
+        Event::CallStatus
+    } else {
+        Event::CallbackUnchanged
+    };
+    log::info(event)
+        .call(&id)
+        .status(observation.status.as_str())
+        .text("source", observation.source.as_str())
+        .emit();
     Ok(json(200, &Accepted { ok: true, applied })?)
 }

@@ -2,12 +2,13 @@
 //! `DELETE /api/calls/{id}` (cancel a call still waiting for its time).
 
 use serde::Serialize;
-use worker::{console_log, Request, Response};
+use worker::{Request, Response};
 
 use crate::app::App;
 use crate::error::ApiError;
 use crate::http::{self, json};
 use crate::ids::CallId;
+use crate::log::{self, Event};
 use crate::observation::Source;
 use crate::placement::{self, Answer, Incoming};
 use crate::refresh::{refresh, Refreshed};
@@ -124,7 +125,7 @@ pub async fn cancel(id: &str, app: &App) -> Result<Response, ApiError> {
     let request = CallId::parse(id).ok_or_else(not_found)?;
     let db = app.db()?;
     if store::cancel(&db, request.as_str(), now_ms()).await? {
-        console_log!("call {request}: canceled by the visitor");
+        log::info(Event::CallCanceled).call(&request).emit();
         return Ok(json(
             200,
             &Canceled {

@@ -13,11 +13,12 @@ mod webhook;
 
 use std::time::Duration;
 
-use worker::{console_error, console_log, console_warn, Delay};
+use worker::Delay;
 
 use crate::app::App;
 use crate::config::Config;
 use crate::events::{Targets, SLACK, WEBHOOK};
+use crate::log::{self, Event};
 use crate::store::outbox::{self, Message, Tried};
 use crate::time::now_ms;
 use crate::upstream::answer::TransportError;
@@ -49,7 +50,7 @@ pub fn deliver_soon(app: &App) {
         Delay::from(Duration::from_millis(50)).await;
         let app = App::new(env, None);
         if let Err(e) = deliver(&app).await {
-            console_error!("notifications: delivery failed: {e}");
+            log::error(Event::NotifyFailed).message(e).emit();
         }
     });
 }
@@ -57,14 +58,14 @@ pub fn deliver_soon(app: &App) {
 /// The cron's part: sends what is due, and forgets old delivered and dead messages.
 pub async fn run(app: &App) {
     for problem in &app.config.notifications.problems {
-        console_warn!("notifications: {problem}");
+        log::warn(Event::ConfigProblem).message(problem).emit();
     }
     if let Err(e) = deliver(app).await {
-        console_error!("notifications: delivery failed: {e}");
+        log::error(Event::NotifyFailed).message(e).emit();
     }
     if let Ok(db) = app.db() {
         if let Err(e) = outbox::prune(&db, now_ms().saturating_sub(KEEP_MS)).await {
-            console_error!("notifications: pruning failed: {e}");
+            log::error(Event::NotifyPruneFailed).message(e).emit();
         }
     }
 }
@@ -73,7 +74,9 @@ async fn deliver(app: &App) -> worker::Result<()> {
     let db = app.db()?;
     let messages = outbox::claim(&db, now_ms(), LEASE_MS, BATCH).await?;
     for message in messages {
+        let started = now_ms();
         let tried = send(&app.config, &message).await;
+        let ms = now_ms().saturating_sub(started);
         let outcome = match &tried {
             Ok(()) => Tried::Delivered,
             Err(error) => Tried::Failed {
@@ -83,25 +86,18 @@ async fn deliver(app: &App) -> worker::Result<()> {
                     .map(|s| now_ms() + s * 1_000),
             },
         };
-        match &outcome {
-            Tried::Delivered => console_log!(
-                "notifications: {} {} delivered to {}",
-                message.event,
-                message.id,
-                message.target
-            ),
-            Tried::Failed { error, retry_at } => console_warn!(
-                "notifications: {} {} to {} failed ({error}){}",
-                message.event,
-                message.id,
-                message.target,
-                if retry_at.is_some() {
-                    ", will retry"
-                } else {
-                    "; giving up"
-                }
-            ),
-        }
+        let line = match &outcome {
+            Tried::Delivered => log::info(Event::NotificationSent),
+            Tried::Failed { error, retry_at } => log::warn(Event::NotificationFailed)
+                .message(error)
+                .flag("will_retry", retry_at.is_some()),
+        };
+        line.text("notification", &message.event)
+            .text("id", &message.id)
+            .text("target", &message.target)
+            .number("attempt", u64::from(message.attempts) + 1)
+            .ms(ms)
+            .emit();
         outbox::record_try(&db, &message, outcome, now_ms()).await?;
     }
     Ok(())

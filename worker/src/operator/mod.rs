@@ -17,7 +17,7 @@ pub mod access;
 pub mod cookie;
 pub mod view;
 
-use worker::{console_warn, Method, Request};
+use worker::{Method, Request};
 
 use crate::app::App;
 use crate::config::AdminToken;
@@ -25,6 +25,7 @@ use crate::crypto::{constant_time_eq, hmac_sha256};
 use crate::error::ApiError;
 use crate::guard::{self, client_network, Hashed};
 use crate::http;
+use crate::log::{self, Event};
 use crate::store::admin as store;
 use crate::store::limits;
 use crate::time::now_ms;
@@ -104,7 +105,9 @@ pub async fn check_not_locked_out(app: &App, bucket: &str) -> Result<(), ApiErro
     if let Some(retry_after) =
         limits::full(&db, bucket, app.config.limits.admin_failures, now_ms()).await?
     {
-        console_warn!("admin: too many failed sign-ins from one client network");
+        log::warn(Event::AdminSignInLimited)
+            .retry_after_s(retry_after)
+            .emit();
         return Err(ApiError::rate_limited(retry_after));
     }
     Ok(())
@@ -112,7 +115,7 @@ pub async fn check_not_locked_out(app: &App, bucket: &str) -> Result<(), ApiErro
 
 /// Counts a failed sign-in and answers `401`.
 pub async fn count_failure(app: &App, bucket: &str, why: &str) -> ApiError {
-    console_warn!("admin: refused a sign-in: {why}");
+    log::warn(Event::AdminSignInRefused).message(why).emit();
     let db = match app.db() {
         Ok(db) => db,
         Err(e) => return ApiError::from(e),
@@ -155,7 +158,7 @@ pub async fn identify(req: &Request, app: &App) -> Result<Operator, NotSignedIn>
                         via: Via::Access(identity.who),
                     }),
                     Err(problem) => {
-                        console_warn!("admin: Access assertion refused: {problem}");
+                        log::warn(Event::AdminAccessRefused).message(problem).emit();
                         Err(refuse("a Cloudflare Access assertion that does not check out").await)
                     }
                 };
@@ -222,7 +225,7 @@ pub async fn require(req: &Request, app: &App) -> Result<Operator, ApiError> {
         Ok(operator) => operator,
         Err(NotSignedIn::Refused(error)) => return Err(error),
         Err(NotSignedIn::Ended) => {
-            console_warn!("admin: a signed-out or expired session was refused");
+            log::warn(Event::AdminSessionRefused).emit();
             return Err(ApiError::unauthorized());
         }
         Err(NotSignedIn::Missing) => {
@@ -231,7 +234,7 @@ pub async fn require(req: &Request, app: &App) -> Result<Operator, ApiError> {
         }
     };
     if operator.via != Via::Token && req.method() != Method::Get && !same_site(req, app)? {
-        console_warn!("admin: refused a change that did not come from this site");
+        log::warn(Event::AdminOriginRefused).emit();
         return Err(ApiError::forbidden(
             "expected this site's own Origin on a change made while signed in",
         ));

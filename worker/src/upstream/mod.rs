@@ -8,10 +8,11 @@ pub mod simulator;
 use std::time::Duration;
 
 use worker::wasm_bindgen::JsValue;
-use worker::{console_log, console_warn, AbortSignal, Context, Delay, Fetch, Headers, RequestInit};
+use worker::{AbortSignal, Context, Delay, Fetch, Headers, RequestInit};
 
 use crate::config::{Mode, SandboxTimings};
 use crate::crypto::random_bytes;
+use crate::log::{self, Event};
 use crate::time::now_ms;
 use answer::{RawResponse, TransportError};
 use exotel_connect::HttpRequest;
@@ -94,11 +95,10 @@ async fn deliver(callback: ScheduledCallback) {
         Err(e) => Err(e),
     };
     match result {
-        Ok(response) => console_log!(
-            "sandbox: status callback delivered, HTTP {}",
-            response.status_code()
-        ),
+        Ok(response) => log::info(Event::SandboxCallbackSent)
+            .number("http_status", response.status_code().into())
+            .emit(),
         // Not the error itself: the runtime's message can quote the URL, and with it the token.
-        Err(_) => console_warn!("sandbox: status callback not delivered"),
+        Err(_) => log::warn(Event::SandboxCallbackFailed).emit(),
     }
 }
