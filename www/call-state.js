@@ -238,6 +238,7 @@ export function announcement(v) {
 export function formState(country) {
   return {
     country, // the selected country's code
+    countryPicked: false, // the visitor chose it (so the Worker's default, should it come later, does not)
     config: {}, // GET /api/config
     touched: false, // the visitor left the number field, or pressed the button
     number: null, // the latest verdict on the number (phone.js checkPhone)

@@ -287,7 +287,7 @@ export function mountCallback(container, options = {}) {
     checkNumber(phone.value.trim() ? { touched: true } : {});
   });
   country.addEventListener('change', () => {
-    update({ country: country.value });
+    update({ country: country.value, countryPicked: true });
     if (phone.value.trim()) checkNumber();
   });
   consent.addEventListener('change', () => consent.checked && update({ consentMissing: false }));
@@ -491,8 +491,8 @@ export function mountCallback(container, options = {}) {
 
   api.getConfig({ signal: abortAll.signal }).then((c) => {
     const config = c || {};
-    // A country the page or widget names wins over the Worker's default.
-    const fallback = !countryCode(options.country) && countryCode(config.defaultCountry);
+    // A country the visitor picked, or the page or widget names, wins over the Worker's default.
+    const fallback = !countryCode(options.country) && !state.countryPicked && countryCode(config.defaultCountry);
     update(fallback ? { config, country: fallback } : { config });
     if (config.turnstileSiteKey) startTurnstile(config.turnstileSiteKey);
   }, (e) => {
