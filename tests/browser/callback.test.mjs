@@ -404,7 +404,13 @@ describe('the page', () => {
       await page.getByLabel('Phone number').waitFor();
       await page.keyboard.press('Tab');
       let focus = await focusIndicator(page);
-      assert.equal(focus.tag, 'select', 'the country selector comes first');
+      assert.equal(focus.tag, 'button', 'the language switch comes first');
+      assert.equal(await page.evaluate(() => document.activeElement.textContent), 'हिन्दी');
+      assert.ok(focus.visible, `visible focus on the language switch (${focus.outline})`);
+
+      await page.keyboard.press('Tab');
+      focus = await focusIndicator(page);
+      assert.equal(focus.tag, 'select', 'then the country selector');
       assert.ok(focus.visible, `visible focus on the country selector (${focus.outline})`);
 
       await page.keyboard.press('Tab');
