@@ -1,14 +1,15 @@
 // What the visitor sees, as pure data: each call status and each API error becomes a view
-// {key, title, message, tone, icon, step, terminal, actions}, and the form's state becomes what
-// its fields say (formView). No DOM here; callback-form.js renders these for the page and the
-// widget both. The words are `t`'s (i18n.js), each function's first argument.
+// {key, title, message, tone, icon, step, terminal, actions, todo, tel}, and the form's state
+// becomes what its fields say (formView). No DOM here; callback-form.js renders these for the
+// page and the widget both. The words are `t`'s (i18n.js), each function's first argument.
 //
 // tone: 'progress' | 'success' | 'warning' | 'error'   (the colours)
 // step: index into STEPS reached so far, or null when no call was placed
 // actions: [{id: 'retry' | 'edit' | 'new' | 'resume' | 'cancel', label, primary}]: place the
 // call again, back to the form, a new call from the form, look at the same call again, cancel it
+// todo: steps that get the call through; tel: {href, text}, a number in them to link
 
-import { describePrefixes, explain, formatE164 } from './phone.js';
+import { describePrefixes, explain, formatE164, formatToDial } from './phone.js';
 
 /**
  * What a name or note the Worker refused (`invalid_field`) says next to it, from the Worker's
@@ -54,7 +55,7 @@ export function stepStates(t, v) {
 function view(t, key, tone, icon, step, terminal, title, message, actions = []) {
   return {
     key, tone, icon, step, terminal, title: t(title), message,
-    actions: actions.map((a) => ({ ...a, label: t(a.label) })),
+    actions: actions.map((a) => ({ ...a, label: t(a.label) })), todo: [], tel: null,
   };
 }
 
@@ -96,12 +97,14 @@ export function statusView(t, status, { when = '', attempt = 1 } = {}) {
 }
 
 /**
- * The view for an API error (`{code, retryAfter}`), including the page's own codes:
+ * The view for an API error (`{code, retryAfter}`; for `exotel_rejected` also `reason`,
+ * `missedCallNumber`, `whitelist`), including the page's own codes:
  * `network` (the service could not be reached) and `lost` (we stopped hearing about a call).
  * `allowed` says where calls can go, e.g. "numbers in India (+91)". (`invalid_phone` has no view: the
  * form shows it next to the number.)
  */
-export function errorView(t, { code, retryAfter } = {}, { allowed = '' } = {}) {
+export function errorView(t, error = {}, { allowed = '' } = {}) {
+  const { code, retryAfter } = error;
   switch (code) {
     case 'destination_not_allowed':
       return view(t, 'not-allowed', 'error', 'block', null, true, 'notAllowedTitle',
@@ -115,6 +118,7 @@ export function errorView(t, { code, retryAfter } = {}, { allowed = '' } = {}) {
     case 'captcha_failed':
       return view(t, 'captcha', 'error', 'alert', null, true, 'captchaTitle', t('captchaMessage'), [TRY_AGAIN]);
     case 'exotel_rejected':
+      if (error.reason === 'dnd') return dndView(t, error);
       return view(t, 'rejected', 'error', 'alert', 1, true, 'failedTitle', t('rejectedMessage'), [FIX_NUMBER, TRY_AGAIN]);
     case 'origin_not_allowed':
       return view(t, 'origin', 'error', 'block', null, true, 'originTitle', t('originMessage'));
@@ -124,6 +128,25 @@ export function errorView(t, { code, retryAfter } = {}, { allowed = '' } = {}) {
       return view(t, 'unavailable', 'error', 'alert', null, true, 'unavailableTitle',
         t('unavailableMessage', { retry: retryAfter > 0 ? retryText(t, retryAfter) : t('retrySoon') }), [TRY_AGAIN]);
   }
+}
+
+/**
+ * The number is on India's Do-Not-Disturb list. The way through, when the Worker knows one: a
+ * missed call to `missedCallNumber`, the SMS to approve when it asked to whitelist the number;
+ * then the same call again.
+ */
+function dndView(t, { missedCallNumber, whitelist }) {
+  const e164 = /^\+[1-9]\d{6,14}$/.test(missedCallNumber ?? '') ? missedCallNumber : '';
+  const todo = [];
+  const tel = e164 ? { href: `tel:${e164}`, text: formatToDial(e164) } : null;
+  if (tel) todo.push(t('dndMissedCall', { number: tel.text }));
+  if (whitelist === 'requested') todo.push(t('dndSms'));
+  if (todo.length) todo.push(t('dndCallAgain', { button: t(RETRY.label) }));
+  const message = `${t('dndMessage')} ${t(todo.length ? 'dndHow' : 'dndOther')}`;
+  return {
+    ...view(t, 'dnd', 'warning', 'block', null, true, 'dndTitle', message, todo.length ? [RETRY, EDIT] : [OTHER_NUMBER]),
+    todo, tel,
+  };
 }
 
 /** After the visitor cancelled a booked call. */
@@ -198,9 +221,9 @@ export function duration(t, seconds) {
   return unit(Math.ceil(seconds / 3600), 'hour');
 }
 
-/** The sentence for the aria-live region: title and message together. */
+/** The sentence for the aria-live region: title, message and what to do, together. */
 export function announcement(t, v) {
-  return t('announce', { title: v.title, message: v.message });
+  return [t('announce', { title: v.title, message: v.message }), ...v.todo].join(' ');
 }
 
 /**

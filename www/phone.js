@@ -143,6 +143,19 @@ export function formatE164(e164) {
 }
 
 /**
+ * `e164` as a visitor in India dials it: "080 4711 2400" (a landline in a city with a two-digit
+ * STD code: its numbers start 2-6), "98765 43210" (a mobile), "1800 123 4567" (toll-free);
+ * others as formatE164 writes them. Only the spaces are guessed: the digits dial the same.
+ */
+export function formatToDial(e164) {
+  const n = /^\+91(\d{10,11})$/.exec(e164)?.[1] || '';
+  if (/^(11|2[02]|33|4[04]|79|80)[2-6]\d{7}$/.test(n)) return `0${n.slice(0, 2)} ${n.slice(2, 6)} ${n.slice(6)}`;
+  if (/^[6-9]\d{9}$/.test(n)) return `${n.slice(0, 5)} ${n.slice(5)}`;
+  if (/^18[06]0/.test(n)) return `${n.slice(0, 4)} ${n.slice(4, 7)} ${n.slice(7)}`;
+  return formatE164(e164);
+}
+
+/**
  * Where calls can go, for a sentence: ["+91"] -> "numbers in India (+91)",
  * ["+91", "+65"] -> "numbers in India (+91) or Singapore (+65)", ["+1"] -> "numbers starting with +1",
  * in the visitor's words.

@@ -1,7 +1,9 @@
 // The page and the widget in English and Hindi. Every catalog has every key; the language comes
 // from the visitor's switch, else data-lang, else the browser's languages, else English; only
 // the catalog in use is downloaded; the Hindi form works by keyboard at 320 px with Hindi names
-// on its controls. The Worker runs in sandbox mode.
+// on its controls; a number on India's Do-Not-Disturb list is told the way through, with the
+// number to give a missed call to as a tel: link, in both languages. The Worker runs in sandbox
+// mode; its Do-Not-Disturb answer is stubbed in the browser.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
@@ -12,7 +14,7 @@ import {
 import { LANGUAGES, chooseLanguage, localeFor, words } from '../../www/i18n.js';
 import english from '../../www/i18n/en.js';
 import hindi from '../../www/i18n/hi.js';
-import { asciiDigits, countryOptions, describePrefixes, explain } from '../../www/phone.js';
+import { asciiDigits, countryOptions, describePrefixes, explain, formatToDial } from '../../www/phone.js';
 import {
   contrastProblems, focusIndicator, launchBrowser, loadStartWorker, openPage, screenshot, startHost,
   waitForAnnouncement, waitForTitle,
@@ -23,6 +25,11 @@ const en = words(english, 'en');
 const hi = words(hindi, 'hi');
 const WWW = new URL('../../www/', import.meta.url);
 const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+const DND = {
+  code: 'exotel_rejected', reason: 'dnd', message: 'Exotel refused the call: the number is on the DND list',
+  missedCallNumber: '+918047112400', whitelist: 'requested',
+};
 
 describe('the catalogs', () => {
   test('one per language, each with exactly the keys of en.js, every text filled in with the same {placeholders}', async () => {
@@ -46,6 +53,8 @@ describe('the catalogs', () => {
       const own = text.replace(/\{\w+\}/g, ''); // "{day} {time}" has no words of its own
       if (/\p{L}/u.test(own)) assert.match(own, /\p{Script=Devanagari}/u, `hi.${key}: ${text}`);
     }
+    // The instruction names the button by the label it has.
+    assert.ok(hi('dndCallAgain', { button: hi('callAgain') }).includes('“दोबारा कॉल करें”'));
     assert.ok(hi('how1More').includes(`“${hi('submit')}”`), 'How it works names the button as it reads');
     assert.ok(en('how1More').includes(`“${en('submit')}”`));
   });
@@ -137,7 +146,7 @@ describe('in Hindi', () => {
     const statuses = ['scheduled', 'queued', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled', 'unknown'];
     const codes = ['destination_not_allowed', 'rate_limited', 'calls_paused', 'captcha_failed', 'exotel_rejected',
       'origin_not_allowed', 'upstream_busy', 'network', 'lost'];
-    const views = [...statuses.map((s) => statusView(hi, s, { when: 'कल सुबह 9:30 बजे' })), ...codes.map((code) => errorView(hi, { code }))];
+    const views = [...statuses.map((s) => statusView(hi, s, { when: 'कल सुबह 9:30 बजे' })), ...codes.map((code) => errorView(hi, { ...DND, code }))];
     for (const v of views) {
       for (const text of [v.title, v.message, ...v.actions.map((a) => a.label)]) {
         assert.match(text, /\p{Script=Devanagari}/u, `${v.key}: ${text}`);
@@ -145,6 +154,64 @@ describe('in Hindi', () => {
       }
     }
     assert.equal(announcement(hi, statusView(hi, 'completed')), 'कॉल पूरी हुई। हमसे बात करने के लिए धन्यवाद।');
+  });
+});
+
+describe('a number on the Do-Not-Disturb list', () => {
+  test('the way through: a missed call to the business\'s number, the SMS to approve, then the same call again', () => {
+    const v = errorView(en, DND);
+    assert.equal(v.key, 'dnd');
+    assert.equal(v.title, 'Your number is on the Do-Not-Disturb list');
+    assert.equal(v.message, "Your number is on India's Do-Not-Disturb (NDNC) list, so the phone network blocks calls to it "
+      + 'from businesses like ours. To get our call:');
+    assert.deepEqual(v.todo, [
+      'Give a missed call from your phone to 080 4711 2400.',
+      'You will get an SMS asking you to allow our calls. Reply to it to approve.',
+      'Then press “Call me again”.',
+    ]);
+    assert.deepEqual(v.tel, { href: 'tel:+918047112400', text: '080 4711 2400' });
+    assert.deepEqual(v.actions.map((a) => [a.id, a.label]), [['retry', 'Call me again'], ['edit', 'Change number']]);
+    assert.ok(announcement(en, v).endsWith('Give a missed call from your phone to 080 4711 2400. You will get an SMS asking you '
+      + 'to allow our calls. Reply to it to approve. Then press “Call me again”.'), 'the steps are announced too');
+
+    const h = errorView(hi, DND);
+    assert.equal(h.title, 'आपका नंबर DND सूची में है');
+    assert.match(h.message, /^आपका नंबर भारत की डू-नॉट-डिस्टर्ब \(NDNC\) सूची में है/);
+    assert.deepEqual(h.todo, [
+      'अपने फ़ोन से 080 4711 2400 पर मिस्ड कॉल दें।',
+      'आपको एक SMS आएगा, जिसमें हमारी कॉल के लिए आपकी मंज़ूरी माँगी जाएगी। उसका जवाब देकर मंज़ूरी दें।',
+      'इसके बाद “दोबारा कॉल करें” दबाएँ।',
+    ]);
+    assert.deepEqual(h.actions.map((a) => a.label), ['दोबारा कॉल करें', 'नंबर बदलें']);
+  });
+
+  test('only what the Worker knows: no SMS unless it asked for the whitelist, no way through without one', () => {
+    const noSms = errorView(en, { ...DND, whitelist: undefined });
+    assert.deepEqual(noSms.todo, ['Give a missed call from your phone to 080 4711 2400.', 'Then press “Call me again”.']);
+    const smsOnly = errorView(en, { ...DND, missedCallNumber: undefined });
+    assert.equal(smsOnly.tel, null);
+    assert.deepEqual(smsOnly.todo, ['You will get an SMS asking you to allow our calls. Reply to it to approve.', 'Then press “Call me again”.']);
+    const none = errorView(en, { code: 'exotel_rejected', reason: 'dnd' });
+    assert.deepEqual(none.todo, []);
+    assert.match(none.message, /NDNC.* Please use another number\.$/);
+    assert.deepEqual(none.actions.map((a) => a.label), ['Use another number']);
+    assert.equal(errorView(en, { ...DND, missedCallNumber: 'javascript:alert(1)', whitelist: undefined }).tel, null, 'not a number: no link');
+    // No reason: the message says what it knows and nothing more.
+    const generic = errorView(en, { code: 'exotel_rejected', message: 'forbidden' });
+    assert.equal(generic.key, 'rejected');
+    assert.equal(generic.message, 'The phone network would not put the call through to this number. Check it, or use another number.');
+    assert.deepEqual(generic.todo, []);
+  });
+
+  test('the number to call, as a visitor in India dials it', () => {
+    assert.equal(formatToDial('+918047112400'), '080 4711 2400');
+    assert.equal(formatToDial('+911123456789'), '011 2345 6789');
+    assert.equal(formatToDial('+912261234567'), '022 6123 4567');
+    assert.equal(formatToDial('+919876543210'), '98765 43210');
+    assert.equal(formatToDial('+918095012345'), '80950 12345', 'a mobile in the 80 series');
+    assert.equal(formatToDial('+9118001234567'), '1800 123 4567');
+    assert.equal(formatToDial('+911412345678'), '+91 14123 45678', 'a three-digit STD code: spaces not guessed');
+    assert.equal(formatToDial('+6591234567'), '+65 9123 4567');
   });
 });
 
@@ -204,6 +271,15 @@ describe('in the browser', () => {
     const body = (await res.text()).replace('<html lang="en">', `<html lang="en" data-lang="${lang}">`);
     await route.fulfill({ response: res, body });
   });
+  /** POST /api/calls answers `502 {error}` the first time, then goes to the Worker. */
+  const refuseOnce = (page, error) => {
+    let refused = false;
+    return page.route(`${api}/api/calls`, (route) => {
+      if (refused || route.request().method() !== 'POST') return route.fallback();
+      refused = true;
+      return route.fulfill({ status: 502, json: { error } });
+    });
+  };
   const fill = async (page, t, phone) => {
     const input = page.getByLabel(t('phone'), { exact: true });
     await input.fill(phone);
@@ -364,6 +440,107 @@ describe('in the browser', () => {
       await page.reload();
       await page.getByLabel('फ़ोन नंबर', { exact: true }).waitFor();
       assert.equal(await page.evaluate(() => document.documentElement.lang), 'hi');
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('Do-Not-Disturb in English: why, the missed-call number as a tel: link, the SMS; "Call me again" places the call', async () => {
+    const p = await openPage(browser);
+    const { page } = p;
+    try {
+      await refuseOnce(page, DND);
+      await page.goto(`${api}/`);
+      await fill(page, en, '98765 43270');
+      await press(page, en);
+      await waitForTitle(page, 'Your number is on the Do-Not-Disturb list');
+      assert.match(await page.locator('.cb-status-msg').textContent(), /India's Do-Not-Disturb \(NDNC\) list/);
+      const link = page.getByRole('link', { name: '080 4711 2400' });
+      assert.equal(await link.getAttribute('href'), 'tel:+918047112400');
+      assert.deepEqual(await page.locator('.cb-todo li').allTextContents(), [
+        'Give a missed call from your phone to 080 4711 2400.',
+        'You will get an SMS asking you to allow our calls. Reply to it to approve.',
+        'Then press “Call me again”.',
+      ]);
+      await waitForAnnouncement(page, 'Your number is on the Do-Not-Disturb list.');
+      assert.match((await p.announcements()).at(-1), /Give a missed call from your phone to 080 4711 2400\./);
+      assert.ok(await page.locator('.cb-status-title').evaluate((el) => el === document.activeElement), 'focus on the title');
+      assert.deepEqual(await contrastProblems(page), []);
+      await screenshot(page, 'dnd-1280');
+
+      await page.getByRole('button', { name: 'Call me again' }).click();
+      await waitForTitle(page, 'Calling you now');
+      assert.equal(p.posts.length, 2, 'the same call asked again');
+      assert.equal(JSON.parse(p.posts[1].postData()).phone, '98765 43270');
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('Do-Not-Disturb in Hindi at 320 px: the same way through, in Hindi, without sideways scrolling', async () => {
+    const p = await openPage(browser, { width: 320, height: 640, locale: 'hi-IN' });
+    const { page } = p;
+    try {
+      await refuseOnce(page, DND);
+      await page.goto(`${api}/`);
+      await fill(page, hi, '98765 43271');
+      await press(page, hi);
+      await waitForTitle(page, 'आपका नंबर DND सूची में है');
+      const link = page.getByRole('link', { name: '080 4711 2400' });
+      assert.equal(await link.getAttribute('href'), 'tel:+918047112400');
+      assert.equal(await link.evaluate((el) => el.closest('li').textContent), 'अपने फ़ोन से 080 4711 2400 पर मिस्ड कॉल दें।');
+      assert.equal(await page.locator('.cb-todo li').count(), 3);
+      assert.match(await page.locator('.cb-todo').textContent(), /SMS आएगा/);
+      await waitForAnnouncement(page, 'आपका नंबर DND सूची में है।');
+      assert.ok(await page.getByRole('button', { name: 'दोबारा कॉल करें' }).isVisible());
+      assert.ok(await page.getByRole('button', { name: 'नंबर बदलें' }).isVisible());
+      assert.equal(await overflow(page), 0);
+      assert.deepEqual(await contrastProblems(page), []);
+      await screenshot(page, 'hi-dnd-320');
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('the switch on a call\'s status: it says itself again in Hindi, announced, focus kept; the choice kept over the browser\'s', async () => {
+    const p = await openPage(browser, { locale: 'en-US' });
+    const { page } = p;
+    try {
+      await refuseOnce(page, { ...DND, whitelist: undefined });
+      await page.goto(`${api}/`);
+      await fill(page, en, '98765 43272');
+      await press(page, en);
+      await waitForTitle(page, 'Your number is on the Do-Not-Disturb list');
+      await page.getByRole('button', { name: 'हिन्दी' }).focus();
+      await page.keyboard.press('Enter');
+      await waitForTitle(page, 'आपका नंबर DND सूची में है');
+      assert.deepEqual(await page.locator('.cb-todo li').allTextContents(),
+        ['अपने फ़ोन से 080 4711 2400 पर मिस्ड कॉल दें।', 'इसके बाद “दोबारा कॉल करें” दबाएँ।']);
+      assert.equal(await page.getByRole('link', { name: '080 4711 2400' }).getAttribute('href'), 'tel:+918047112400');
+      await waitForAnnouncement(page, 'आपका नंबर DND सूची में है।');
+      assert.equal(await page.evaluate(() => document.activeElement.textContent), 'English', 'focus stays on the switch');
+      assert.deepEqual(catalogsFetched(p.requests), ['en', 'hi']);
+
+      await page.reload();
+      await page.getByLabel('फ़ोन नंबर', { exact: true }).waitFor();
+      assert.equal(await page.evaluate(() => document.documentElement.lang), 'hi', 'the choice over the browser\'s English');
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('exotel_rejected without a reason: the general message, no way through invented', async () => {
+    const p = await openPage(browser, { locale: 'hi-IN' });
+    const { page } = p;
+    try {
+      await refuseOnce(page, { code: 'exotel_rejected', message: 'Exotel refused the call (403)' });
+      await page.goto(`${api}/`);
+      await fill(page, hi, '98765 43273');
+      await press(page, hi);
+      await waitForTitle(page, 'कॉल नहीं लग पाई');
+      assert.equal(await page.locator('.cb-status-msg').textContent(), hi('rejectedMessage'));
+      assert.equal(await page.locator('.cb-todo').isHidden(), true);
+      assert.equal(await page.getByRole('link').count(), 0);
     } finally {
       await p.close();
     }
