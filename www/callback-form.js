@@ -70,7 +70,7 @@ const TEMPLATE = `
     <hN class="cb-status-title" tabindex="-1"></hN>
   </div>
   <p class="cb-status-msg"></p>
-  <ol class="cb-todo" hidden></ol>
+  <ol class="cb-todo"></ol>
   <ol class="cb-steps" data-t-label="progress"></ol>
   <div class="cb-actions"></div>
 </section>
@@ -216,18 +216,15 @@ export function mountCallback(container, options = {}) {
     if (previous?.key !== v.key || previous?.message !== v.message) say(announcement(t, v));
     title.textContent = v.title;
     $('.cb-status-msg').textContent = v.message;
-    const todo = $('.cb-todo');
-    todo.hidden = v.todo.length === 0;
-    todo.replaceChildren(...v.todo.map((text) => {
+    $('.cb-todo').replaceChildren(...v.todo.map((text) => {
       const li = document.createElement('li');
-      const at = v.tel ? text.indexOf(v.tel.text) : -1;
-      if (at < 0) {
-        li.textContent = text;
-      } else {
+      const [head, ...tail] = v.tel ? text.split(v.tel.text) : [text];
+      li.append(head);
+      if (tail.length) {
         const link = document.createElement('a');
         link.href = v.tel.href;
         link.textContent = v.tel.text;
-        li.append(text.slice(0, at), link, text.slice(at + v.tel.text.length));
+        li.append(link, tail.join(v.tel.text));
       }
       return li;
     }));
