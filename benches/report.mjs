@@ -17,7 +17,7 @@ import { gzipSync } from 'node:zlib';
 
 import { build } from 'esbuild';
 
-import { pageFiles } from '../tests/browser/size.mjs';
+import { pageFiles, visits } from '../tests/browser/size.mjs';
 import { ROUND_TRIPS } from '../tests/support/round-trips.mjs';
 import { loadChart, scaleChart, sizeLabel } from './chart.mjs';
 
@@ -134,12 +134,14 @@ row({
   budget: BUDGETS.worker,
   id: 'size_worker',
 });
-const page = pageFiles();
-const pageBy = (exts) => page.filter((f) => exts.some((e) => f.file.endsWith(e))).reduce((s, f) => s + f.gz, 0);
+// The heaviest download a visitor makes: the page or the widget, in one language.
+const pageGz = new Map(pageFiles().map((f) => [f.file, f.gz]));
+const page = visits().reduce((a, b) => (b.gz > a.gz ? b : a));
+const pageBy = (exts) => page.files.filter((f) => exts.some((e) => f.endsWith(e))).reduce((s, f) => s + pageGz.get(f), 0);
 row({
   section: 'Sizes',
-  what: `page, gzipped (HTML ${kb(pageBy(['.html']))}, CSS ${kb(pageBy(['.css']))}, JS ${kb(pageBy(['.js', '.mjs']))}, SVG ${kb(pageBy(['.svg']))}; ${page.length} files)`,
-  ours: page.reduce((s, f) => s + f.gz, 0),
+  what: `page, gzipped, heaviest visit (the ${page.visit} in ${page.lang}: HTML ${kb(pageBy(['.html']))}, CSS ${kb(pageBy(['.css']))}, JS ${kb(pageBy(['.js', '.mjs']))}, SVG ${kb(pageBy(['.svg']))}; ${page.files.length} files)`,
+  ours: page.gz,
   show: kb,
   better: 'lower',
   budget: BUDGETS.page,
@@ -511,8 +513,9 @@ ${tripsTable}
 
 - **Sizes**: gzip -9 of each file as served. The npm package is \`exotel_connect_bg.wasm\` plus
   the ES glue \`exotel_connect.js\` (budget 40 KB gz); the Worker is \`build/index_bg.wasm\` plus
-  \`build/index.js\` (budget 150 KB gz); the page is www/'s HTML, CSS, JS and SVG without
-  www/vendor (the package, loaded lazily), budget 30 KB gz. Peers are bundled with esbuild
+  \`build/index.js\` (budget 150 KB gz); the page is www/'s HTML, CSS, JS and SVG as a visitor
+  downloads them (the page or the widget, with the catalog of one language; the heaviest shown),
+  without www/vendor (the package, loaded lazily), budget 30 KB gz. Peers are bundled with esbuild
   \`--minify\`: fast-xml-parser (what a JS user adds to read Exotel's XML) and the baseline Worker.
 - **Core speed, native**: criterion (benches/core.rs), median time per call, shown as calls per
   second; each case's peer is the same job with the usual crates (group \`peer\`), checked to

@@ -6,13 +6,16 @@
 import { isTerminal } from './call-state.js';
 
 export class ApiError extends Error {
-  constructor(code, message, { status = 0, retryAfter = 0, field } = {}) {
+  constructor(code, message, { status = 0, retryAfter = 0, field, reason, missedCallNumber, whitelist } = {}) {
     super(message || code);
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
     this.retryAfter = retryAfter;
     this.field = field; // invalid_field: which one, e.g. "name" or "utm.source"
+    this.reason = reason; // exotel_rejected: "dnd", with missedCallNumber and whitelist (docs/http-api.md)
+    this.missedCallNumber = missedCallNumber;
+    this.whitelist = whitelist;
   }
 }
 
@@ -93,7 +96,10 @@ export function createApi(origin = '', { retryMs = 1000 } = {}) {
     if (res.ok && body) return body;
     const err = body?.error || {};
     const retryAfter = Number(err.retryAfter ?? res.headers.get('Retry-After')) || 0;
-    throw new ApiError(err.code || `http_${res.status}`, err.message, { status: res.status, retryAfter, field: err.field });
+    throw new ApiError(err.code || `http_${res.status}`, err.message, {
+      status: res.status, retryAfter, field: err.field,
+      reason: err.reason, missedCallNumber: err.missedCallNumber, whitelist: err.whitelist,
+    });
   }
 
   // A refused cross-origin request looks like a network failure to scripts. If the server

@@ -1,32 +1,27 @@
 // What the visitor sees, as pure data: each call status and each API error becomes a view
-// {key, title, message, tone, icon, step, terminal, actions}, and the form's state becomes what
-// its fields say (formView). No DOM here; callback-form.js renders these for the page and the
-// widget both, so the wording lives once.
+// {key, title, message, tone, icon, step, terminal, actions, todo, tel}, and the form's state
+// becomes what its fields say (formView). No DOM here; callback-form.js renders these for the
+// page and the widget both. The words are `t`'s (i18n.js), each function's first argument.
 //
 // tone: 'progress' | 'success' | 'warning' | 'error'   (the colours)
 // step: index into STEPS reached so far, or null when no call was placed
-// actions: [{id: 'retry' | 'edit' | 'new' | 'resume', label, primary}]: place the call again,
-// back to the form, a new call from the form, look at the same call again
+// actions: [{id: 'retry' | 'edit' | 'new' | 'resume' | 'cancel', label, primary}]: place the
+// call again, back to the form, a new call from the form, look at the same call again, cancel it
+// todo: steps that get the call through; tel: {href, text}, a number in them to link
 
-import { describePrefixes, formatE164 } from './phone.js';
-
-/** The labels of the optional fields a site turns on (data-fields="name,note"). */
-export const FIELD_LABELS = {
-  name: 'Your name (optional)',
-  note: 'What would you like to talk about? (optional)',
-};
+import { describePrefixes, explain, formatE164, formatToDial } from './phone.js';
 
 /**
  * What a name or note the Worker refused (`invalid_field`) says next to it, from the Worker's
  * message ("name: expected at most 80 characters, but got 81").
  */
-export function fieldMessage(message = '') {
+export function fieldMessage(t, message = '') {
   const max = /at most (\d+)/.exec(message)?.[1];
-  return max ? `Please keep this to ${max} characters.` : 'Please remove any special characters from this.';
+  return max ? t('fieldTooLong', { max: number(t, max) }) : t('fieldSpecial');
 }
 
 /** The progress steps shown under the status. */
-export const STEPS = ['Request sent', 'Calling you', 'Connected', 'Finished'];
+export const STEPS = ['stepSent', 'stepCalling', 'stepConnected', 'stepFinished'];
 
 /** Statuses after which nothing more will happen (docs/http-api.md). */
 const TERMINAL = new Set(['completed', 'busy', 'no-answer', 'failed', 'canceled', 'unknown']);
@@ -35,36 +30,38 @@ export function isTerminal(status) {
   return TERMINAL.has(status);
 }
 
-const RETRY = { id: 'retry', label: 'Call me again', primary: true };
-const TRY_AGAIN = { id: 'retry', label: 'Try again', primary: true };
-const EDIT = { id: 'edit', label: 'Change number', primary: false };
-const FIX_NUMBER = { id: 'edit', label: 'Check the number', primary: true };
-const OTHER_NUMBER = { id: 'edit', label: 'Use another number', primary: true };
-const BACK = { id: 'edit', label: 'Back to the form', primary: false };
-const NEW_CALL = { id: 'new', label: 'Request another call', primary: false };
-const CHECK_AGAIN = { id: 'resume', label: 'Check again', primary: true };
-const CANCEL = { id: 'cancel', label: 'Cancel the call', primary: false };
+const RETRY = { id: 'retry', label: 'callAgain', primary: true };
+const TRY_AGAIN = { id: 'retry', label: 'tryAgain', primary: true };
+const EDIT = { id: 'edit', label: 'changeNumber', primary: false };
+const FIX_NUMBER = { id: 'edit', label: 'checkNumber', primary: true };
+const OTHER_NUMBER = { id: 'edit', label: 'otherNumber', primary: true };
+const BACK = { id: 'edit', label: 'backToForm', primary: false };
+const NEW_CALL = { id: 'new', label: 'newCall', primary: false };
+const CHECK_AGAIN = { id: 'resume', label: 'checkAgain', primary: true };
+const CANCEL = { id: 'cancel', label: 'cancelCall', primary: false };
 
-/** Each progress step's state under a view: 'done', 'current', 'failed' or 'todo'. */
-export function stepStates(v) {
+/** Each progress step's label and state under a view: 'done', 'current', 'failed' or 'todo'. */
+export function stepStates(t, v) {
   if (v.step === null) return [];
   const failed = v.terminal && v.tone !== 'success';
-  return STEPS.map((label, i) => {
+  return STEPS.map((key, i) => {
     let state = i < v.step || (i === v.step && v.terminal && !failed) ? 'done' : 'todo';
     if (i === v.step && !v.terminal) state = 'current';
     if (i === v.step && failed) state = 'failed';
-    return { label, state };
+    return { label: t(key), state };
   });
 }
 
-function view(key, tone, icon, step, terminal, title, message, actions = []) {
-  return { key, tone, icon, step, terminal, title, message, actions };
+function view(t, key, tone, icon, step, terminal, title, message, actions = []) {
+  return {
+    key, tone, icon, step, terminal, title: t(title), message,
+    actions: actions.map((a) => ({ ...a, label: t(a.label) })), todo: [], tel: null,
+  };
 }
 
 /** Before the API has answered the request. */
-export function sendingView() {
-  return view('sending', 'progress', 'spinner', 0, false,
-    'Sending your request', 'This takes a few seconds.');
+export function sendingView(t) {
+  return view(t, 'sending', 'progress', 'spinner', 0, false, 'sendingTitle', t('sendingMessage'));
 }
 
 /**
@@ -72,172 +69,172 @@ export function sendingView() {
  * call needs `when` (its time in words, see whenText) and its `attempt`. Unknown statuses read
  * as "calling", as the contract asks.
  */
-export function statusView(status, { when = '', attempt = 1 } = {}) {
+export function statusView(t, status, { when = '', attempt = 1 } = {}) {
   switch (status) {
     case 'scheduled':
       return attempt > 1
-        ? view('retry', 'warning', 'clock', 1, false,
-          'We will try again', `We could not reach you. We will try again ${when}.`, [CANCEL])
-        : view('scheduled', 'progress', 'clock', 0, false,
-          'Your call is booked', `We will call you ${when}.`, [CANCEL]);
+        ? view(t, 'retry', 'warning', 'clock', 1, false, 'retryTitle', t('retryMessage', { when }), [CANCEL])
+        : view(t, 'scheduled', 'progress', 'clock', 0, false, 'scheduledTitle', t('scheduledMessage', { when }), [CANCEL]);
     case 'queued':
-      return view('queued', 'progress', 'spinner', 1, false,
-        'Calling you now', 'Your phone should ring in a few seconds.');
+      return view(t, 'queued', 'progress', 'spinner', 1, false, 'callingTitle', t('queuedMessage'));
     case 'in-progress':
-      return view('connected', 'success', 'phone', 2, false,
-        'Connected', 'You are on the call. You can close this page; the call carries on.');
+      return view(t, 'connected', 'success', 'phone', 2, false, 'connectedTitle', t('connectedMessage'));
     case 'completed':
-      return view('finished', 'success', 'check', 3, true,
-        'Call finished', 'Thank you for talking to us.', [NEW_CALL]);
+      return view(t, 'finished', 'success', 'check', 3, true, 'finishedTitle', t('finishedMessage'), [NEW_CALL]);
     case 'busy':
-      return view('busy', 'warning', 'alert', 1, true,
-        'Your line was busy', 'We called, but the line was busy. Try again when you are free.',
-        [RETRY, EDIT]);
+      return view(t, 'busy', 'warning', 'alert', 1, true, 'busyTitle', t('busyMessage'), [RETRY, EDIT]);
     case 'no-answer':
-      return view('no-answer', 'warning', 'alert', 1, true,
-        'No answer', 'We called, but nobody picked up. Keep your phone close and try again.',
-        [RETRY, EDIT]);
+      return view(t, 'no-answer', 'warning', 'alert', 1, true, 'noAnswerTitle', t('noAnswerMessage'), [RETRY, EDIT]);
     case 'failed':
-      return view('failed', 'error', 'alert', 1, true,
-        'We could not connect the call',
-        'The call did not go through. Check that the number is right, then try again.',
-        [FIX_NUMBER, TRY_AGAIN]);
+      return view(t, 'failed', 'error', 'alert', 1, true, 'failedTitle', t('failedMessage'), [FIX_NUMBER, TRY_AGAIN]);
     case 'canceled':
-      return view('canceled', 'warning', 'alert', 1, true,
-        'The call was cancelled', 'The call ended before it was connected.', [RETRY, EDIT]);
+      return view(t, 'canceled', 'warning', 'alert', 1, true, 'canceledTitle', t('canceledMessage'), [RETRY, EDIT]);
     case 'unknown':
-      return view('unknown', 'warning', 'alert', 1, true,
-        'We could not confirm the call',
-        'We could not find out how the call went. If your phone did not ring, try again.',
-        [RETRY, EDIT]);
+      return view(t, 'unknown', 'warning', 'alert', 1, true, 'unknownTitle', t('unknownMessage'), [RETRY, EDIT]);
     default: // 'ringing' and anything new from Exotel
-      return view('ringing', 'progress', 'spinner', 1, false,
-        'Calling you now', 'Your phone is ringing. Answer it and we will connect you.');
+      return view(t, 'ringing', 'progress', 'spinner', 1, false, 'callingTitle', t('ringingMessage'));
   }
 }
 
 /**
- * The view for an API error (`{code, retryAfter}`), including the page's own codes:
+ * The view for an API error (`{code, retryAfter}`; for `exotel_rejected` also `reason`,
+ * `missedCallNumber`, `whitelist`), including the page's own codes:
  * `network` (the service could not be reached) and `lost` (we stopped hearing about a call).
  * `allowed` says where calls can go, e.g. "numbers in India (+91)". (`invalid_phone` has no view: the
  * form shows it next to the number.)
  */
-export function errorView({ code, retryAfter } = {}, { allowed = '' } = {}) {
+export function errorView(t, error = {}, { allowed = '' } = {}) {
+  const { code, retryAfter } = error;
   switch (code) {
     case 'destination_not_allowed':
-      return view('not-allowed', 'error', 'block', null, true,
-        'We cannot call this number',
-        allowed ? `We can only call ${allowed}.` : 'Calls to this number are not allowed.',
-        [OTHER_NUMBER]);
+      return view(t, 'not-allowed', 'error', 'block', null, true, 'notAllowedTitle',
+        allowed ? t('notAllowedOnly', { allowed }) : t('notAllowedMessage'), [OTHER_NUMBER]);
     case 'rate_limited':
-      return view('rate-limited', 'warning', 'clock', null, true,
-        'Too many attempts',
-        `There have been too many call requests in a short time. ${retryText(retryAfter)}`,
-        [BACK]);
+      return view(t, 'rate-limited', 'warning', 'clock', null, true, 'rateLimitedTitle',
+        t('rateLimitedMessage', { retry: retryText(t, retryAfter) }), [BACK]);
     case 'calls_paused':
-      return view('paused', 'warning', 'clock', null, true,
-        'We are not taking call requests right now',
-        `We have had a lot of call requests today. ${retryText(retryAfter)}`,
-        [BACK]);
+      return view(t, 'paused', 'warning', 'clock', null, true, 'pausedTitle',
+        t('pausedMessage', { retry: retryText(t, retryAfter) }), [BACK]);
     case 'captcha_failed':
-      return view('captcha', 'error', 'alert', null, true,
-        'We could not check that you are human',
-        'Please complete the check again, then press the button.', [TRY_AGAIN]);
+      return view(t, 'captcha', 'error', 'alert', null, true, 'captchaTitle', t('captchaMessage'), [TRY_AGAIN]);
     case 'exotel_rejected':
-      return view('rejected', 'error', 'alert', 1, true,
-        'We could not connect the call',
-        'The phone network would not put the call through to this number. Check it, or use another number.',
-        [FIX_NUMBER, TRY_AGAIN]);
+      if (error.reason === 'dnd') return dndView(t, error);
+      return view(t, 'rejected', 'error', 'alert', 1, true, 'failedTitle', t('rejectedMessage'), [FIX_NUMBER, TRY_AGAIN]);
     case 'origin_not_allowed':
-      return view('origin', 'error', 'block', null, true,
-        'Call back is not available here',
-        'This website is not set up to place calls yet. Please contact us another way.');
+      return view(t, 'origin', 'error', 'block', null, true, 'originTitle', t('originMessage'));
     case 'lost': // the call was placed: offer to look again, not to place a second one
-      return view('lost', 'error', 'alert', null, true,
-        'Service unavailable',
-        'We lost contact with the service, so we cannot show how your call is going. If your phone rings, answer it.',
-        [CHECK_AGAIN]);
+      return view(t, 'lost', 'error', 'alert', null, true, 'unavailableTitle', t('lostMessage'), [CHECK_AGAIN]);
     default: // upstream_busy, upstream_unavailable, not_configured, network, anything else
-      return view('unavailable', 'error', 'alert', null, true,
-        'Service unavailable',
-        `We cannot place calls right now. ${retryAfter > 0 ? retryText(retryAfter) : 'Please try again in a few minutes.'}`,
-        [TRY_AGAIN]);
+      return view(t, 'unavailable', 'error', 'alert', null, true, 'unavailableTitle',
+        t('unavailableMessage', { retry: retryAfter > 0 ? retryText(t, retryAfter) : t('retrySoon') }), [TRY_AGAIN]);
   }
 }
 
-/** After the visitor cancelled a booked call. */
-export function cancelledView() {
-  return view('cancelled', 'success', 'check', null, true,
-    'Your call is cancelled', 'We will not call you. You can ask for a call again any time.', [NEW_CALL]);
+/**
+ * The number is on India's Do-Not-Disturb list. The way through, when the Worker knows one: a
+ * missed call to `missedCallNumber`, the SMS to approve when it asked to whitelist the number;
+ * then the same call again.
+ */
+function dndView(t, { missedCallNumber, whitelist }) {
+  const e164 = /^\+[1-9]\d{6,14}$/.test(missedCallNumber ?? '') ? missedCallNumber : '';
+  const todo = [];
+  const tel = e164 ? { href: `tel:${e164}`, text: formatToDial(e164) } : null;
+  if (tel) todo.push(t('dndMissedCall', { number: tel.text }));
+  if (whitelist === 'requested') todo.push(t('dndSms'));
+  if (todo.length) todo.push(t('dndCallAgain', { button: t(RETRY.label) }));
+  const message = `${t('dndMessage')} ${t(todo.length ? 'dndHow' : 'dndOther')}`;
+  return {
+    ...view(t, 'dnd', 'warning', 'block', null, true, 'dndTitle', message, todo.length ? [RETRY, EDIT] : [OTHER_NUMBER]),
+    todo, tel,
+  };
 }
+
+/** After the visitor cancelled a booked call. */
+export function cancelledView(t) {
+  return view(t, 'cancelled', 'success', 'check', null, true, 'cancelledTitle', t('cancelledMessage'), [NEW_CALL]);
+}
+
+/** `n` as the visitor's locale writes numbers. */
+function number(t, n) {
+  return new Intl.NumberFormat(t.locale).format(n);
+}
+
+/** A time on the clock of zone `own` ("9:30 am", "सुबह 9:30 बजे"), naming it when `named` ("04:00 GMT"). */
+function clock(t, at, own, named) {
+  const format = (options) => new Intl.DateTimeFormat(t.locale, { timeZone: own, ...options });
+  const time = format({ hour: 'numeric', minute: '2-digit', ...t.clock }).format(at);
+  if (!named) return t('clock', { time });
+  const zone = format({ timeZoneName: 'short' }).formatToParts(at).find((p) => p.type === 'timeZoneName').value;
+  return t('clockZone', { time, zone });
+}
+
+const UTC = ['UTC', 'Etc/UTC'];
+const visitorsZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /**
  * When `iso` is, in the visitor's own time zone: "at 9:30 AM today", "at 9:30 AM tomorrow",
- * "at 9:30 AM on Thu, 10 Dec"; the zone is named ("(IST)") when the business's (`zone`) is
- * another one, so nobody wonders whose clock it is.
+ * "at 9:30 AM on Thu, 10 Dec" ("कल सुबह 9:30 बजे"); the zone is named ("(IST)") when the
+ * business's (`zone`) is another one, so nobody wonders whose clock it is.
  */
-export function whenText(iso, { zone, now = new Date(), locale, visitorZone } = {}) {
+export function whenText(t, iso, { zone, now = new Date(), visitorZone } = {}) {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return '';
-  const own = visitorZone || Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const named = zone && zone !== own && !(['UTC', 'Etc/UTC'].includes(zone) && ['UTC', 'Etc/UTC'].includes(own));
-  const time = new Intl.DateTimeFormat(locale, {
-    hour: 'numeric', minute: '2-digit', timeZone: own, ...(named ? { timeZoneName: 'short' } : {}),
-  }).format(at);
+  const own = visitorZone || visitorsZone();
+  const named = zone && zone !== own && !(UTC.includes(zone) && UTC.includes(own));
+  const time = clock(t, at, own, named);
   const day = (d) => new Intl.DateTimeFormat('en-CA', { timeZone: own, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
-  const today = day(now);
-  const tomorrow = day(new Date(now.getTime() + 86_400_000));
-  if (day(at) === today) return `at ${time} today`;
-  if (day(at) === tomorrow) return `at ${time} tomorrow`;
-  const date = new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', timeZone: own }).format(at);
-  return `at ${time} on ${date}`;
+  const ahead = [day(now), day(new Date(now.getTime() + 86_400_000))].indexOf(day(at));
+  if (ahead >= 0) {
+    return t('whenDay', { time, day: new Intl.RelativeTimeFormat(t.locale, { numeric: 'auto' }).format(ahead, 'day') });
+  }
+  const date = new Intl.DateTimeFormat(t.locale, { weekday: 'short', day: 'numeric', month: 'short', timeZone: own }).format(at);
+  return t('whenDate', { time, date });
 }
 
 /** The slot picker's options, grouped by the visitor's day: [{label, options: [{value, label}]}]. */
-export function slotGroups(slots, { zone, locale, visitorZone } = {}) {
-  const own = visitorZone || Intl.DateTimeFormat().resolvedOptions().timeZone;
+export function slotGroups(t, slots, { zone, visitorZone } = {}) {
+  const own = visitorZone || visitorsZone();
   const named = zone && zone !== own;
-  const dayLabel = new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone: own });
-  const timeLabel = new Intl.DateTimeFormat(locale, {
-    hour: 'numeric', minute: '2-digit', timeZone: own, ...(named ? { timeZoneName: 'short' } : {}),
-  });
+  const dayLabel = new Intl.DateTimeFormat(t.locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone: own });
   const groups = [];
   for (const slot of slots) {
     const at = new Date(slot);
     const label = dayLabel.format(at);
     if (groups.at(-1)?.label !== label) groups.push({ label, options: [] });
-    groups.at(-1).options.push({ value: slot, label: timeLabel.format(at) });
+    groups.at(-1).options.push({ value: slot, label: clock(t, at, own, named) });
   }
   return groups;
 }
 
 /** "Try again in 12 minutes." from a Retry-After in seconds. */
-export function retryText(seconds) {
+export function retryText(t, seconds) {
   const s = Math.ceil(Number(seconds));
-  if (!(s > 0)) return 'Please try again later.';
-  return `Try again in ${duration(s)}.`;
+  if (!(s > 0)) return t('retryLater');
+  return t('retryIn', { duration: duration(t, s) });
 }
 
-/** 45 -> "45 seconds", 700 -> "12 minutes", 7200 -> "2 hours". Rounds up. */
-export function duration(seconds) {
-  const plural = (n, unit) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-  if (seconds < 60) return plural(Math.max(1, Math.ceil(seconds)), 'second');
-  if (seconds < 90 * 60) return plural(Math.ceil(seconds / 60), 'minute');
-  return plural(Math.ceil(seconds / 3600), 'hour');
+/** 45 -> "45 seconds", 700 -> "12 minutes", 7200 -> "2 hours" (in the visitor's language). Rounds up. */
+export function duration(t, seconds) {
+  const unit = (n, name) => new Intl.NumberFormat(t.locale, { style: 'unit', unit: name, unitDisplay: 'long' }).format(n);
+  if (seconds < 60) return unit(Math.max(1, Math.ceil(seconds)), 'second');
+  if (seconds < 90 * 60) return unit(Math.ceil(seconds / 60), 'minute');
+  return unit(Math.ceil(seconds / 3600), 'hour');
 }
 
-/** The sentence for the aria-live region: title and message together. */
-export function announcement(v) {
-  return `${v.title}. ${v.message}`;
+/** The sentence for the aria-live region: title, message and what to do, together. */
+export function announcement(t, v) {
+  return [t('announce', { title: v.title, message: v.message }), ...v.todo].join(' ');
 }
 
 /**
  * The call-back form's state: one object, which callback-form.js changes only through its
  * `update(patch)` and renders after each change. The number's text lives in its input.
  */
-export function formState(country) {
+export function formState(country, words) {
   return {
+    words, // the visitor's language (i18n.js words): every text is made from it when rendered
     country, // the selected country's code
+    countryPicked: false, // the visitor chose it (so the Worker's default, should it come later, does not)
     config: {}, // GET /api/config
     touched: false, // the visitor left the number field, or pressed the button
     number: null, // the latest verdict on the number (phone.js checkPhone)
@@ -247,7 +244,7 @@ export function formState(country) {
     token: '', // Turnstile's answer, good for one call
     turnstileMissing: false, // the button was pressed before Turnstile was solved
     busy: false, // a call is being checked, placed or followed: the button is off
-    view: null, // the status panel's view, or null while the form shows
+    view: null, // the status panel's view as a function of the words, or null while the form shows
     payload: null, // the last call asked for, for "Call me again"
     callId: null, // the last call placed, for "Check again"
     pending: null, // {key, phone, country}: a request whose call may exist; "Try again" reuses its key
@@ -276,32 +273,34 @@ export function pendingAfter(error, key, payload) {
 }
 
 /**
- * What the form's fields say in `state`: under the number its verdict (an error only once the
- * visitor is done typing it, and not for an empty field until the button is pressed) or where
- * calls can go, the button's label, the other fields' messages ('' when hidden).
+ * What the form's fields say in `state`, in its words: under the number its verdict (an error
+ * only once the visitor is done typing it, and not for an empty field until the button is
+ * pressed) or where calls can go, the button's label (`submitText` unless a time says
+ * otherwise), the slot picker's, the other fields' messages ('' when hidden).
  */
 export function formView(state, submitText, { now } = {}) {
-  const { number, config } = state;
-  const allowed = describePrefixes(config.allowedPrefixes);
-  let phone = { text: allowed ? `We can call ${allowed}.` : '', tone: '' };
-  if (number?.ok) phone = { text: `We will call ${formatE164(number.e164)}.`, tone: 'ok' };
-  else if (number && state.touched && !number.empty) phone = { text: number.message, tone: 'error' };
+  const { number, config, words: t } = state;
+  const allowed = describePrefixes(t, config.allowedPrefixes);
+  let phone = { text: allowed ? t('weCanCall', { allowed }) : '', tone: '' };
+  if (number?.ok) phone = { text: t('weWillCall', { number: formatE164(number.e164) }), tone: 'ok' };
+  else if (number && state.touched && !number.empty) phone = { text: explain(t, number.input, number.country), tone: 'error' };
   const hours = config.hours;
   const closed = hours?.open === false;
   const zone = hours?.timezone;
   let submit = submitText;
-  if (state.slot) submit = `Call me ${whenText(state.slot, { zone, now })}`;
-  else if (closed) submit = 'Call me when you open';
+  if (state.slot) submit = t('submitAt', { when: whenText(t, state.slot, { zone, now }) });
+  else if (closed) submit = t('submitWhenOpen');
   return {
     phone,
-    submit: state.busy ? 'Sending…' : submit,
-    hours: closed && hours.nextOpen ? `We're closed now. We open ${whenText(hours.nextOpen, { zone, now })}.` : '',
+    submit: state.busy ? t('sending') : submit,
+    hours: closed && hours.nextOpen ? t('closed', { when: whenText(t, hours.nextOpen, { zone, now }) }) : '',
     // Choosing a time matters only where there are opening hours to choose within.
     picker: !hours || (hours.open && !hours.schedule && !hours.holidays?.length)
       ? 'hidden' : state.picking ? 'open' : 'closed',
-    consent: state.consentMissing ? 'Please tick the box to agree to the call.' : '',
-    turnstile: state.turnstileMissing ? 'Please complete the check above the button.' : '',
-    fieldError: state.fieldError ? fieldMessage(state.fieldError.message) : '',
+    pick: t(state.picking ? 'pickSoonest' : 'pickTime'),
+    consent: state.consentMissing ? t('consentMissing') : '',
+    turnstile: state.turnstileMissing ? t('turnstileMissing') : '',
+    fieldError: state.fieldError ? fieldMessage(t, state.fieldError.message) : '',
     sandbox: config.sandbox === true,
   };
 }

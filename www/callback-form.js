@@ -1,21 +1,15 @@
 // The call-back form and the call's status, wired to the DOM. The page (app.js) and the widget
 // (widget.js, inside a shadow root) both mount it. Its state is one object (call-state.js
-// formState) changed only through update(patch), which renders it; what the state reads as, and
-// all the wording, come from call-state.js.
+// formState) changed only through update(patch), which renders it; what the state reads as
+// comes from call-state.js, and every word from the visitor's catalog (i18n.js).
 
 import {
-  FIELD_LABELS, announcement, cancelledView, errorView, formState, formView, isTerminal, keyFor, pendingAfter,
+  announcement, cancelledView, errorView, formState, formView, isTerminal, keyFor, pendingAfter,
   sendingView, slotGroups, statusView, stepStates, whenText,
 } from './call-state.js';
 import { LIMITS, clean, createApi, pageContext } from './api.js';
-import { COUNTRIES, checkPhone, countryCode, describePrefixes, explain, loadCore } from './phone.js';
-
-/** Texts a page or widget may replace. */
-export const DEFAULT_TEXTS = {
-  submit: 'Call me',
-  consent: 'I agree to receive a phone call on this number.',
-  privacy: 'We use your number only to place this call. It is not stored in your browser.',
-};
+import { asciiDigits, checkPhone, countryCode, countryOptions, describePrefixes, loadCore } from './phone.js';
+import { translate } from './i18n.js';
 
 const TURNSTILE_SRC = 'https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit';
 
@@ -28,6 +22,7 @@ const ICONS = {
 };
 
 // The optional fields a site turns on (data-fields="name,note"), in the form's order.
+// Their labels are the catalog's `${key}Label`.
 const LEAD_FIELDS = {
   name: `<input id="@name" name="name" type="text" autocomplete="name" maxlength="${LIMITS.name}" aria-describedby="@name-msg">`,
   note: `<textarea id="@note" name="note" rows="3" maxlength="${LIMITS.note}" aria-describedby="@note-msg"></textarea>`,
@@ -38,11 +33,11 @@ const TEMPLATE = `
   <!--name-->
   <div class="cb-fields">
     <div class="cb-field cb-field-country">
-      <label for="@country">Country</label>
+      <label for="@country" data-t="country"></label>
       <select id="@country" name="country" autocomplete="country"></select>
     </div>
     <div class="cb-field cb-field-phone">
-      <label for="@phone">Phone number</label>
+      <label for="@phone" data-t="phone"></label>
       <input id="@phone" name="phone" type="tel" inputmode="tel" autocomplete="tel"
         spellcheck="false" required aria-describedby="@phone-msg">
     </div>
@@ -50,9 +45,9 @@ const TEMPLATE = `
   <p id="@phone-msg" class="cb-msg cb-phone-msg"></p>
   <!--note-->
   <p class="cb-msg cb-hours" hidden></p>
-  <button class="cb-link cb-pick" type="button" aria-expanded="false" aria-controls="@slot-field">Pick a time</button>
+  <button class="cb-link cb-pick" type="button" aria-expanded="false" aria-controls="@slot-field"></button>
   <div id="@slot-field" class="cb-field cb-field-slot" hidden>
-    <label for="@slot">When should we call?</label>
+    <label for="@slot" data-t="slotLabel"></label>
     <select id="@slot" name="slot"></select>
   </div>
   <div class="cb-check">
@@ -67,7 +62,7 @@ const TEMPLATE = `
     <span class="cb-submit-label"></span>
   </button>
   <p class="cb-fine"></p>
-  <p class="cb-sandbox" hidden>Sandbox mode: no real call is placed.</p>
+  <p class="cb-sandbox" data-t="sandbox" hidden></p>
 </form>
 <section class="cb-status" hidden>
   <div class="cb-status-head">
@@ -75,7 +70,8 @@ const TEMPLATE = `
     <hN class="cb-status-title" tabindex="-1"></hN>
   </div>
   <p class="cb-status-msg"></p>
-  <ol class="cb-steps" aria-label="Progress"></ol>
+  <ol class="cb-todo"></ol>
+  <ol class="cb-steps" data-t-label="progress"></ol>
   <div class="cb-actions"></div>
 </section>
 <div class="cb-sr cb-live" role="status" aria-live="polite" aria-atomic="true"></div>`;
@@ -103,13 +99,14 @@ function loadTurnstile() {
 
 /**
  * Renders the form into `container` and runs it.
- * options: api (API origin, '' = this page's), country (default country code),
- * fields (the optional fields to show: "name,note", either or both; other words are ignored),
- * texts (see DEFAULT_TEXTS), headingLevel (of the status title: 2 unless said).
+ * options: words (i18n.js loadWords), api (API origin, '' = this page's), country (default
+ * country code), fields (the optional fields to show: "name,note", either or both; other words
+ * are ignored), texts (the site's own `submit`, `consent`, `privacy`), headingLevel (of the
+ * status title: 2 unless said). setWords(words) says it all again in another language.
  */
 export function mountCallback(container, options = {}) {
   const id = `cb${++mounted}`;
-  const texts = { ...DEFAULT_TEXTS, ...options.texts };
+  const texts = options.texts || {};
   const api = createApi(options.api || '');
   const abortAll = new AbortController();
 
@@ -118,14 +115,13 @@ export function mountCallback(container, options = {}) {
   let html = TEMPLATE;
   for (const [key, control] of Object.entries(LEAD_FIELDS)) {
     html = html.replace(`<!--${key}-->`, wanted.includes(key)
-      ? `<div class="cb-field cb-lead"><label for="@${key}"></label>${control}<p id="@${key}-msg" class="cb-msg" hidden></p></div>`
+      ? `<div class="cb-field cb-lead"><label for="@${key}" data-t="${key}Label"></label>${control}<p id="@${key}-msg" class="cb-msg" hidden></p></div>`
       : '');
   }
   container.innerHTML = html.replaceAll('@', `${id}-`).replaceAll('hN', `h${level}`);
   const $ = (selector) => container.querySelector(selector);
   // The optional fields shown: name -> {input, msg}.
   const lead = new Map(Object.keys(LEAD_FIELDS).filter((key) => wanted.includes(key)).map((key) => {
-    $(`label[for=${id}-${key}]`).textContent = FIELD_LABELS[key];
     const input = $(`#${id}-${key}`);
     input.addEventListener('input', () => state.fieldError?.field === key && update({ fieldError: null }));
     return [key, { input, msg: $(`#${id}-${key}-msg`) }];
@@ -147,10 +143,6 @@ export function mountCallback(container, options = {}) {
   const title = $('.cb-status-title');
   const live = $('.cb-live');
 
-  $('.cb-consent-label').textContent = texts.consent;
-  $('.cb-fine').textContent = texts.privacy;
-  for (const c of COUNTRIES) country.add(new Option(`${c.name} (+${c.dial})`, c.code));
-
   // What is running rather than shown: the call being placed or followed (its AbortController),
   // the latest check of the number (a sequence number: only its verdict shows), the timers, the
   // Turnstile widget.
@@ -158,7 +150,7 @@ export function mountCallback(container, options = {}) {
 
   // ---- the state, its one update path, and rendering ----
 
-  let state = formState(countryCode(options.country) || 'IN');
+  let state = formState(countryCode(options.country) || 'IN', options.words);
 
   function update(patch) {
     const before = state;
@@ -166,8 +158,21 @@ export function mountCallback(container, options = {}) {
     render(before);
   }
 
+  /** The words that do not change with the state: labels, the site's texts, the options. */
+  function sayWords() {
+    const t = state.words;
+    translate(container, t);
+    $('.cb-consent-label').textContent = texts.consent || t('consent');
+    $('.cb-fine').textContent = texts.privacy || t('privacy');
+    country.replaceChildren(...countryOptions(t).map((c) => new Option(c.label, c.code)));
+    if (state.slots) fillSlots(state.slots);
+  }
+
   function render(before) {
-    const v = formView(state, texts.submit);
+    const t = state.words;
+    const reworded = t !== before.words;
+    if (reworded) sayWords();
+    const v = formView(state, texts.submit || t('submit'));
     country.value = state.country;
     phoneMsg.textContent = v.phone.text;
     phoneMsg.dataset.tone = v.phone.tone;
@@ -178,7 +183,7 @@ export function mountCallback(container, options = {}) {
     slotField.hidden = v.picker !== 'open';
     pick.hidden = v.picker === 'hidden';
     pick.setAttribute('aria-expanded', String(v.picker === 'open'));
-    pick.textContent = v.picker === 'open' ? 'Call me as soon as you can instead' : 'Pick a time';
+    pick.textContent = v.pick;
     showMessage(turnstileMsg, v.turnstile);
     turnstileBox.hidden = !state.turnstile;
     submit.disabled = state.busy;
@@ -196,7 +201,7 @@ export function mountCallback(container, options = {}) {
     $('.cb-sandbox').hidden = !v.sandbox;
     form.hidden = Boolean(state.view);
     status.hidden = !state.view;
-    if (state.view && state.view !== before.view) renderStatus(state.view, before.view);
+    if (state.view && (state.view !== before.view || reworded)) renderStatus(state.view(t), before.view?.(before.words));
   }
 
   function showMessage(el, text) {
@@ -205,17 +210,30 @@ export function mountCallback(container, options = {}) {
   }
 
   function renderStatus(v, previous) {
+    const t = state.words;
     status.dataset.tone = v.tone;
     status.dataset.state = v.key;
-    if (previous?.key !== v.key || previous?.message !== v.message) say(announcement(v));
+    if (previous?.key !== v.key || previous?.message !== v.message) say(announcement(t, v));
     title.textContent = v.title;
     $('.cb-status-msg').textContent = v.message;
+    $('.cb-todo').replaceChildren(...v.todo.map((text) => {
+      const li = document.createElement('li');
+      const [head, ...tail] = v.tel ? text.split(v.tel.text) : [text];
+      li.append(head);
+      if (tail.length) {
+        const link = document.createElement('a');
+        link.href = v.tel.href;
+        link.textContent = v.tel.text;
+        li.append(link, tail.join(v.tel.text));
+      }
+      return li;
+    }));
     const icon = $('.cb-icon');
     icon.dataset.icon = v.icon;
     icon.innerHTML = ICONS[v.icon]
       ? `<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${ICONS[v.icon]}</svg>`
       : '';
-    const steps = stepStates(v);
+    const steps = stepStates(t, v);
     const list = $('.cb-steps');
     list.hidden = steps.length === 0;
     list.replaceChildren(...steps.map(({ label, state: step }) => {
@@ -223,7 +241,7 @@ export function mountCallback(container, options = {}) {
       li.dataset.state = step;
       li.textContent = label;
       if (step === 'current') li.setAttribute('aria-current', 'step');
-      const note = { done: 'done', failed: 'did not go through' }[step];
+      const note = { done: t('stepDone'), failed: t('stepFailed') }[step];
       if (note) {
         const sr = document.createElement('span');
         sr.className = 'cb-sr';
@@ -243,7 +261,7 @@ export function mountCallback(container, options = {}) {
     if (!previous) title.focus();
   }
 
-  /** Shows a view in the status panel; `focus` moves focus to its title. */
+  /** Shows a view (a function of the words) in the status panel; `focus` moves focus to its title. */
   function show(view, focus = false) {
     update({ view });
     if (focus) title.focus();
@@ -265,6 +283,7 @@ export function mountCallback(container, options = {}) {
     running.saying = setTimeout(() => (live.textContent = text), 50);
   }
 
+  sayWords();
   render(state);
 
   // ---- the number and consent fields ----
@@ -287,7 +306,7 @@ export function mountCallback(container, options = {}) {
     checkNumber(phone.value.trim() ? { touched: true } : {});
   });
   country.addEventListener('change', () => {
-    update({ country: country.value });
+    update({ country: country.value, countryPicked: true });
     if (phone.value.trim()) checkNumber();
   });
   consent.addEventListener('change', () => consent.checked && update({ consentMissing: false }));
@@ -315,14 +334,16 @@ export function mountCallback(container, options = {}) {
   slotSelect.addEventListener('change', () => update({ slot: slotSelect.value }));
 
   function fillSlots(slots) {
-    const first = new Option('As soon as we can', '');
-    const groups = slotGroups(slots, { zone: state.config.hours?.timezone }).map((g) => {
+    const t = state.words;
+    const first = new Option(t('slotSoonest'), '');
+    const groups = slotGroups(t, slots, { zone: state.config.hours?.timezone }).map((g) => {
       const group = document.createElement('optgroup');
       group.label = g.label;
       group.append(...g.options.map((o) => new Option(o.label, o.value)));
       return group;
     });
     slotSelect.replaceChildren(first, ...groups);
+    slotSelect.value = state.slot;
   }
 
   // ---- sending and following a call ----
@@ -334,8 +355,8 @@ export function mountCallback(container, options = {}) {
     const number = await checkNumber({ touched: true });
     if (!number.ok) {
       // Pressing the button makes an empty number an error too.
-      update({ busy: false, number: { ok: false, message: number.message } });
-      say(number.message);
+      update({ busy: false, number: { ...number, empty: false } });
+      say(phoneMsg.textContent);
       phone.focus();
     } else if (!consent.checked) {
       update({ busy: false, consentMissing: true });
@@ -346,7 +367,7 @@ export function mountCallback(container, options = {}) {
       say(turnstileMsg.textContent);
     } else {
       // What the visitor typed and agreed to (the words they saw), and where they came from.
-      const payload = { phone: phone.value.trim(), country: state.country };
+      const payload = { phone: asciiDigits(phone.value).trim(), country: state.country };
       for (const [key, { input }] of lead) {
         const value = clean(input.value, LIMITS[key], key === 'note');
         if (value) payload[key] = value;
@@ -366,8 +387,8 @@ export function mountCallback(container, options = {}) {
     const key = keyFor(state.pending, payload, newKey);
     update({ payload, pending: null });
     const body = state.token ? { ...payload, turnstileToken: state.token } : payload;
-    if (state.view) show(sendingView());
-    else say(announcement(sendingView()));
+    if (state.view) show(sendingView);
+    else say(announcement(state.words, sendingView(state.words)));
     const send = (b) => api.postCall(b, key, { signal });
     try {
       // Should the Worker refuse the page, referrer or UTM (pageContext keeps them within its
@@ -390,7 +411,7 @@ export function mountCallback(container, options = {}) {
       if (signal.aborted) return;
       if (e.code === 'invalid_phone') {
         showForm();
-        update({ touched: true, number: { ok: false, message: explain(payload.phone, payload.country) } });
+        update({ touched: true, number: { ok: false, input: payload.phone, country: payload.country } });
         say(phoneMsg.textContent);
         phone.focus();
       } else if (e.code === 'invalid_field' && lead.has(e.field)) {
@@ -421,8 +442,8 @@ export function mountCallback(container, options = {}) {
   }
 
   const follow = (callId, signal) => api.followCall(callId, (c) => show(viewOf(c)), { signal });
-  const viewOf = (call) => statusView(call.status, {
-    when: whenText(call.scheduledFor, { zone: state.config.hours?.timezone }),
+  const viewOf = (call) => (t) => statusView(t, call.status, {
+    when: whenText(t, call.scheduledFor, { zone: state.config.hours?.timezone }),
     attempt: call.attempt,
   });
 
@@ -431,7 +452,7 @@ export function mountCallback(container, options = {}) {
     const { signal, done } = begin();
     try {
       await api.cancelCall(state.callId, { signal });
-      show(cancelledView(), true);
+      show(cancelledView, true);
     } catch (e) {
       if (signal.aborted) return;
       // Too late (it is being placed): follow it instead.
@@ -441,7 +462,7 @@ export function mountCallback(container, options = {}) {
       done();
     }
   }
-  const showError = (e) => show(errorView(e, { allowed: describePrefixes(state.config.allowedPrefixes) }), true);
+  const showError = (e) => show((t) => errorView(t, e, { allowed: describePrefixes(t, state.config.allowedPrefixes) }), true);
 
   function begin() {
     running.attempt?.abort();
@@ -491,17 +512,18 @@ export function mountCallback(container, options = {}) {
 
   api.getConfig({ signal: abortAll.signal }).then((c) => {
     const config = c || {};
-    // A country the page or widget names wins over the Worker's default.
-    const fallback = !countryCode(options.country) && countryCode(config.defaultCountry);
+    // A country the visitor picked, or the page or widget names, wins over the Worker's default.
+    const fallback = !countryCode(options.country) && !state.countryPicked && countryCode(config.defaultCountry);
     update(fallback ? { config, country: fallback } : { config });
     if (config.turnstileSiteKey) startTurnstile(config.turnstileSiteKey);
   }, (e) => {
     // Refused by the CORS allow-list: say so now. Otherwise the form stays; sending will tell.
-    if (e.code === 'origin_not_allowed') show(errorView(e));
+    if (e.code === 'origin_not_allowed') show((t) => errorView(t, e));
   });
 
   return {
     focus: () => (state.view ? title : lead.get('name')?.input || phone).focus(),
+    setWords: (words) => update({ words }),
     destroy() {
       abortAll.abort();
       running.attempt?.abort();

@@ -6,7 +6,8 @@
 
 /**
  * The country selector: the countries whose numbering rules the core knows (src/phone.rs,
- * Country::ALL), India first (the default), then by name. `dial`: the calling code without "+";
+ * Country::ALL), India first (the default), then by name. `name`: the core's (the selector
+ * shows Intl's, in the visitor's language); `dial`: the calling code without "+";
  * `trunk`: what people type before a national number (the 1 of NANP's 1-NXX-NXX-XXXX);
  * `digits`: the national number's lengths [min, max]; `first`: the digits it may start with.
  */
@@ -20,6 +21,20 @@ export const COUNTRIES = [
 ];
 
 const byCode = (code) => COUNTRIES.find((c) => c.code === code) || COUNTRIES[0];
+
+/** The country's name in the visitor's language ("India", "भारत"). */
+export const countryName = (t, code) => new Intl.DisplayNames(t.locale, { type: 'region' }).of(code);
+
+/** The selector's options, [{code, label}]: India first, then by name in the visitor's language. */
+export function countryOptions(t) {
+  const [first, ...rest] = COUNTRIES.map((c) => ({ code: c.code, label: `${countryName(t, c.code)} (+${c.dial})` }));
+  return [first, ...rest.sort((a, b) => a.label.localeCompare(b.label, t.locale))];
+}
+
+/** `text` with Devanagari digits (a Hindi keyboard's ०-९) as 0-9, the only digits the core reads. */
+export function asciiDigits(text) {
+  return String(text ?? '').replace(/[०-९]/g, (d) => d.charCodeAt(0) - 0x966);
+}
 
 /** The page's country that `code` names, read as the core reads it ("uk" is "GB"), or null. */
 export function countryCode(code) {
@@ -41,12 +56,12 @@ export function loadCore() {
 }
 
 /**
- * Checks what the visitor typed. Resolves to
- * `{ok: true, e164}`, `{ok: false, message}` (say why, in plain words) or `{ok: false, empty: true}`.
+ * Checks what the visitor typed. Resolves to `{ok: true, e164}`, or `{ok: false, input, country}`
+ * (explain says why, in the visitor's words) with `empty: true` when nothing was typed.
  */
 export async function checkPhone(input, country) {
-  const text = String(input).trim();
-  if (!/\d/.test(text)) return { ok: false, empty: text === '', message: explain(text, country) };
+  const text = asciiDigits(input).trim();
+  if (!/\d/.test(text)) return { ok: false, empty: text === '', input: text, country };
   const normalize = await loadCore();
   let e164 = null;
   try {
@@ -55,7 +70,7 @@ export async function checkPhone(input, country) {
     // Only the core's verdict on the number counts; on anything else, the local check decides.
     if (e?.code !== 'invalid_phone') e164 = localNormalize(text, country);
   }
-  return e164 ? { ok: true, e164 } : { ok: false, message: explain(text, country) };
+  return e164 ? { ok: true, e164 } : { ok: false, input: text, country };
 }
 
 // What the core skips between digits: Rust's whitespace (char::is_whitespace, which is not JS's
@@ -97,24 +112,22 @@ function national(country, digits) {
 }
 
 /** Why a number is not accepted, in words a visitor can act on. */
-export function explain(input, countryCode) {
-  const text = String(input).trim();
-  if (text === '') return 'Enter your phone number.';
-  if (/[^\d\s\-.()/+\u00a0]/.test(text)) return 'Use only digits, spaces and + in the number.';
+export function explain(t, input, countryCode) {
+  const text = asciiDigits(input).trim();
+  if (text === '') return t('enterNumber');
+  if (/[^\d\s\-.()/+\u00a0]/.test(text)) return t('onlyDigits');
   const country = byCode(countryCode);
   const digits = text.replace(/\D/g, '');
   const international = /^\s*(\+|00)/.test(text);
   if (!international && country.digits[0] === 10 && country.digits[1] === 10) {
     const nat = digits.replace(country.dial === '91' ? /^0|^91(?=\d{10}$)/ : /^0|^1(?=\d{10}$)/, '');
-    const where = country.dial === '91' ? 'Indian numbers have' : 'Numbers in the US and Canada have';
-    if (nat.length < 10) return `This number is too short. ${where} 10 digits.`;
-    if (nat.length > 10) return `This number is too long. ${where} 10 digits.`;
+    const where = t(country.dial === '91' ? 'digitsIndia' : 'digitsNanp');
+    if (nat.length < 10) return `${t('tooShort')} ${where}`;
+    if (nat.length > 10) return `${t('tooLong')} ${where}`;
   }
-  if (digits.length < 7) return 'This number is too short.';
-  if (digits.length > 15) return 'This number is too long.';
-  return international
-    ? 'This does not look like a valid phone number. Check the country code.'
-    : `This does not look like a valid phone number in ${country.name}.`;
+  if (digits.length < 7) return t('tooShort');
+  if (digits.length > 15) return t('tooLong');
+  return international ? t('notValid') : t('notValidIn', { country: countryName(t, country.code) });
 }
 
 /** "+919876543210" -> "+91 98765 43210", for showing the number back to the visitor. */
@@ -130,15 +143,29 @@ export function formatE164(e164) {
 }
 
 /**
- * Where calls can go, for a sentence: ["+91"] -> "numbers in India (+91)",
- * ["+91", "+65"] -> "numbers in India (+91) or Singapore (+65)", ["+1"] -> "numbers starting with +1".
+ * `e164` as a visitor in India dials it: "080 4711 2400" (a landline in a city with a two-digit
+ * STD code: its numbers start 2-6), "98765 43210" (a mobile), "1800 123 4567" (toll-free);
+ * others as formatE164 writes them. Only the spaces are guessed: the digits dial the same.
  */
-export function describePrefixes(prefixes = []) {
+export function formatToDial(e164) {
+  const n = /^\+91(\d{10,11})$/.exec(e164)?.[1] || '';
+  if (/^(11|2[02]|33|4[04]|79|80)[2-6]\d{7}$/.test(n)) return `0${n.slice(0, 2)} ${n.slice(2, 6)} ${n.slice(6)}`;
+  if (/^[6-9]\d{9}$/.test(n)) return `${n.slice(0, 5)} ${n.slice(5)}`;
+  if (/^18[06]0/.test(n)) return `${n.slice(0, 4)} ${n.slice(4, 7)} ${n.slice(7)}`;
+  return formatE164(e164);
+}
+
+/**
+ * Where calls can go, for a sentence: ["+91"] -> "numbers in India (+91)",
+ * ["+91", "+65"] -> "numbers in India (+91) or Singapore (+65)", ["+1"] -> "numbers starting with +1",
+ * in the visitor's words.
+ */
+export function describePrefixes(t, prefixes = []) {
   if (prefixes.length === 0) return '';
   const names = prefixes.map((p) => {
     const matches = COUNTRIES.filter((c) => `+${c.dial}` === p);
-    return matches.length === 1 ? `${matches[0].name} (${p})` : null;
+    return matches.length === 1 ? `${countryName(t, matches[0].code)} (${p})` : null;
   });
-  const or = (items) => (items.length < 2 ? items[0] : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`);
-  return names.every(Boolean) ? `numbers in ${or(names)}` : `numbers starting with ${or(prefixes)}`;
+  const or = (items) => new Intl.ListFormat(t.locale, { type: 'disjunction' }).format(items);
+  return names.every(Boolean) ? t('numbersIn', { countries: or(names) }) : t('numbersStarting', { prefixes: or(prefixes) });
 }

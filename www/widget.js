@@ -6,6 +6,8 @@
  *
  * Attributes (all optional):
  *   data-api           API origin (default: where widget.js comes from)
+ *   data-lang          the widget's language: "en" or "hi" (default: the first of the visitor's
+ *                      browser languages that the widget speaks, else English)
  *   data-country       default country, ISO code (default: the Worker's /api/config)
  *   data-fields        optional fields to show besides the number: "name", "note" or
  *                      "name,note" (a Name input, a Note text area; others are ignored)
@@ -14,13 +16,16 @@
  *   data-intro         the line under the title
  *   data-submit-text, data-consent-text, data-privacy-text   the form's texts
  *   data-position      "inline" (where the tag is; default), "bottom-right" or "bottom-left"
+ * The texts, in any language, replace the catalog's in every language; data-title-hi (any text
+ * attribute with -<lang> after it) replaces it in that language only, before the plain one.
  *
  * Each call request also carries, without asking, the host page's URL (without its fragment),
  * its referrer and its utm_* parameters, and the consent wording the visitor ticked.
  *
  * The button and dialog live in a shadow root with the page's one stylesheet, so the host
- * page's CSS cannot reach them. The form itself (callback-form.js and the modules it imports)
- * is loaded from the same origin as this file when the visitor first shows interest.
+ * page's CSS cannot reach them. The words (i18n.js, one catalog) load at once, for the button;
+ * the form itself (callback-form.js and the modules it imports) is loaded from the same origin
+ * as this file when the visitor first shows interest.
  * A classic script (not a module), so that document.currentScript finds its attributes.
  */
 (() => {
@@ -29,12 +34,6 @@
   const TAG = 'exotel-callback';
   const script = document.currentScript;
   const scriptBase = script?.src ? new URL('.', script.src).href : '';
-
-  const DEFAULTS = {
-    buttonText: 'Call me back',
-    title: 'Request a call back',
-    intro: 'Enter your number and we will call you straight away.',
-  };
 
   const PHONE_ICON = '<svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2"/></svg>';
   const CLOSE_ICON = '<svg viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18"/></svg>';
@@ -47,7 +46,7 @@
 <dialog class="cbw-dialog" aria-labelledby="cbw-title">
   <div class="cbw-head">
     <h2 id="cbw-title" class="cbw-title"></h2>
-    <button type="button" class="cbw-close" aria-label="Close">${CLOSE_ICON}</button>
+    <button type="button" class="cbw-close">${CLOSE_ICON}</button>
   </div>
   <div class="cbw-body">
     <p class="cbw-intro"></p>
@@ -65,16 +64,26 @@
       const $ = (s) => root.querySelector(s);
 
       const wrapper = $('.cbw-root');
-      const reveal = () => (wrapper.hidden = false);
       const link = $('link');
-      link.onload = reveal;
-      link.onerror = reveal; // unstyled beats invisible
-      setTimeout(reveal, 3000);
+      const styled = new Promise((resolve) => {
+        link.onload = resolve;
+        link.onerror = resolve; // unstyled beats invisible
+        setTimeout(resolve, 3000);
+      });
       link.href = `${base}style.css`;
 
-      $('.cbw-launcher-text').textContent = d.buttonText || DEFAULTS.buttonText;
-      $('.cbw-title').textContent = d.title || DEFAULTS.title;
-      $('.cbw-intro').textContent = d.intro || DEFAULTS.intro;
+      // The site's text for `name` in t's language (data-title-hi), else in all (data-title).
+      const own = (t, name) => d[name + t.lang[0].toUpperCase() + t.lang.slice(1)] || d[name];
+      const words = import(`${base}i18n.js`).then((i18n) => i18n.loadWords(i18n.chooseLanguage(d.lang, navigator.languages)));
+      // Without its words the widget has nothing to say: it stays hidden.
+      Promise.all([words, styled]).then(([t]) => {
+        for (const el of [this, wrapper, $('.cbw-dialog')]) el.lang = t.lang;
+        $('.cbw-launcher-text').textContent = own(t, 'buttonText') || t('buttonText');
+        $('.cbw-title').textContent = own(t, 'title') || t('title');
+        $('.cbw-intro').textContent = own(t, 'intro') || t('intro');
+        $('.cbw-close').setAttribute('aria-label', t('close'));
+        wrapper.hidden = false;
+      }, () => {});
 
       const launcher = $('.cbw-launcher');
       const dialog = $('.cbw-dialog');
@@ -82,17 +91,15 @@
       let loading = null;
 
       const load = () => {
-        loading ||= import(`${base}callback-form.js`).then((mod) => {
+        loading ||= Promise.all([words, import(`${base}callback-form.js`)]).then(([t, mod]) => {
           form = mod.mountCallback($('.cbw-form'), {
+            words: t,
             api: d.api || new URL(base).origin,
             country: d.country,
             fields: d.fields,
             headingLevel: 3,
-            texts: Object.fromEntries(Object.entries({
-              submit: d.submitText,
-              consent: d.consentText,
-              privacy: d.privacyText,
-            }).filter(([, v]) => v)),
+            texts: Object.fromEntries(['submit', 'consent', 'privacy']
+              .map((key) => [key, own(t, `${key}Text`)]).filter(([, v]) => v)),
           });
         });
         return loading;
@@ -108,7 +115,7 @@
           await load();
         } catch {
           loading = null; // allow a later retry
-          $('.cbw-form').textContent = 'Call back is not available right now. Please try again later.';
+          $('.cbw-form').textContent = (await words)('widgetUnavailable');
         }
         launcher.removeAttribute('aria-busy');
         if (!dialog.open) dialog.showModal();

@@ -282,6 +282,27 @@ describe('the page', () => {
     }
   });
 
+  test('a country picked before /api/config answers stays picked (the Worker\'s default does not undo it)', async () => {
+    const p = await openPage(browser);
+    const { page } = p;
+    try {
+      let answer;
+      const answered = new Promise((resolve) => (answer = resolve));
+      await page.route(`${api}/api/config`, async (route) => {
+        await answered;
+        const res = await route.fetch();
+        await route.fulfill({ response: res, json: { ...(await res.json()), defaultCountry: 'IN' } });
+      });
+      await page.goto(`${api}/`);
+      await page.getByLabel('Country').selectOption('US');
+      answer();
+      await page.locator('.cb-phone-msg', { hasText: 'We can call' }).waitFor();
+      assert.equal(await page.getByLabel('Country').inputValue(), 'US');
+    } finally {
+      await p.close();
+    }
+  });
+
   test('consent is required before calling', async () => {
     const p = await openPage(browser);
     try {
@@ -383,7 +404,13 @@ describe('the page', () => {
       await page.getByLabel('Phone number').waitFor();
       await page.keyboard.press('Tab');
       let focus = await focusIndicator(page);
-      assert.equal(focus.tag, 'select', 'the country selector comes first');
+      assert.equal(focus.tag, 'button', 'the language switch comes first');
+      assert.equal(await page.evaluate(() => document.activeElement.textContent), 'हिन्दी');
+      assert.ok(focus.visible, `visible focus on the language switch (${focus.outline})`);
+
+      await page.keyboard.press('Tab');
+      focus = await focusIndicator(page);
+      assert.equal(focus.tag, 'select', 'then the country selector');
       assert.ok(focus.visible, `visible focus on the country selector (${focus.outline})`);
 
       await page.keyboard.press('Tab');

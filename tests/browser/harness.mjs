@@ -41,12 +41,13 @@ export async function launchBrowser() {
 }
 
 /**
- * A page in a fresh context. Records every request URL (`requests`), API calls placed
+ * A page in a fresh context, whose browser prefers `locale` (navigator.languages and
+ * Accept-Language). Records every request URL (`requests`), API calls placed
  * (`posts`), console errors and CSP violations (`problems`), and the aria-live region's
  * announcements in order (`announcements()`, page only: not inside the widget's shadow root).
  */
-export async function openPage(browser, { width = 1280, height = 800, colorScheme = 'light', reducedMotion = 'no-preference' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion });
+export async function openPage(browser, { width = 1280, height = 800, colorScheme = 'light', reducedMotion = 'no-preference', locale = 'en-US' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion, locale });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const requests = [];

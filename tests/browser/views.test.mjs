@@ -1,12 +1,18 @@
-// The page's pure modules, without a browser: the wording of every state, what the form's
-// state reads as, and the local number check (phone-rules.test.mjs holds it to the core's).
+// The page's pure modules, without a browser: the wording of every state (in English here;
+// i18n.test.mjs has Hindi), what the form's state reads as, and the local number check
+// (phone-rules.test.mjs holds it to the core's).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   STEPS, announcement, cancelledView, duration, errorView, formState, formView, isTerminal, keyFor, pendingAfter,
   retryText, sendingView, slotGroups, statusView, stepStates, whenText,
 } from '../../www/call-state.js';
-import { COUNTRIES, describePrefixes, explain, formatE164, localNormalize } from '../../www/phone.js';
+import { words } from '../../www/i18n.js';
+import english from '../../www/i18n/en.js';
+import { COUNTRIES, describePrefixes, explain as explainIn, formatE164, localNormalize } from '../../www/phone.js';
+
+const en = words(english, 'en', 'en-US');
+const explain = (input, country) => explainIn(en, input, country);
 
 const STATUSES = ['queued', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled', 'unknown'];
 const CODES = ['destination_not_allowed', 'rate_limited', 'calls_paused', 'captcha_failed', 'exotel_rejected', 'origin_not_allowed',
@@ -14,7 +20,7 @@ const CODES = ['destination_not_allowed', 'rate_limited', 'calls_paused', 'captc
 
 test('every status has plain words, and terminal ones a next step', () => {
   for (const status of STATUSES) {
-    const v = statusView(status);
+    const v = statusView(en, status);
     assert.ok(v.title && v.message, status);
     assert.equal(v.terminal, isTerminal(status), status);
     assert.ok(v.step === null || (v.step >= 0 && v.step < STEPS.length), status);
@@ -25,50 +31,50 @@ test('every status has plain words, and terminal ones a next step', () => {
 });
 
 test('the title of each state a visitor meets', () => {
-  assert.equal(sendingView().title, 'Sending your request');
-  assert.equal(statusView('queued').title, 'Calling you now');
-  assert.equal(statusView('ringing').title, 'Calling you now');
-  assert.equal(statusView('in-progress').title, 'Connected');
-  assert.equal(statusView('completed').title, 'Call finished');
-  assert.equal(statusView('busy').title, 'Your line was busy');
-  assert.equal(statusView('no-answer').title, 'No answer');
-  assert.equal(statusView('failed').title, 'We could not connect the call');
-  assert.equal(errorView({ code: 'exotel_rejected' }).title, 'We could not connect the call');
-  assert.equal(errorView({ code: 'rate_limited', retryAfter: 720 }).title, 'Too many attempts');
-  assert.equal(errorView({ code: 'destination_not_allowed' }).title, 'We cannot call this number');
+  assert.equal(sendingView(en).title, 'Sending your request');
+  assert.equal(statusView(en, 'queued').title, 'Calling you now');
+  assert.equal(statusView(en, 'ringing').title, 'Calling you now');
+  assert.equal(statusView(en, 'in-progress').title, 'Connected');
+  assert.equal(statusView(en, 'completed').title, 'Call finished');
+  assert.equal(statusView(en, 'busy').title, 'Your line was busy');
+  assert.equal(statusView(en, 'no-answer').title, 'No answer');
+  assert.equal(statusView(en, 'failed').title, 'We could not connect the call');
+  assert.equal(errorView(en, { code: 'exotel_rejected' }).title, 'We could not connect the call');
+  assert.equal(errorView(en, { code: 'rate_limited', retryAfter: 720 }).title, 'Too many attempts');
+  assert.equal(errorView(en, { code: 'destination_not_allowed' }).title, 'We cannot call this number');
   for (const code of ['upstream_busy', 'upstream_unavailable', 'not_configured', 'network', 'lost']) {
-    assert.equal(errorView({ code }).title, 'Service unavailable', code);
+    assert.equal(errorView(en, { code }).title, 'Service unavailable', code);
   }
 });
 
 test('a status the page does not know reads as calling (forward compatible)', () => {
-  assert.deepEqual(statusView('answered-by-robot'), statusView('ringing'));
+  assert.deepEqual(statusView(en, 'answered-by-robot'), statusView(en, 'ringing'));
   assert.equal(isTerminal('answered-by-robot'), false);
 });
 
 test('every error code has plain words', () => {
   for (const code of CODES) {
-    const v = errorView({ code }, { allowed: describePrefixes(['+91']) });
+    const v = errorView(en, { code }, { allowed: describePrefixes(en, ['+91']) });
     assert.ok(v.title && v.message && v.terminal, code);
     assert.doesNotMatch(v.title + v.message, /[_{}]|undefined|null|NaN/, code);
   }
-  assert.equal(errorView({ code: 'destination_not_allowed' }, { allowed: 'numbers in India (+91)' }).message,
+  assert.equal(errorView(en, { code: 'destination_not_allowed' }, { allowed: 'numbers in India (+91)' }).message,
     'We can only call numbers in India (+91).');
 });
 
 test('when to retry, from Retry-After seconds', () => {
-  assert.equal(errorView({ code: 'rate_limited', retryAfter: 720 }).message,
+  assert.equal(errorView(en, { code: 'rate_limited', retryAfter: 720 }).message,
     'There have been too many call requests in a short time. Try again in 12 minutes.');
-  assert.match(errorView({ code: 'upstream_busy', retryAfter: 30 }).message, /Try again in 30 seconds\.$/);
-  assert.equal(retryText(0), 'Please try again later.');
-  assert.equal(retryText(undefined), 'Please try again later.');
-  assert.equal(duration(1), '1 second');
-  assert.equal(duration(45), '45 seconds');
-  assert.equal(duration(60), '1 minute');
-  assert.equal(duration(61), '2 minutes');
-  assert.equal(duration(3600), '60 minutes');
-  assert.equal(duration(7200), '2 hours');
-  assert.equal(announcement(statusView('completed')), 'Call finished. Thank you for talking to us.');
+  assert.match(errorView(en, { code: 'upstream_busy', retryAfter: 30 }).message, /Try again in 30 seconds\.$/);
+  assert.equal(retryText(en, 0), 'Please try again later.');
+  assert.equal(retryText(en, undefined), 'Please try again later.');
+  assert.equal(duration(en, 1), '1 second');
+  assert.equal(duration(en, 45), '45 seconds');
+  assert.equal(duration(en, 60), '1 minute');
+  assert.equal(duration(en, 61), '2 minutes');
+  assert.equal(duration(en, 3600), '60 minutes');
+  assert.equal(duration(en, 7200), '2 hours');
+  assert.equal(announcement(en, statusView(en, 'completed')), 'Call finished. Thank you for talking to us.');
 });
 
 test('the local number check: the forms people type', () => {
@@ -120,32 +126,34 @@ test('numbers shown back to the visitor, and where calls can go', () => {
   assert.equal(formatE164('+919876543210'), '+91 98765 43210');
   assert.equal(formatE164('+14155550100'), '+1 415 555 0100');
   assert.equal(formatE164('+6591234567'), '+65 9123 4567');
-  assert.equal(describePrefixes(['+91']), 'numbers in India (+91)');
-  assert.equal(describePrefixes(['+91', '+65']), 'numbers in India (+91) or Singapore (+65)');
-  assert.equal(describePrefixes(['+1']), 'numbers starting with +1');
-  assert.equal(describePrefixes([]), '');
+  assert.equal(describePrefixes(en, ['+91']), 'numbers in India (+91)');
+  assert.equal(describePrefixes(en, ['+91', '+65']), 'numbers in India (+91) or Singapore (+65)');
+  assert.equal(describePrefixes(en, ['+1']), 'numbers starting with +1');
+  assert.equal(describePrefixes(en, []), '');
   assert.equal(COUNTRIES[0].code, 'IN', 'India first, the default');
 });
 
 test('the progress steps under each view', () => {
-  const steps = (v) => stepStates(v).map((s) => s.state).join(' ');
-  assert.deepEqual(stepStates(sendingView()).map((s) => s.label), STEPS);
-  assert.equal(steps(sendingView()), 'current todo todo todo');
-  assert.equal(steps(statusView('ringing')), 'done current todo todo');
-  assert.equal(steps(statusView('in-progress')), 'done done current todo');
-  assert.equal(steps(statusView('completed')), 'done done done done');
-  assert.equal(steps(statusView('busy')), 'done failed todo todo');
-  assert.equal(steps(errorView({ code: 'rate_limited' })), '', 'no call placed: no steps');
+  const steps = (v) => stepStates(en, v).map((s) => s.state).join(' ');
+  assert.deepEqual(stepStates(en, sendingView(en)).map((s) => s.label), ['Request sent', 'Calling you', 'Connected', 'Finished']);
+  assert.equal(STEPS.length, 4);
+  assert.equal(steps(sendingView(en)), 'current todo todo todo');
+  assert.equal(steps(statusView(en, 'ringing')), 'done current todo todo');
+  assert.equal(steps(statusView(en, 'in-progress')), 'done done current todo');
+  assert.equal(steps(statusView(en, 'completed')), 'done done done done');
+  assert.equal(steps(statusView(en, 'busy')), 'done failed todo todo');
+  assert.equal(steps(errorView(en, { code: 'rate_limited' })), '', 'no call placed: no steps');
 });
 
 test('what the form says for its state', () => {
   const texts = 'Call me';
-  const at = (patch) => formView({ ...formState('IN'), ...patch }, texts);
+  const at = (patch) => formView({ ...formState('IN', en), ...patch }, texts);
   const config = { allowedPrefixes: ['+91'], sandbox: true };
-  const refused = { ok: false, message: 'This number is too short. Indian numbers have 10 digits.' };
+  const refused = { ok: false, input: '98765 432', country: 'IN' };
 
   assert.deepEqual(at({}), {
-    phone: { text: '', tone: '' }, submit: 'Call me', hours: '', picker: 'hidden', consent: '', turnstile: '', fieldError: '',
+    phone: { text: '', tone: '' }, submit: 'Call me', hours: '', picker: 'hidden', pick: 'Pick a time', consent: '', turnstile: '',
+    fieldError: '',
     sandbox: false,
   });
   assert.deepEqual(at({ config }).phone, { text: 'We can call numbers in India (+91).', tone: '' }, 'where calls can go');
@@ -153,8 +161,9 @@ test('what the form says for its state', () => {
   assert.deepEqual(at({ number: { ok: true, e164: '+919876543210' } }).phone,
     { text: 'We will call +91 98765 43210.', tone: 'ok' });
   assert.deepEqual(at({ config, number: refused }).phone, at({ config }).phone, 'no error while still typing');
-  assert.deepEqual(at({ config, number: refused, touched: true }).phone, { text: refused.message, tone: 'error' });
-  const empty = { ok: false, empty: true, message: 'Enter your phone number.' };
+  assert.deepEqual(at({ config, number: refused, touched: true }).phone,
+    { text: 'This number is too short. Indian numbers have 10 digits.', tone: 'error' });
+  const empty = { ok: false, empty: true, input: '', country: 'IN' };
   assert.equal(at({ config, number: empty, touched: true }).phone.tone, '', 'an empty field is no error on its own');
   assert.equal(at({ busy: true }).submit, 'Sending…');
   assert.equal(at({ consentMissing: true }).consent, 'Please tick the box to agree to the call.');
@@ -190,50 +199,51 @@ test('"Try again" keeps the Idempotency-Key while the call may exist and the num
 });
 
 test('calls paused by a budget: plain words and when to come back', () => {
-  const v = errorView({ code: 'calls_paused', retryAfter: 1800 });
+  const v = errorView(en, { code: 'calls_paused', retryAfter: 1800 });
   assert.equal(v.title, 'We are not taking call requests right now');
   assert.match(v.message, /30 minutes/);
 });
 
 test('opening hours in words, in the visitor\'s zone, naming the business\'s when it differs', () => {
   const now = new Date('2026-12-03T15:00:00Z'); // Thursday, 20:30 in India
-  const india = { zone: 'Asia/Kolkata', now, locale: 'en-GB' };
-  assert.equal(whenText('2026-12-04T09:30:00+05:30', { ...india, visitorZone: 'Asia/Kolkata' }), 'at 9:30 tomorrow');
-  assert.equal(whenText('2026-12-03T21:00:00+05:30', { ...india, visitorZone: 'Asia/Kolkata' }), 'at 21:00 today');
-  assert.equal(whenText('2026-12-07T09:30:00+05:30', { ...india, visitorZone: 'Asia/Kolkata' }), 'at 9:30 on Mon 7 Dec');
+  const gb = words(english, 'en', 'en-GB');
+  const india = { zone: 'Asia/Kolkata', now };
+  assert.equal(whenText(gb, '2026-12-04T09:30:00+05:30', { ...india, visitorZone: 'Asia/Kolkata' }), 'at 9:30 tomorrow');
+  assert.equal(whenText(gb, '2026-12-03T21:00:00+05:30', { ...india, visitorZone: 'Asia/Kolkata' }), 'at 21:00 today');
+  assert.equal(whenText(gb, '2026-12-07T09:30:00+05:30', { ...india, visitorZone: 'Asia/Kolkata' }), 'at 9:30 on Mon 7 Dec');
   // A visitor in London sees their own clock, with the zone named.
-  assert.equal(whenText('2026-12-04T09:30:00+05:30', { ...india, visitorZone: 'Europe/London' }), 'at 04:00 GMT tomorrow');
+  assert.equal(whenText(gb, '2026-12-04T09:30:00+05:30', { ...india, visitorZone: 'Europe/London' }), 'at 4:00 GMT tomorrow');
 
   const config = { hours: { open: false, timezone: 'Asia/Kolkata', nextOpen: '2026-12-04T09:30:00+05:30' } };
-  const closed = formView({ ...formState('IN'), config }, 'Call me', { now });
+  const closed = formView({ ...formState('IN', en), config }, 'Call me', { now });
   assert.match(closed.hours, /^We're closed now\. We open at .+\.$/);
   assert.equal(closed.submit, 'Call me when you open');
-  const chosen = formView({ ...formState('IN'), config, slot: '2026-12-05T10:00:00+05:30', picking: true }, 'Call me', { now });
+  const chosen = formView({ ...formState('IN', en), config, slot: '2026-12-05T10:00:00+05:30', picking: true }, 'Call me', { now });
   assert.match(chosen.submit, /^Call me at /);
   assert.equal(chosen.picker, 'open');
-  const alwaysOpen = formView({ ...formState('IN'), config: { hours: { open: true, schedule: null, holidays: [] } } }, 'Call me');
+  const alwaysOpen = formView({ ...formState('IN', en), config: { hours: { open: true, schedule: null, holidays: [] } } }, 'Call me');
   assert.equal(alwaysOpen.hours, '');
   assert.equal(alwaysOpen.picker, 'hidden', 'no hours to choose within: no picker');
-  assert.equal(formView({ ...formState('IN'), config: { hours: { open: true, schedule: 'mon 09:00-17:00', holidays: [] } } }, 'Call me').picker, 'closed');
+  assert.equal(formView({ ...formState('IN', en), config: { hours: { open: true, schedule: 'mon 09:00-17:00', holidays: [] } } }, 'Call me').picker, 'closed');
 });
 
 test('a booked call, a second try and a cancelled call in plain words', () => {
-  const booked = statusView('scheduled', { when: 'at 09:30 tomorrow', attempt: 1 });
+  const booked = statusView(en, 'scheduled', { when: 'at 09:30 tomorrow', attempt: 1 });
   assert.equal(booked.title, 'Your call is booked');
   assert.equal(booked.message, 'We will call you at 09:30 tomorrow.');
   assert.deepEqual(booked.actions.map((a) => a.id), ['cancel']);
   assert.equal(booked.terminal, false);
-  const retry = statusView('scheduled', { when: 'at 10:42 today', attempt: 2 });
+  const retry = statusView(en, 'scheduled', { when: 'at 10:42 today', attempt: 2 });
   assert.equal(retry.title, 'We will try again');
   assert.equal(retry.message, 'We could not reach you. We will try again at 10:42 today.');
-  assert.equal(cancelledView().title, 'Your call is cancelled');
+  assert.equal(cancelledView(en).title, 'Your call is cancelled');
   assert.equal(isTerminal('scheduled'), false);
 });
 
 test('slots grouped by the visitor\'s day', () => {
-  const groups = slotGroups(
+  const groups = slotGroups(words(english, 'en', 'en-GB'),
     ['2026-12-04T09:30:00+05:30', '2026-12-04T09:45:00+05:30', '2026-12-05T10:00:00+05:30'],
-    { zone: 'Asia/Kolkata', visitorZone: 'Asia/Kolkata', locale: 'en-GB' },
+    { zone: 'Asia/Kolkata', visitorZone: 'Asia/Kolkata' },
   );
   assert.deepEqual(groups.map((g) => [g.label, g.options.map((o) => o.label)]), [
     ['Friday 4 December', ['9:30', '9:45']],
