@@ -8,6 +8,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use alloc::borrow::Cow;
 use core::fmt;
 use core::str::FromStr;
 
@@ -223,9 +224,18 @@ pub enum PhoneError {
     Empty,
     /// A character that has no place in a phone number.
     InvalidCharacter(char),
-    /// A digit from another script (full-width, Devanagari, Arabic-Indic...). Refused rather
-    /// than converted, so that no look-alike can slip past a check on the ASCII form.
+    /// A digit from a script whose digits are not read as 0-9 (Arabic-Indic, Thai...). The
+    /// scripts of India and full-width digits are read (see [`PhoneNumber::parse`]); others are
+    /// refused rather than guessed at.
     NonAsciiDigit(char),
+    /// Digits from two scripts in one number (`98765४३२१०`): refused, since no one types that
+    /// on purpose and a look-alike could hide in it.
+    MixedDigits {
+        /// The first digit of one script.
+        first: char,
+        /// The first digit of another.
+        other: char,
+    },
     /// A `+` anywhere but at the very start, or more than one.
     MisplacedPlus,
     /// A country code starting with 0 after `+` or `00`.
@@ -265,6 +275,17 @@ impl PhoneError {
                 "` (",
                 &code_point(*c),
                 ")",
+            ]),
+            PhoneError::MixedDigits { first, other } => concat(&[
+                "expected the digits of one script, but got `",
+                first.encode_utf8(&mut [0; 4]),
+                "` (",
+                &code_point(*first),
+                ") and `",
+                other.encode_utf8(&mut [0; 4]),
+                "` (",
+                &code_point(*other),
+                ") in one number",
             ]),
             PhoneError::MisplacedPlus => {
                 "expected `+` only once, at the start of the number".to_owned()
@@ -319,6 +340,58 @@ fn plural_digits(n: usize) -> String {
 }
 
 impl core::error::Error for PhoneError {}
+
+/// The zero of each script whose digits a number may be typed in besides ASCII: the scripts of
+/// India (Devanagari, Bengali, Gurmukhi, Gujarati, Odia, Tamil, Telugu, Kannada, Malayalam, Ol
+/// Chiki) and full-width forms. Each block's ten digits are consecutive from its zero.
+const READ_DIGIT_ZEROS: [u32; 11] = [
+    0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0x1c50, 0xff10,
+];
+
+/// The script (its zero) and value of a digit [`read_digits`] reads, ASCII included.
+fn script_digit(c: char) -> Option<(u32, u8)> {
+    let value = u32::from(c);
+    if c.is_ascii_digit() {
+        return Some((0x30, (value - 0x30) as u8));
+    }
+    READ_DIGIT_ZEROS
+        .iter()
+        .find(|&&zero| zero <= value && value < zero + 10)
+        .map(|&zero| (zero, (value - zero) as u8))
+}
+
+/// `input` with every digit of [`READ_DIGIT_ZEROS`]' scripts as ASCII, and the full-width `+`,
+/// `-`, `.` and parentheses as their ASCII forms; digits of two scripts are refused. ASCII input
+/// comes back as it is, without a copy.
+fn read_digits(input: &str) -> Result<Cow<'_, str>, PhoneError> {
+    if input.is_ascii() {
+        return Ok(Cow::Borrowed(input));
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut first: Option<(u32, char)> = None;
+    for c in input.chars() {
+        if let Some((script, value)) = script_digit(c) {
+            match first {
+                Some((seen, first)) if seen != script => {
+                    return Err(PhoneError::MixedDigits { first, other: c })
+                }
+                None => first = Some((script, c)),
+                Some(_) => {}
+            }
+            out.push(char::from(b'0' + value));
+            continue;
+        }
+        out.push(match c {
+            '\u{ff0b}' => '+',
+            '\u{ff0d}' => '-',
+            '\u{ff0e}' => '.',
+            '\u{ff08}' => '(',
+            '\u{ff09}' => ')',
+            c => c,
+        });
+    }
+    Ok(Cow::Owned(out))
+}
 
 /// The digits of a typed number and whether it was written in international form.
 struct Typed {
@@ -386,8 +459,21 @@ impl PhoneNumber {
     /// assert_eq!(number.as_str(), "+919876543210");
     /// # Ok::<(), exotel_connect::PhoneError>(())
     /// ```
+    ///
+    /// Digits typed in the scripts of India (Devanagari, Bengali, Gurmukhi, Gujarati, Odia,
+    /// Tamil, Telugu, Kannada, Malayalam, Ol Chiki) or full-width are read as 0-9 before any
+    /// check, so every later check sees one E.164 form whatever keyboard was used; digits of two
+    /// scripts in one number are refused.
+    ///
+    /// ```
+    /// use exotel_connect::{Country, PhoneNumber};
+    /// let number = PhoneNumber::parse("९८७६५-४३२१०", Country::INDIA)?;
+    /// assert_eq!(number.as_str(), "+919876543210");
+    /// # Ok::<(), exotel_connect::PhoneError>(())
+    /// ```
     pub fn parse(input: &str, default_country: Country) -> Result<PhoneNumber, PhoneError> {
-        let typed = strip_formatting(input)?;
+        let input = read_digits(input)?;
+        let typed = strip_formatting(&input)?;
         let digits = typed.digits.as_str();
         if typed.international {
             return Self::international(digits);
@@ -524,8 +610,8 @@ mod tests {
             Err("expected digits, spaces, dashes, dots or parentheses, but got `a`".into())
         );
         assert_eq!(
-            india("９８７６５４３２１０"),
-            Err("expected the digits 0-9, but got `９` (U+FF19)".into())
+            india("๙๘๗๖๕๔๓๒๑๐"),
+            Err("expected the digits 0-9, but got `๙` (U+0E59)".into())
         );
         assert_eq!(
             india("++919876543210"),
@@ -600,6 +686,53 @@ mod tests {
             Country::from_iso("ZZ").unwrap_err().to_string(),
             "expected a default country among IN, US, CA, GB, SG, AE, but got `ZZ`"
         );
+    }
+
+    #[test]
+    fn digits_typed_in_the_scripts_of_india_read_as_ascii() {
+        // Devanagari, Bengali, Gurmukhi, Gujarati, Odia, Tamil, Telugu, Kannada, Malayalam, Ol
+        // Chiki and full-width: 9876543210 in each, with the formatting people type around it.
+        for zero in READ_DIGIT_ZEROS {
+            let digit = |d: u32| char::from_u32(zero + d).unwrap();
+            let typed: String = [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]
+                .iter()
+                .enumerate()
+                .flat_map(|(i, &d)| (i == 5).then_some(' ').into_iter().chain([digit(d)]))
+                .collect();
+            assert_eq!(india(&typed), Ok("+919876543210".into()), "{typed}");
+            let international = format!("+{}{} {typed}", digit(9), digit(1));
+            assert_eq!(
+                india(&international),
+                Ok("+919876543210".into()),
+                "{international}"
+            );
+        }
+        assert_eq!(
+            india("\u{ff0b}\u{ff19}\u{ff11}\u{ff08}\u{ff19}\u{ff18}\u{ff17}\u{ff16}\u{ff15}\u{ff09}\u{ff0d}\u{ff14}\u{ff13}\u{ff12}\u{ff11}\u{ff10}"),
+            Ok("+919876543210".into()),
+            "full-width +, parentheses and dash"
+        );
+    }
+
+    #[test]
+    fn digits_of_two_scripts_or_other_scripts_are_refused() {
+        assert_eq!(
+            india("98765४३२१०"),
+            Err("expected the digits of one script, but got `9` (U+0039) and `४` (U+096A) in one number".into())
+        );
+        assert_eq!(
+            india("+91 ९८७६५৪৩২১০"),
+            Err("expected the digits of one script, but got `9` (U+0039) and `९` (U+096F) in one number".into())
+        );
+        // Digits of scripts not used for numbers in India are still refused, named.
+        assert_eq!(
+            india("٩٨٧٦٥٤٣٢١٠"),
+            Err("expected the digits 0-9, but got `٩` (U+0669)".into())
+        );
+        // Letters among Devanagari digits: refused as any letter is.
+        assert!(india("९८७६५क३२१०")
+            .unwrap_err()
+            .starts_with("expected digits, spaces"));
     }
 
     #[test]

@@ -150,6 +150,7 @@ impl Refusal for PhoneError {
                 PhoneError::Empty
                     | PhoneError::InvalidCharacter(_)
                     | PhoneError::NonAsciiDigit(_)
+                    | PhoneError::MixedDigits { .. }
                     | PhoneError::MisplacedPlus
                     | PhoneError::InvalidCountryCode
                     | PhoneError::WrongLength { .. }

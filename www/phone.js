@@ -31,9 +31,21 @@ export function countryOptions(t) {
   return [first, ...rest.sort((a, b) => a.label.localeCompare(b.label, t.locale))];
 }
 
-/** `text` with Devanagari digits (a Hindi keyboard's ०-९) as 0-9, the only digits the core reads. */
+/**
+ * `text` with the digits of India's scripts and full-width ones as 0-9, as the core reads them
+ * (src/phone.rs, READ_DIGIT_ZEROS); digits of two scripts are left for the core to refuse.
+ */
+const ZEROS = [0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0x1c50, 0xff10, 48];
 export function asciiDigits(text) {
-  return String(text ?? '').replace(/[०-९]/g, (d) => d.charCodeAt(0) - 0x966);
+  const scripts = new Set();
+  const out = String(text ?? '').replace(/./gu, (ch) => {
+    const c = ch.codePointAt(0);
+    const zero = ZEROS.find((z) => c >= z && c < z + 10);
+    if (zero === undefined) return ch;
+    scripts.add(zero);
+    return String(c - zero);
+  });
+  return scripts.size > 1 ? String(text) : out;
 }
 
 /** The page's country that `code` names, read as the core reads it ("uk" is "GB"), or null. */

@@ -160,10 +160,14 @@ fn phone_errors_are_invalid_phone_with_the_option_named() {
         answer(&super::normalize_phone("(415) 555-0100", Some("us".into()))),
         Ok(Value::Text("+14155550100".into()))
     );
-    // Non-ASCII text crosses the boundary intact: full-width digits are named, not mangled.
-    let (code, field, message) = error_of(&super::normalize_phone("９８７６５", None));
+    // Non-ASCII text crosses the boundary intact: Devanagari digits are read, Thai ones named.
+    assert_eq!(
+        answer(&super::normalize_phone("९८७६५ ४३२१०", None)),
+        Ok(Value::Text("+919876543210".into()))
+    );
+    let (code, field, message) = error_of(&super::normalize_phone("๙๘๗๖๕", None));
     assert_eq!((code.as_str(), field), ("invalid_phone", None));
-    assert_eq!(message, "expected the digits 0-9, but got `９` (U+FF19)");
+    assert_eq!(message, "expected the digits 0-9, but got `๙` (U+0E59)");
     let (code, field, _) = error_of(&super::normalize_phone("9876543210", Some("7".into())));
     assert_eq!(
         (code.as_str(), field.as_deref()),

@@ -139,8 +139,10 @@ describe('destination allow-list (ALLOWED_PREFIXES, default +91)', () => {
       ['+ 4 4 2 0 7 9 4 6 0 9 5 8', 'destination_not_allowed'],
       ['++91 98765 43210', 'invalid_phone'],
       ['+＋91 98765 43210', 'invalid_phone'],
-      ['＋９１ ９８７６５ ４３２１０', 'invalid_phone'],
-      ['９８７６５４３２１０', 'invalid_phone'],
+      ['＋１ ４１５ ５５５ ２６７１', 'destination_not_allowed'],
+      ['+१ ४१५ ५५५ २६७१', 'destination_not_allowed'],
+      ['９８७६५४३२१०', 'invalid_phone'],
+      ['98765 ४३२१०', 'invalid_phone'],
       ['+٩١٩٨٧٦٥٤٣٢١٠', 'invalid_phone'],
       ['+91 00 1 415 555 2671', null],
       ['+91 001 4155552671', null],
@@ -163,15 +165,16 @@ describe('destination allow-list (ALLOWED_PREFIXES, default +91)', () => {
     assert.equal(us.body.error.code, 'destination_not_allowed');
     assert.equal(exotel.connects().length, before, 'no call was placed');
 
-    // The same Indian number in its other spellings is allowed.
+    // The same Indian number in its other spellings, and in another script's digits, is allowed.
     const { e164 } = freshNumber();
     const tail = e164.slice(-5);
-    for (const phone of [`0091 98765 ${tail}`, `+91-98765-${tail}`]) {
+    const inScript = (zero, text) => text.replace(/[0-9]/g, (d) => String.fromCodePoint(zero + Number(d)));
+    for (const phone of [`0091 98765 ${tail}`, inScript(0x966, `+91-98765-${tail}`)]) {
       const res = await postCall(phone);
       assert.equal(res.status, 201, `${phone}: ${res.text}`);
     }
-    // ... and counts as the same number for the per-number limit.
-    assert.equal((await postCall(`098765${tail}`)).status, 429);
+    // ... and counts as the same number for the per-number limit, typed in full-width digits too.
+    assert.equal((await postCall(inScript(0xff10, `098765${tail}`))).status, 429);
     assert.equal(connectsTo(e164), 2);
   });
 });

@@ -319,7 +319,9 @@ export function checks(data) {
     equal(e.message, 'expected 10 digits not starting with 0 after +91 for India, but got 5 digits (98765)', 'message');
     equal(e.field, undefined, 'field');
     throws(m, () => m.normalizePhone(''), 'invalid_phone', 'empty');
-    throws(m, () => m.normalizePhone('９８７６５４３２１０'), 'invalid_phone', 'full-width digits');
+    throws(m, () => m.normalizePhone('９８７６५४३२१०'), 'invalid_phone', 'digits of two scripts');
+    equal(m.normalizePhone('९८७६५ ४३२१०'), '+919876543210', 'Devanagari digits');
+    equal(m.normalizePhone('＋９１ ９８７６５ ４３２１０'), '+919876543210', 'full-width digits');
     const n = throws(m, () => m.normalizePhone(9876543210), 'invalid_phone', 'number');
     equal(n.message, 'expected a phone number as a string, but got a number', 'message');
     const c = throws(m, () => m.normalizePhone('9876543210', 'XX'), 'invalid_option', 'country');
