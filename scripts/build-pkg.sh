@@ -14,7 +14,8 @@
 # esbuild from npm.
 #
 # Does nothing, in milliseconds, when pkg/ and www/vendor/exotel-connect/ are what the current
-# sources make (scripts/build-stamp.sh).
+# sources make (scripts/build-stamp.sh): wrangler.toml's [build] runs it before every
+# `wrangler dev` and `wrangler deploy` (scripts/build-deploy.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
