@@ -85,15 +85,6 @@ function envFileLine(name, value) {
   return `${name}=${quote}${escaped}${quote}\n`;
 }
 
-/**
- * The Worker's vars, as secrets are given in development, so wrangler prints them as "(hidden)"
- * and the logs hold only what the Worker itself wrote.
- */
-function writeVarsFile(scratch, vars) {
-  const path = join(scratch, 'vars.env');
-  writeFileSync(path, Object.entries(vars).map(([name, value]) => envFileLine(name, value)).join(''));
-  return path;
-}
 
 /**
  * scripts/build-deploy.sh, once per process: wrangler runs it again at every start, where it
@@ -167,9 +158,13 @@ export async function startWorker({
 } = {}) {
   await buildOnce();
   if (main !== undefined && !existsSync(main)) throw new Error(`${main} is missing`);
+  // The vars go in as secrets do in development, so wrangler prints them as "(hidden)" and the
+  // logs hold only what the Worker itself wrote.
+  const varsText = Object.entries(vars).map(([name, value]) => envFileLine(name, value)).join('');
   const scratch = mkdtempSync(join(tmpdir(), 'exotel-worker-'));
   const state = persistDir ?? join(scratch, 'state');
-  const varsFile = writeVarsFile(scratch, vars);
+  const varsFile = join(scratch, 'vars.env');
+  writeFileSync(varsFile, varsText);
   const listenPort = port ?? (await freePort());
   const url = `http://127.0.0.1:${listenPort}`;
   const logs = [];
