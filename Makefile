@@ -23,9 +23,6 @@ help: ## list the targets, a line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
 
 dev: ## run the Worker and page at http://127.0.0.1:8787 (sandbox mode unless .dev.vars configures Exotel), with the cron every minute
-	$(INSTALL) worker node
-	@# The page checks numbers with the npm package's wasm (www/vendor/), built by `make pkg`.
-	@[ -f www/vendor/exotel-connect/exotel_connect.js ] || $(MAKE) --no-print-directory pkg
 	scripts/dev.sh
 
 test: lint test-native test-js test-worker test-browser ## every test: lint, native, wasm, npm package, Worker in workerd, browser

@@ -12,11 +12,32 @@
 # Offline: the wasm-bindgen CLI comes from `cargo install` (scripts/install-tools.sh, pinned to
 # Cargo.lock's wasm-bindgen), wasm-opt from npm's binaryen (node_modules/.bin/wasm-opt) and
 # esbuild from npm.
+#
+# Does nothing, in milliseconds, when pkg/ and www/vendor/exotel-connect/ are what the current
+# sources make (scripts/build-stamp.sh): wrangler.toml's [build] runs it before every
+# `wrangler dev` and `wrangler deploy` (scripts/build-deploy.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log() { printf '[build-pkg] %s\n' "$*" >&2; }
 started=$(date +%s)
+
+source scripts/build-stamp.sh
+stamp_lock pkg
+# Everything the build reads: the core's and the npm crate's sources, the package's JS, types,
+# manifest, README and licences, the lock files (wasm-bindgen; esbuild and binaryen), this
+# script and the pinned Rust tools.
+outputs=(pkg www/vendor/exotel-connect)
+inputs=$({
+  digest_files src npm/Cargo.toml npm/src npm/api.js npm/node.mjs npm/workerd.mjs npm/package.json \
+    Cargo.toml Cargo.lock package-lock.json docs/js.md LICENSE-MIT LICENSE-APACHE \
+    scripts/build-pkg.sh scripts/check-no-fmt.sh
+  pinned_tools
+} | sha256sum | cut -d' ' -f1)
+if stamp_current pkg "$inputs" "${outputs[@]}"; then
+  log "pkg/ and www/vendor/exotel-connect/ are up to date"
+  exit 0
+fi
 
 # A target dir of its own, so this build never waits on the Worker's cargo lock.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target/npm}"
@@ -129,5 +150,6 @@ vendor=www/vendor/exotel-connect
 rm -rf "$vendor" && mkdir -p "$vendor"
 cp "$PKG/exotel_connect.js" "$PKG/exotel_connect_bg.wasm" "$PKG/exotel_connect.d.ts" "$vendor/"
 
+stamp_record pkg "$inputs" "${outputs[@]}"
 log "done in $(( $(date +%s) - started )) s"
 scripts/pkg-size.sh

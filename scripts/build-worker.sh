@@ -7,14 +7,33 @@
 # binaryen's wasm-opt from node_modules). wasm-opt runs here rather than inside worker-build,
 # because worker-build keeps the names section (--debuginfo), which is dead weight in production.
 #
+# Does nothing, in milliseconds, when build/ is what the current sources make
+# (scripts/build-stamp.sh): wrangler runs it before every `wrangler dev` and `wrangler deploy`.
+#
 # Usage: scripts/build-worker.sh            release build, optimised (what deploy and tests use)
 #        WORKER_BUILD_FAST=1 scripts/...     skip wasm-opt (quicker edit-run loop, bigger wasm)
-# Needs: scripts/install-tools.sh worker node
+# Installs the Rust tools it needs (scripts/install-tools.sh worker); the npm ones come with
+# `npm ci` (scripts/install-tools.sh node).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
 log() { printf '[build-worker] %s\n' "$*" >&2; }
+
+source scripts/build-stamp.sh
+stamp_lock worker
+# Everything the build reads: the Worker's and the core's crates, the lock file, the npm tools'
+# versions (esbuild, binaryen), this script and the pinned Rust tools, and whether wasm-opt runs.
+inputs=$({
+  digest_files worker/Cargo.toml worker/src src Cargo.toml Cargo.lock package-lock.json scripts/build-worker.sh
+  pinned_tools
+  echo "WORKER_BUILD_FAST=${WORKER_BUILD_FAST:-}"
+} | sha256sum | cut -d' ' -f1)
+if stamp_current worker "$inputs" build; then
+  log "build/ is up to date"
+  exit 0
+fi
+scripts/install-tools.sh worker
 need() { # path-or-command, what installs it
   if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
     log "missing $1: run scripts/install-tools.sh $2"
@@ -67,3 +86,4 @@ fi
 raw=$(wc -c <"$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 log "built $wasm: $raw bytes, $gz gzipped, in $(( $(date +%s) - start ))s"
+stamp_record worker "$inputs" build

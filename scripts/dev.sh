@@ -22,8 +22,9 @@ if [ ! -d www ]; then
   exit 1
 fi
 
-# `wrangler dev` runs scripts/build-worker.sh itself (wrangler.toml [build]) and again when the
-# Worker's or the core's source changes; the migrations don't need the build.
+# `wrangler dev` runs scripts/build-deploy.sh itself (wrangler.toml [build]: the Worker and the
+# page's copy of the npm package) and again when their sources change; the migrations don't
+# need the build.
 echo "[dev] applying D1 migrations to $persist" >&2
 CI=true "$wrangler" d1 migrations apply DB --local --persist-to "$persist"
 

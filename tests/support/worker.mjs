@@ -1,5 +1,6 @@
-// Runs the built Worker (build/, from scripts/build-worker.sh) in workerd under `wrangler dev`,
-// for tests. Reusable by any test suite:
+// Runs the Worker in workerd under `wrangler dev`, for tests, with the repository's own
+// wrangler.toml (what `make dev` and `wrangler deploy` use), overriding only what a test must,
+// through wrangler's own flags. Reusable by any test suite:
 //
 //   import { startWorker } from '../support/worker.mjs';
 //   const worker = await startWorker({ vars: { EXOTEL_MODE: 'sandbox' } });
@@ -7,13 +8,20 @@
 //   await worker.restart();   // same port, same D1 state
 //   await worker.stop();
 //
-// Each instance gets its own config file and .dev.vars in a temp directory, with absolute paths
-// to build/, www/ and migrations/ and the given vars, so the developer's .dev.vars (which may
-// hold real credentials) is never read, and wrangler.toml's [build] step never runs. D1 migrations are
-// applied to `persistDir` before the Worker starts.
+//   vars      an env file of the instance's own (--env-file), on top of wrangler.toml's [vars].
+//             Given one, wrangler reads no .dev.vars, so the developer's (which may hold real
+//             credentials) never reaches a test.
+//   network   127.0.0.1, a free port and inspector port (--ip, --port, --inspector-port).
+//   D1        a state directory of the instance's (--persist-to), to which the migrations are
+//             applied first (`wrangler d1 migrations apply --local`).
+//   main      another script in the built Worker's place (the positional `wrangler dev <script>`).
+//
+// wrangler.toml's [build] (scripts/build-deploy.sh) runs at every start and does nothing when
+// build/ and www/vendor/ are up to date; startWorker runs it once beforehand, so that a build
+// the sources need happens outside the start-up timeout, and fails with the build's own output.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -23,6 +31,8 @@ import { matches, workerRecords } from './logs.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const WRANGLER = join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
+const CONFIG = join(ROOT, 'wrangler.toml');
+const BUILD = join(ROOT, 'scripts/build-deploy.sh');
 const READY_TIMEOUT_MS = 90_000;
 
 /** Wrangler must never phone home; tests talk to 127.0.0.1 only. */
@@ -33,6 +43,9 @@ const WRANGLER_ENV = {
   // Non-interactive: `d1 migrations apply` asks for no confirmation.
   CI: 'true',
   NO_COLOR: '1',
+  // The env file holds the Worker's vars, and nothing else may: not the shell's environment.
+  CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: 'true',
+  CLOUDFLARE_INCLUDE_PROCESS_ENV: 'false',
 };
 
 /**
@@ -58,58 +71,46 @@ function canListen(port) {
   });
 }
 
-function assetsDir(scratch) {
-  const www = join(ROOT, 'www');
-  if (existsSync(join(www, 'index.html'))) return www;
-  // The page is built by another part of the project; a stub keeps the Worker's tests
-  // independent of it.
-  const stub = join(scratch, 'www');
-  mkdirSync(stub, { recursive: true });
-  writeFileSync(join(stub, 'index.html'), '<!doctype html><title>exotel-connect</title>\n');
-  return stub;
+/**
+ * One `NAME=value` line of an env file, read back as exactly `value`. wrangler parses the file
+ * with dotenv (a quoted value is taken as is, but for `\n` and `\r` inside double quotes) and
+ * then expands `$NAME` and `${NAME}` in it, unless the `$` is escaped as `\$`.
+ */
+function envFileLine(name, value) {
+  const text = String(value);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a var name: ${name}`);
+  const escaped = text.replaceAll('$', '\\$');
+  const quote = ["'", '`', '"'].find(
+    (q) => !escaped.includes(q) && !escaped.endsWith('\\') && (q !== '"' || !/\\[nr]/.test(escaped)),
+  );
+  if (!quote || text.includes('\r')) throw new Error(`${name}: its value cannot be written in an env file`);
+  return `${name}=${quote}${escaped}${quote}\n`;
 }
 
-/** The compatibility date deployments use (wrangler.toml), so tests run the same runtime. */
-function compatibilityDate() {
-  const toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8');
-  const date = toml.match(/^compatibility_date\s*=\s*"([0-9-]+)"/m)?.[1];
-  if (!date) throw new Error('wrangler.toml has no compatibility_date');
-  return date;
+
+/**
+ * scripts/build-deploy.sh, once per process: wrangler runs it again at every start, where it
+ * finds everything up to date.
+ */
+let built;
+function buildOnce() {
+  built ??= new Promise((resolveBuild, reject) => {
+    const child = spawn(BUILD, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolveBuild() : reject(new Error(`scripts/build-deploy.sh failed (${code}):\n${output}`)),
+    );
+  });
+  return built;
 }
 
-function writeConfig(scratch, vars, main) {
-  const config = {
-    name: 'exotel-connect-test',
-    main,
-    compatibility_date: compatibilityDate(),
-    assets: {
-      directory: assetsDir(scratch),
-      binding: 'ASSETS',
-      run_worker_first: ['/api/*', '/exotel/*'],
-    },
-    d1_databases: [
-      {
-        binding: 'DB',
-        database_name: 'exotel-connect',
-        database_id: '00000000-0000-0000-0000-000000000000',
-        migrations_dir: join(ROOT, 'migrations'),
-      },
-    ],
-    triggers: { crons: ['* * * * *'] },
-  };
-  const path = join(scratch, 'wrangler.json');
-  writeFileSync(path, JSON.stringify(config, null, 2));
-  // Vars go in a .dev.vars beside the config, as secrets do in development, so wrangler prints
-  // them as "(hidden)" and the logs hold only what the Worker itself wrote.
-  const dotenv = Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(String(v))}\n`);
-  writeFileSync(join(scratch, '.dev.vars'), dotenv.join(''));
-  return path;
-}
-
-function run(args, { cwd }) {
+function run(args) {
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [WRANGLER, ...args], {
-      cwd,
+      cwd: ROOT,
       env: { ...process.env, ...WRANGLER_ENV },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -139,14 +140,15 @@ async function waitUntilReady(url, child, logs) {
 }
 
 /**
- * Starts the built Worker. `vars` become Worker vars (unknown ones are ignored by the Worker);
+ * Starts the Worker. `vars` become Worker vars (unknown ones are ignored by the Worker);
  * `port` defaults to a free one; `persistDir` (D1 state) to a fresh temp directory, removed by
  * stop() unless it was given; `migrate: false` skips the migrations (to test a broken store);
  * `testScheduled: true` runs `wrangler dev --test-scheduled`, so `scheduled()` (GET
  * /__scheduled) runs the cron handler once.
  * Resolves to { url, port, persistDir, stop(), restart(), logs(), records(), waitForLog(),
  * waitForRecord(), query(sql), scheduled() }.
- * `main` runs another script in the built Worker's place (benches/baseline-worker/).
+ * `main` runs another script in the built Worker's place, with the same bindings and assets
+ * (tests/support/counting-worker.mjs, benches/baseline-worker/).
  */
 export async function startWorker({
   vars = {},
@@ -154,15 +156,17 @@ export async function startWorker({
   persistDir,
   migrate = true,
   testScheduled = false,
-  main = join(ROOT, 'build/index.js'),
+  main,
 } = {}) {
-  if (!existsSync(main)) {
-    throw new Error(`${main} is missing: run scripts/build-worker.sh first`);
-  }
+  await buildOnce();
+  if (main !== undefined && !existsSync(main)) throw new Error(`${main} is missing`);
+  // The vars go in as secrets do in development, so wrangler prints them as "(hidden)" and the
+  // logs hold only what the Worker itself wrote.
+  const varsText = Object.entries(vars).map(([name, value]) => envFileLine(name, value)).join('');
   const scratch = mkdtempSync(join(tmpdir(), 'exotel-worker-'));
-  const ownState = !persistDir;
   const state = persistDir ?? join(scratch, 'state');
-  const config = writeConfig(scratch, vars, main);
+  const varsFile = join(scratch, 'vars.env');
+  writeFileSync(varsFile, varsText);
   const listenPort = port ?? (await freePort());
   const url = `http://127.0.0.1:${listenPort}`;
   const logs = [];
@@ -170,16 +174,16 @@ export async function startWorker({
 
   async function start() {
     if (migrate) {
-      await run(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state, '--config', config], {
-        cwd: scratch,
-      });
+      await run(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state, '--config', CONFIG]);
     }
     child = spawn(
       process.execPath,
       [
         WRANGLER,
         'dev',
-        '--config', config,
+        ...(main !== undefined ? [main] : []),
+        '--config', CONFIG,
+        '--env-file', varsFile,
         '--ip', '127.0.0.1',
         '--port', String(listenPort),
         '--inspector-port', String(await freePort()),
@@ -190,10 +194,10 @@ export async function startWorker({
         ...(testScheduled ? ['--test-scheduled'] : []),
       ],
       {
-        cwd: scratch,
+        cwd: ROOT,
         env: { ...process.env, ...WRANGLER_ENV },
         stdio: ['ignore', 'pipe', 'pipe'],
-        // Its own process group, so stop() ends wrangler and the workerd it started.
+        // Its own process group, so stop() ends wrangler, the build it runs and its workerd.
         detached: true,
       },
     );
@@ -261,7 +265,8 @@ export async function startWorker({
     },
     async stop() {
       await stop();
-      rmSync(ownState ? scratch : config, { recursive: true, force: true });
+      // The vars file, and the D1 state unless it was given.
+      rmSync(scratch, { recursive: true, force: true });
     },
     /** Runs the cron handler once (needs `testScheduled: true`); resolves to the HTTP status. */
     async scheduled(cron = '* * * * *') {
@@ -276,8 +281,7 @@ export async function startWorker({
       for (let attempt = 1; ; attempt++) {
         try {
           const out = await run(
-            ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--config', config, '--json', '--command', sql],
-            { cwd: scratch },
+            ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--config', CONFIG, '--json', '--command', sql],
           );
           return JSON.parse(out.slice(out.indexOf('[')))[0].results;
         } catch (e) {
