@@ -23,6 +23,10 @@ const WRANGLER_OWN = [
   /^env\.\S+ /,
   /^⎔ /,
   /^Scheduled Workers are not automatically triggered during local development\.$/,
+  // wrangler.toml's [build] step (scripts/build-deploy.sh), run before the Worker starts and
+  // again when wrangler's file watcher comes up.
+  /^\[custom build\]/,
+  /^The file \S+ changed, restarting build\.\.\.$/,
 ];
 
 /**
