@@ -209,8 +209,9 @@ describe('allow-list bypass attempts (ALLOWED_PREFIXES=+91)', () => {
       ['%2B14155552671', 'invalid_phone'],
       ['+14155552671#91', 'invalid_phone'],
       ['\u202e1762555514+', 'invalid_phone'], // right-to-left override
-      ['＋1 415 555 2671', 'invalid_phone'], // full-width plus
-      ['+1 ４１５ ５５５ ２６７１', 'invalid_phone'], // full-width digits
+      ['＋1 415 555 2671', 'destination_not_allowed'], // full-width plus, read as +
+      ['＋１ ４１５ ５５５ ２６７１', 'destination_not_allowed'], // all full-width, read as ASCII
+      ['+1 ４１５ ５５５ ２６７１', 'invalid_phone'], // ASCII and full-width digits mixed
       ['+𝟏 415 555 2671', 'invalid_phone'], // mathematical bold digit
       ['+۱ 415 555 2671', 'invalid_phone'], // extended Arabic-Indic digit
       ['+91', 'invalid_phone'],
