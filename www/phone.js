@@ -97,7 +97,7 @@ const SKIPPED = new RegExp(`[${SPACE}\\-.()/]`, 'g');
  * (the E.164 length alone for countries without rules). Returns E.164 or null.
  */
 export function localNormalize(input, countryCode) {
-  let s = String(input).replace(LEADING_SPACE, '');
+  let s = asciiDigits(input).replace(/[＋－．（）]/g, (c) => '+-.()'['＋－．（）'.indexOf(c)]).replace(LEADING_SPACE, '');
   const plus = s.startsWith('+');
   s = s.slice(plus ? 1 : 0).replace(SKIPPED, '');
   if (!/^\d+$/.test(s)) return null;
