@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   contrastProblems, fillForm, focusIndicator, launchBrowser, loadStartWorker, offHostRequests,
   openPage, screenshot, startHost, statusText, storageDump, submit, waitForAnnouncement, waitForTitle,
+  VIEW_TEST_LIMITS,
 } from './harness.mjs';
 
 const SLOW = 20_000; // a call that ends through the sandbox's callback
@@ -47,14 +48,8 @@ before(async () => {
       ALLOWED_PREFIXES: '+91',
       ALLOWED_ORIGINS: allowedHost.origin,
       RATE_LIMIT_PER_NUMBER: '3',
-      RATE_LIMIT_PER_CLIENT: '1000', // every test calls from 127.0.0.1
-      RATE_LIMIT_REFUSED_PER_CLIENT: '1000', // and so do the refusals the page is shown
       RETRY_ATTEMPTS: '0', // each outcome as it ends (schedule.test.mjs has the second tries)
-      // The suite places more calls than a business's default budget: views, not budgets, are
-      // under test (tests/worker/abuse.test.mjs has the budgets).
-      CALL_BUDGET_PER_HOUR: '1000',
-      CALL_BUDGET_PER_DAY: '1000',
-      RATE_LIMIT_PER_NUMBER_DAY: '1000',
+      ...VIEW_TEST_LIMITS,
     },
   });
   api = worker.url.replace(/\/+$/, '');

@@ -32,6 +32,19 @@ export async function loadStartWorker() {
   return mod.startWorker;
 }
 
+/**
+ * Limits raised for suites that test the page's views, not the limits (tests/worker/ has those):
+ * every test calls from 127.0.0.1, refusals included, and a suite places more calls than a
+ * business's default budget.
+ */
+export const VIEW_TEST_LIMITS = {
+  RATE_LIMIT_PER_CLIENT: '1000',
+  RATE_LIMIT_REFUSED_PER_CLIENT: '1000',
+  CALL_BUDGET_PER_HOUR: '1000',
+  CALL_BUDGET_PER_DAY: '1000',
+  RATE_LIMIT_PER_NUMBER_DAY: '1000',
+};
+
 export async function launchBrowser() {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`no Chromium at ${CHROMIUM}: run scripts/install-tools.sh browser `

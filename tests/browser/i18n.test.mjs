@@ -18,6 +18,7 @@ import { asciiDigits, countryOptions, describePrefixes, explain, formatToDial } 
 import {
   contrastProblems, focusIndicator, launchBrowser, loadStartWorker, openPage, screenshot, startHost,
   waitForAnnouncement, waitForTitle,
+  VIEW_TEST_LIMITS,
 } from './harness.mjs';
 
 const SLOW = 20_000; // a call that ends through the sandbox's callback
@@ -244,12 +245,8 @@ describe('in the browser', () => {
         ALLOWED_PREFIXES: '+91',
         ALLOWED_ORIGINS: `${hostHindi.origin},${hostOwn.origin}`,
         RATE_LIMIT_PER_NUMBER: '1000',
-        RATE_LIMIT_PER_CLIENT: '1000',
-        RATE_LIMIT_REFUSED_PER_CLIENT: '1000',
         RETRY_ATTEMPTS: '0',
-        CALL_BUDGET_PER_HOUR: '1000',
-        CALL_BUDGET_PER_DAY: '1000',
-        RATE_LIMIT_PER_NUMBER_DAY: '1000',
+        ...VIEW_TEST_LIMITS,
       },
     });
     api = worker.url.replace(/\/+$/, '');
