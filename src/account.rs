@@ -287,7 +287,18 @@ impl Account {
 
     /// `{base}/v1/Accounts/{sid}/Calls`, the root of the voice call resources.
     pub(crate) fn calls_url(&self) -> String {
-        concat(&[self.base.as_str(), "/v1/Accounts/", &self.sid, "/Calls"])
+        self.resource_url("Calls")
+    }
+
+    /// `{base}/v1/Accounts/{sid}/{resource}`, e.g. `Calls` or `CustomerWhitelist`.
+    pub(crate) fn resource_url(&self, resource: &str) -> String {
+        concat(&[
+            self.base.as_str(),
+            "/v1/Accounts/",
+            &self.sid,
+            "/",
+            resource,
+        ])
     }
 
     /// The headers every request carries, plus a form content type for bodies.

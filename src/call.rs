@@ -320,7 +320,8 @@ impl From<ParseError> for ResponseError {
 
 const RESPONSE_FORMATS: &[BodyFormat] = &[BodyFormat::Json, BodyFormat::Xml];
 
-/// The envelope's content: `Call` under the JSON root, or under `<TwilioResponse>` in XML.
+/// The envelope's content: `Call` (or `Result`...) under the JSON root or as the XML document
+/// element, or under `<TwilioResponse>` in XML.
 fn envelope<'a>(root: &'a Value, name: &'static str) -> Option<&'a Value> {
     root.get(name)
         .or_else(|| root.get("TwilioResponse").and_then(|r| r.get(name)))
@@ -358,6 +359,20 @@ pub fn parse_response(
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<Call, ResponseError> {
+    let root = read_response(http_status, content_type, body)?;
+    Ok(call_in(&root)?)
+}
+
+/// A response's body read into a tree, when it is a success that is not a `RestException`:
+/// Exotel's error for a `RestException` body (whatever the status), and
+/// [`ResponseError::UnexpectedStatus`] for any other non-2xx. What every `parse_*` of a
+/// response shares (the Call's and the whitelist's), written once.
+#[inline(never)]
+pub(crate) fn read_response(
+    http_status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Value, ResponseError> {
     let success = (200..300).contains(&http_status);
     let root = match read_body(body, content_type, RESPONSE_FORMATS) {
         Ok((_, root)) => root,
@@ -370,13 +385,20 @@ pub fn parse_response(
     if !success {
         return Err(ResponseError::UnexpectedStatus { http_status });
     }
-    Ok(call_in(&root)?)
+    Ok(root)
 }
 
 /// The Call in a body's envelope.
 fn call_in(root: &Value) -> Result<Call, ParseError> {
-    let call = envelope(root, "Call").ok_or(ParseError::MissingEnvelope("Call"))?;
-    Call::from_value(call)
+    Call::from_value(required_envelope(root, "Call")?)
+}
+
+/// The content of envelope `name` (see [`envelope`]), or [`ParseError::MissingEnvelope`].
+pub(crate) fn required_envelope<'a>(
+    root: &'a Value,
+    name: &'static str,
+) -> Result<&'a Value, ParseError> {
+    envelope(root, name).ok_or(ParseError::MissingEnvelope(name))
 }
 
 /// The HTTP status a `RestException` names in its `Status` (a number or a string, as Exotel

@@ -8,10 +8,12 @@
 //! JSON or XML, an [`ExotelError`] from a `RestException`, a [`StatusCallback`] from a
 //! urlencoded, multipart or JSON callback. [`PhoneNumber`] turns what people type into E.164.
 //!
-//! In scope: building connect-to-flow, connect-two-numbers and call-details requests; parsing
-//! every response and callback body; phone number normalization. Out of scope: sending
-//! anything (the npm package's `connect()` and the Cloudflare Worker, each a crate of its own
-//! in this repository, do that with `fetch`).
+//! In scope: building connect-to-flow, connect-two-numbers and call-details requests, and the
+//! Customer Whitelist API's for numbers on India's DND registry ([`CustomerWhitelist`],
+//! [`whitelist_details_request`], [`parse_whitelist`]); parsing every response and callback
+//! body; phone number normalization. Out of scope: sending anything (the npm package's
+//! `connect()` and the Cloudflare Worker, each a crate of its own in this repository, do that
+//! with `fetch`).
 //!
 //! Two modules are public for those two apps and documented as such: [`wire`], the body
 //! readers and writers with their limits, and [`small_std`], the few std stand-ins the npm
@@ -73,6 +75,7 @@ mod http;
 mod phone;
 mod requests;
 pub mod small_std;
+mod whitelist;
 pub mod wire;
 
 pub use account::{Account, ApiBase, Credentials, Format, Region, RequestError};
@@ -87,6 +90,10 @@ pub use requests::{
     CallDetails, CallType, CallbackContentType, CallbackEvent, ConnectToFlow, ConnectToFlowBuilder,
     ConnectTwoNumbers, ConnectTwoNumbersBuilder, Flow, RecordingChannels, RecordingFormat,
     MAX_TIME_LIMIT,
+};
+pub use whitelist::{
+    parse_whitelist, whitelist_details_request, CustomerWhitelist, WhitelistDetails,
+    WhitelistExpiry, WhitelistStatus, WhitelistType, MAX_WHITELIST_NUMBERS,
 };
 pub use wire::{BodyFormat, ParseError};
 

@@ -232,7 +232,7 @@ fn required<'a>(field: &'static str, value: &'a Option<String>) -> Result<&'a st
         .ok_or_else(|| RequestError::new(field, "expected a value, but got nothing"))
 }
 
-fn phone_field(
+pub(crate) fn phone_field(
     field: &'static str,
     value: &str,
     country: Country,

@@ -1,8 +1,8 @@
 //! Every fixture under `tests/fixtures/` through the core's parsers.
 //!
 //! Expected results live beside the fixtures as JSON (`expected-calls.json`,
-//! `expected-callbacks.json`, `expected-errors.json`) so the npm package's tests check the
-//! same files against the same answers. A fixture without an expectation fails the test, so
+//! `expected-callbacks.json`, `expected-errors.json`, `expected-whitelist.json`) so the npm
+//! package's tests check the same files against the same answers. A fixture without an expectation fails the test, so
 //! none is skipped by accident. `BLESS=1 cargo test --test fixtures` rewrites the call and
 //! callback expectations from the parser's output (review the diff!); error messages are
 //! pinned by hand.
@@ -12,7 +12,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use exotel_connect::{
-    parse_call, parse_response, parse_status_callback, Call, Leg, ResponseError, StatusCallback,
+    parse_call, parse_response, parse_status_callback, parse_whitelist, Call, Leg, ResponseError,
+    StatusCallback, WhitelistDetails, WhitelistExpiry,
 };
 use serde_json::{json, Map, Value};
 
@@ -263,4 +264,67 @@ fn every_malformed_fixture_gets_its_own_specific_error() {
         }
     }
     assert!(messages.len() >= 15);
+}
+
+/// Whitelist details in the npm package's shape: `expiry` in seconds, `"never"`, or null.
+fn whitelist_json(details: &WhitelistDetails) -> Value {
+    let expiry = match details.expiry {
+        None => Value::Null,
+        Some(WhitelistExpiry::Never) => json!("never"),
+        Some(WhitelistExpiry::InSeconds(seconds)) => json!(seconds),
+    };
+    json!({
+        "status": details.status.as_str(),
+        "type": details.kind.as_ref().map(|kind| kind.as_str()),
+        "expiry": expiry,
+    })
+}
+
+/// A refusal in the npm package's shape (the fields of its `ExotelConnectError`).
+fn response_error_json(http_status: u16, error: &ResponseError) -> Value {
+    match error {
+        ResponseError::Exotel(e) => json!({
+            "code": "exotel_error",
+            "message": error.to_string(),
+            "status": e.http_status,
+            "exotelMessage": e.message,
+            "exotelCode": e.code,
+        }),
+        other => json!({
+            "code": "malformed_response",
+            "message": other.to_string(),
+            "status": http_status,
+        }),
+    }
+}
+
+#[test]
+fn every_whitelist_fixture_reads_as_expected() {
+    let expected = expectations("expected-whitelist.json");
+    let mut seen = 0;
+    for (name, body) in files("whitelist") {
+        let want = expected
+            .get(&name)
+            .unwrap_or_else(|| panic!("whitelist/{name} has no entry in expected-whitelist.json"));
+        let status = want["httpStatus"].as_u64().expect("httpStatus") as u16;
+        let ct = content_type("whitelist", &name);
+        let got = match parse_whitelist(status, ct.as_deref(), &body) {
+            Ok(details) => json!({ "httpStatus": status, "result": whitelist_json(&details) }),
+            Err(e) => json!({ "httpStatus": status, "error": response_error_json(status, &e) }),
+        };
+        assert_eq!(&got, want, "whitelist/{name}");
+        // Sniffed, the body says the same.
+        assert_eq!(
+            parse_whitelist(status, None, &body),
+            parse_whitelist(status, ct.as_deref(), &body),
+            "whitelist/{name}, sniffed"
+        );
+        seen += 1;
+    }
+    assert_eq!(
+        seen,
+        expected.len(),
+        "expected-whitelist.json names a missing fixture"
+    );
+    assert!(seen >= 15, "fixtures went missing");
 }

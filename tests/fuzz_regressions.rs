@@ -77,7 +77,7 @@ fn kept_fuzz_inputs_still_pass() {
 
 #[test]
 fn every_fixture_passes_every_property() {
-    for dir in ["calls", "errors", "malformed", "callbacks"] {
+    for dir in ["calls", "errors", "malformed", "callbacks", "whitelist"] {
         for (name, body) in files(&fixtures().join(dir)) {
             for (target, property) in TARGETS {
                 eprintln!("{target} on {dir}/{name}");

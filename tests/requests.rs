@@ -6,8 +6,9 @@ use std::fs;
 use std::path::Path;
 
 use exotel_connect::{
-    Account, ApiBase, CallDetails, ConnectToFlow, ConnectTwoNumbers, Credentials, Format,
-    HttpRequest, Region, RequestError,
+    whitelist_details_request, Account, ApiBase, CallDetails, ConnectToFlow, ConnectTwoNumbers,
+    Credentials, CustomerWhitelist, Format, HttpRequest, Method, Region, RequestError,
+    MAX_WHITELIST_NUMBERS,
 };
 use serde_json::{json, Value};
 
@@ -111,6 +112,17 @@ fn build(call: &str, o: &Value) -> Result<HttpRequest, RequestError> {
                 .details(details)
                 .to_request(&account))
         }
+        "customerWhitelistRequest" => {
+            let numbers = o["numbers"].as_array().into_iter().flatten();
+            Ok(CustomerWhitelist::new(
+                text(o, "virtualNumber").unwrap_or_default(),
+                numbers.map(|n| n.as_str().unwrap_or_default()),
+            )?
+            .to_request(&account))
+        }
+        "whitelistDetailsRequest" => {
+            whitelist_details_request(&account, text(o, "number").unwrap_or_default())
+        }
         other => panic!("unknown call {other}"),
     }
 }
@@ -137,7 +149,7 @@ fn golden_requests_are_byte_identical() {
         assert_eq!(request_json(&built), case["request"], "{}", path.display());
         count += 1;
     }
-    assert!(count >= 6, "golden requests went missing");
+    assert!(count >= 10, "golden requests went missing");
 }
 
 fn minimal() -> Value {
@@ -278,4 +290,91 @@ fn credentials_never_reach_the_url_or_debug_output() {
     assert!(!request.url.contains('@'));
     assert_eq!(request.header("authorization"), Some("Basic azp0")); // base64("k:t")
     assert!(!format!("{request:?}").contains("azp0"));
+}
+
+fn whitelist_error(changes: Value) -> String {
+    let mut options = json!({"accountSid": "acme", "apiKey": "k", "apiToken": "t",
+        "region": "mumbai", "virtualNumber": "08047112400", "numbers": ["9876543210"]});
+    for (key, value) in changes.as_object().expect("object") {
+        options[key] = value.clone();
+    }
+    match build("customerWhitelistRequest", &options) {
+        Ok(request) => panic!("built {request:?} from {options}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn each_invalid_whitelist_field_names_itself() {
+    assert_eq!(
+        whitelist_error(json!({"virtualNumber": ""})),
+        "invalid VirtualNumber: expected a phone number, but got nothing"
+    );
+    assert_eq!(
+        whitelist_error(json!({"virtualNumber": "0804711240x"})),
+        "invalid VirtualNumber: expected digits, spaces, dashes, dots or parentheses, but got `x`"
+    );
+    assert_eq!(
+        whitelist_error(json!({"numbers": []})),
+        "invalid Number: expected at least one number, but got none"
+    );
+    assert_eq!(
+        whitelist_error(json!({"numbers": ["9876543210", "12345"]})),
+        "invalid Number: expected 10 digits not starting with 0 after +91 for India, but got 5 digits (12345)"
+    );
+    let many: Vec<String> = (0..=MAX_WHITELIST_NUMBERS)
+        .map(|i| format!("+9198765{i:05}"))
+        .collect();
+    assert_eq!(
+        whitelist_error(json!({ "numbers": many })),
+        "invalid Number: expected at most 100 different numbers, but got more"
+    );
+    let account =
+        account(&json!({"accountSid": "acme", "apiKey": "k", "apiToken": "t"})).expect("account");
+    assert_eq!(
+        whitelist_details_request(&account, "+0 98765")
+            .unwrap_err()
+            .to_string(),
+        "invalid Number: expected a country code after `+` or `00`, but got a 0"
+    );
+}
+
+#[test]
+fn whitelist_requests_carry_basic_auth_and_the_numbers_once() {
+    let account =
+        account(&json!({"accountSid": "acme", "apiKey": "KEY123", "apiToken": "TOKEN456"}))
+            .expect("account");
+    let request = CustomerWhitelist::new(
+        "080-4711-2400",
+        ["+91 98765 43210", "098765 43210", "0091 9876543210"],
+    )
+    .expect("valid")
+    .to_request(&account);
+    assert_eq!(request.method, Method::Post);
+    assert_eq!(
+        request.url,
+        "https://api.exotel.com/v1/Accounts/acme/CustomerWhitelist.json"
+    );
+    assert_eq!(
+        request.headers,
+        [
+            ("Authorization", "Basic S0VZMTIzOlRPS0VONDU2"),
+            ("Accept", "application/json"),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ]
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+    );
+    assert_eq!(
+        request.body.as_deref(),
+        Some("VirtualNumber=%2B918047112400&Number=%2B919876543210")
+    );
+    assert!(!format!("{request:?}").contains("S0VZ"));
+    let details = whitelist_details_request(&account, "9876543210").expect("valid");
+    assert_eq!(details.method, Method::Get);
+    assert_eq!(
+        details.header("authorization"),
+        Some("Basic S0VZMTIzOlRPS0VONDU2")
+    );
+    assert_eq!(details.header("content-type"), None);
+    assert_eq!(details.body, None);
 }

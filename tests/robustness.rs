@@ -18,8 +18,8 @@ use std::fs;
 use std::path::Path;
 
 use exotel_connect::{
-    parse_call, parse_response, parse_status_callback, Country, ParseError, PhoneError,
-    PhoneNumber, ResponseError,
+    parse_call, parse_response, parse_status_callback, parse_whitelist, Country, ParseError,
+    PhoneError, PhoneNumber, ResponseError,
 };
 
 const CONTENT_TYPES: [Option<&str>; 6] = [
@@ -39,7 +39,7 @@ const MAX_MESSAGE: usize = 1024;
 fn every_fixture() -> Vec<Vec<u8>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut out = Vec::new();
-    for dir in ["calls", "errors", "malformed", "callbacks"] {
+    for dir in ["calls", "errors", "malformed", "callbacks", "whitelist"] {
         for entry in fs::read_dir(root.join(dir)).expect("fixture folder") {
             out.push(fs::read(entry.expect("entry").path()).expect("readable"));
         }
@@ -71,6 +71,8 @@ fn hostile_bodies() -> Vec<String> {
                 "{{\"Call\": {{\"Sid\": \"s\", \"Status\": \"busy\", \"Price\": \"{name}\"}}}}"
             ),
             format!("{{\"RestException\": {{\"Status\": \"{name}\", \"Message\": \"m\"}}}}"),
+            format!("{{\"Result\": {{\"Status\": \"{name}\"}}}}"),
+            format!("<Result><Status>Whitelist</Status><Expiry>{name}</Expiry></Result>"),
             format!("CallSid=a&Status=busy&{name}"),
             format!("CallSid=a&Status=busy&ConversationDuration={name}"),
             format!("CallSid=a&Status=busy&Legs={name}"),
@@ -205,6 +207,8 @@ fn parse_everything(body: &[u8]) {
         refusal_is_clear(parse_response(200, content_type, body), body);
         refusal_is_clear(parse_response(503, content_type, body), body);
         refusal_is_clear(parse_status_callback(body, content_type), body);
+        refusal_is_clear(parse_whitelist(200, content_type, body), body);
+        refusal_is_clear(parse_whitelist(403, content_type, body), body);
     }
 }
 
