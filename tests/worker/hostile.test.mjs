@@ -247,7 +247,7 @@ describe('XML with a DTD or entity expansion: never expanded, refused', () => {
       {
         status: 502,
         code: 'exotel_rejected',
-        message: 'the calling service refused to call this number (it may be on the Do-Not-Disturb registry)',
+        message: 'the calling service refused to call this number',
         failureKind: 'rejected',
         callStatus: 'failed',
       },

@@ -18,6 +18,20 @@ pub struct ApiError {
     allow: Option<&'static str>,
     /// The request field at fault, for `invalid_field`, so a form can point at it.
     field: Option<String>,
+    /// Why Exotel refused the call, and the way through, for `exotel_rejected`.
+    refusal: Option<Refusal>,
+}
+
+/// What an `exotel_rejected` error says beyond its message, when Exotel's answer told why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// `dnd`, `credentials`, `plan_limit`... (`upstream::reason`).
+    pub reason: &'static str,
+    /// For `dnd`: the business's number the visitor gives a missed call to (E.164).
+    pub missed_call_number: Option<String>,
+    /// For `dnd`: `requested` when the Worker asked Exotel to whitelist the number, so an SMS
+    /// is on its way to the visitor.
+    pub whitelist: Option<&'static str>,
 }
 
 impl ApiError {
@@ -29,6 +43,7 @@ impl ApiError {
             retry_after: None,
             allow: None,
             field: None,
+            refusal: None,
         }
     }
 
@@ -169,9 +184,12 @@ impl ApiError {
         }
     }
 
-    /// 502: Exotel refused the call.
-    pub fn exotel_rejected(message: impl Into<String>) -> ApiError {
-        ApiError::new(502, "exotel_rejected", message)
+    /// 502: Exotel refused the call; `refusal` says why, where Exotel's answer told.
+    pub fn exotel_rejected(message: impl Into<String>, refusal: Option<Refusal>) -> ApiError {
+        ApiError {
+            refusal,
+            ..ApiError::new(502, "exotel_rejected", message)
+        }
     }
 
     /// 502: Exotel is down, slow or answered something that is not Exotel's.
@@ -266,13 +284,23 @@ impl ApiError {
             retry_after: Option<u32>,
             #[serde(skip_serializing_if = "Option::is_none")]
             field: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            reason: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            missed_call_number: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            whitelist: Option<&'a str>,
         }
+        let refusal = self.refusal.as_ref();
         let body = Body {
             error: Inner {
                 code: self.code,
                 message: &self.message,
                 retry_after: self.retry_after,
                 field: self.field.as_deref(),
+                reason: refusal.map(|r| r.reason),
+                missed_call_number: refusal.and_then(|r| r.missed_call_number.as_deref()),
+                whitelist: refusal.and_then(|r| r.whitelist),
             },
         };
         let mut response = crate::http::json(self.status, &body)?;

@@ -190,6 +190,8 @@ pub enum Hashed {
     AdminFailure,
     /// A client address and `Idempotency-Key`, for the stored key.
     IdempotencyKey,
+    /// A destination number (E.164), for its bucket of DND whitelist requests.
+    Whitelist,
 }
 
 /// `<prefix><base64url(HMAC-SHA-256(key, context + value))>`, truncated to 128 bits: an
@@ -201,6 +203,7 @@ pub async fn keyed_hash(guards: &Guards, kind: Hashed, value: &str) -> Result<St
         Hashed::Refused => ("r:", b"exotel-connect/rate-limit/refused/v1\n"),
         Hashed::AdminFailure => ("a:", b"exotel-connect/rate-limit/admin/v1\n"),
         Hashed::IdempotencyKey => ("k:", b"exotel-connect/idempotency-key/v1\n"),
+        Hashed::Whitelist => ("w:", b"exotel-connect/rate-limit/whitelist/v1\n"),
     };
     let mut message = context.to_vec();
     message.extend_from_slice(value.as_bytes());

@@ -81,6 +81,11 @@ events! {
     /// A stored call was not placed (`reason`: its outcome; `http_status`, `retry_after_s`,
     /// `kind`, `ms`).
     CallNotPlaced => "call_not_placed",
+    /// A number refused for DND was sent to the Customer Whitelist API (`state`: `sent`, or
+    /// `asked_today` when it was sent within the day; `http_status`).
+    WhitelistRequested => "whitelist_requested",
+    /// The Customer Whitelist API did not accept the number (`http_status`, or `message`).
+    WhitelistFailed => "whitelist_failed",
     /// A call budget is reached: no call is placed for anyone (`retry_after_s`).
     CallsPaused => "calls_paused",
     /// Exotel accepted the call but recording that failed; retried (`message`).

@@ -23,8 +23,8 @@ use worker::{D1Database, Delay, Env};
 
 use crate::app::App;
 use crate::call_request::read_input;
-use crate::config::{FlowSetting, Placement};
-use crate::error::ApiError;
+use crate::config::{FlowSetting, Limit, Placement};
+use crate::error::{self, ApiError};
 use crate::guard::{self, client_network, Hashed};
 use crate::hours::{parse_rfc3339, OpeningHours};
 use crate::http;
@@ -39,8 +39,9 @@ use crate::store::limits::{self, Admission, CallBuckets, Refusal};
 use crate::store::outbox;
 use crate::time::now_ms;
 use crate::turnstile;
-use crate::upstream::answer::{classify, rejection_message, ConnectOutcome};
-use exotel_connect::{CallStatus, ConnectToFlow, HttpRequest, PhoneNumber};
+use crate::upstream::answer::{classify, ConnectOutcome};
+use crate::upstream::reason::{self, Reason};
+use exotel_connect::{CallStatus, ConnectToFlow, CustomerWhitelist, HttpRequest, PhoneNumber};
 
 /// A request to place a call, as it arrived.
 pub struct Incoming {
@@ -364,21 +365,29 @@ async fn send(
         }
         ConnectOutcome::Rejected {
             http_status,
+            reason,
             detail,
         } => {
             not_placed(Outcome::Rejected)
                 .number("http_status", http_status.into())
+                .text("refusal", reason.map_or("unknown", Reason::as_str))
                 .emit();
+            let whitelist = match reason {
+                Some(Reason::Dnd) => request_whitelist(app, db, id, placement, phone).await,
+                _ => None,
+            };
             let failure = Failure {
                 outcome: Outcome::Rejected,
                 kind: "rejected",
                 upstream_status: Some(http_status),
                 retry_after: None,
                 detail: &detail,
+                reason: reason.map(Reason::as_str),
+                whitelist,
             };
             let failed = Status::Ended(CallStatus::Failed);
             calls::mark_not_placed(db, id, &failed, &failure, now_ms(), &app.targets()).await?;
-            Err(ApiError::exotel_rejected(rejection_message(http_status)))
+            Err(rejected(Some(placement), http_status, reason, whitelist))
         }
         ConnectOutcome::Busy { retry_after } => {
             not_placed(Outcome::Busy).retry_after_s(retry_after).emit();
@@ -389,6 +398,8 @@ async fn send(
                 upstream_status: Some(429),
                 retry_after: Some(retry_after),
                 detail: &detail,
+                reason: None,
+                whitelist: None,
             };
             let failed = Status::Ended(CallStatus::Failed);
             calls::mark_not_placed(db, id, &failed, &failure, now_ms(), &app.targets()).await?;
@@ -405,6 +416,8 @@ async fn send(
                 upstream_status: None,
                 retry_after: None,
                 detail: &detail,
+                reason: None,
+                whitelist: None,
             };
             let unknown = Status::Unknown;
             calls::mark_not_placed(db, id, &unknown, &failure, now_ms(), &app.targets()).await?;
@@ -642,9 +655,12 @@ async fn replay(
     }
     log::info(Event::CallReplayed).call(&first.id).emit();
     match first.outcome {
-        Outcome::Rejected => Err(ApiError::exotel_rejected(rejection_message(
+        Outcome::Rejected => Err(rejected(
+            app.config.placement().ok(),
             first.upstream_status.unwrap_or(0),
-        ))),
+            first.reason.as_deref().and_then(Reason::parse),
+            first.whitelist.as_deref().and_then(whitelist_state),
+        )),
         Outcome::Busy => Err(ApiError::upstream_busy(first.retry_after.unwrap_or(60))),
         Outcome::Unavailable => Err(ApiError::upstream_unavailable()),
         Outcome::Scheduled | Outcome::Canceled | Outcome::Limited => Ok(Placed {
@@ -661,6 +677,113 @@ async fn replay(
             id: first.id,
             answer: Answer::Repeated,
         }),
+    }
+}
+
+/// The visitor's error for a refusal: the reason's words (or the status's, when Exotel's
+/// answer did not say why) and, for a number on the DND registry, the way through.
+fn rejected(
+    placement: Option<&Placement>,
+    http_status: u16,
+    reason: Option<Reason>,
+    whitelist: Option<&'static str>,
+) -> ApiError {
+    let message = reason.map_or_else(|| reason::message_for_status(http_status), Reason::message);
+    let refusal = reason.map(|reason| {
+        let dnd = (reason == Reason::Dnd).then_some(()).and(placement);
+        error::Refusal {
+            reason: reason.as_str(),
+            missed_call_number: dnd.and_then(|p| p.dnd.missed_call_number.clone()),
+            whitelist: dnd.and(whitelist).filter(|state| *state == WHITELIST_REQUESTED),
+        }
+    });
+    ApiError::exotel_rejected(message, refusal)
+}
+
+/// The stored whitelist states, as `'static` strings.
+fn whitelist_state(stored: &str) -> Option<&'static str> {
+    [WHITELIST_REQUESTED, WHITELIST_FAILED]
+        .into_iter()
+        .find(|state| *state == stored)
+}
+
+/// Exotel accepted the request to whitelist the number: its opt-in SMS is on its way.
+const WHITELIST_REQUESTED: &str = "requested";
+/// Exotel did not accept it (or did not answer).
+const WHITELIST_FAILED: &str = "failed";
+/// One whitelist request per number a day: each one texts the visitor, and the call budgets
+/// already bound how many refused calls (and so requests) there can be.
+const WHITELIST_LIMIT: Limit = Limit {
+    max: 1,
+    window_s: 86_400,
+};
+
+/// With `DND_WHITELIST_API=on`, asks Exotel to whitelist a number it refused for DND, with the
+/// ExoPhone that texts the visitor the opt-in. A number asked for in the last day is not asked
+/// for again (`requested`: the SMS is already on its way). `None` when the API is off.
+async fn request_whitelist(
+    app: &App,
+    db: &D1Database,
+    id: &CallId,
+    placement: &Placement,
+    phone: &PhoneNumber,
+) -> Option<&'static str> {
+    if !placement.dnd.whitelist_api {
+        return None;
+    }
+    let outcome: Result<(&str, u16), String> = async {
+        let key = guard::keyed_hash(&app.config.guards, Hashed::Whitelist, phone.as_str())
+            .await
+            .map_err(|e| e.to_string())?;
+        if limits::full(db, &key, WHITELIST_LIMIT, now_ms())
+            .await
+            .map_err(|e| e.to_string())?
+            .is_some()
+        {
+            return Ok(("asked_today", 0));
+        }
+        // The numbers were checked when the call was asked for and the config read.
+        let request = CustomerWhitelist::new(&placement.caller_id, [phone.as_str()])
+            // Not the problem's words: they can quote the number.
+            .map_err(|e| format!("the core refused {}", e.field()))?
+            .to_request(&placement.account);
+        let answer = app
+            .upstream(app.config.mode)
+            .send(&request, None)
+            .await
+            .map_err(|_| "no answer from the Customer Whitelist API".to_owned())?;
+        if !(200..300).contains(&answer.status) {
+            return Ok(("refused", answer.status));
+        }
+        limits::count(db, &key, WHITELIST_LIMIT, now_ms())
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(("sent", answer.status))
+    }
+    .await;
+    match outcome {
+        Ok((state @ ("sent" | "asked_today"), http_status)) => {
+            log::info(Event::WhitelistRequested)
+                .call(id)
+                .text("state", state)
+                .number("http_status", http_status.into())
+                .emit();
+            Some(WHITELIST_REQUESTED)
+        }
+        Ok((_, http_status)) => {
+            log::warn(Event::WhitelistFailed)
+                .call(id)
+                .number("http_status", http_status.into())
+                .emit();
+            Some(WHITELIST_FAILED)
+        }
+        Err(message) => {
+            log::warn(Event::WhitelistFailed)
+                .call(id)
+                .message(message)
+                .emit();
+            Some(WHITELIST_FAILED)
+        }
     }
 }
 

@@ -14,6 +14,14 @@ const CATEGORY_WORDS = {
   'in-progress': 'In progress', canceled: 'Canceled',
 };
 const PAGE = 25;
+/** Why Exotel refused a call, in the operator's words (worker/src/upstream/reason.rs). */
+const REFUSALS = {
+  dnd: 'The number is on the DND (NDNC) registry: the visitor was shown how to give a missed call',
+  credentials: "Exotel did not accept the account's credentials",
+  plan_limit: "The Exotel plan's limit is reached",
+  not_found: 'Exotel did not recognise the account, flow or ExoPhone',
+  invalid_request: 'Exotel found the request invalid',
+};
 
 const $ = (id) => document.getElementById(id);
 const state = { zone: undefined, offset: 0, filters: new URLSearchParams(), via: null };
@@ -170,6 +178,8 @@ function leadDetails(call) {
   if (lead.consent) add('Consent', lead.consent.given ? `Given${lead.consent.text ? ` (“${lead.consent.text}”)` : ''}` : 'Not given');
   add('Request', `${call.requestId ?? call.id}, attempt ${call.attempt}`);
   add('Outcome', [call.outcome, call.failure].filter(Boolean).join(', '));
+  add('Why', REFUSALS[call.reason] ?? call.reason);
+  if (call.whitelist) add('DND whitelist', call.whitelist === 'requested' ? 'Asked Exotel to whitelist the number (the visitor gets an SMS to approve)' : 'Exotel did not accept the whitelist request');
   if (call.scheduledFor) add('Due', when(call.scheduledFor));
   return rows.length ? h('dl', { class: 'lead' }, rows) : null;
 }

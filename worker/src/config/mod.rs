@@ -14,7 +14,9 @@ use std::fmt;
 
 use worker::Env;
 
-use exotel_connect::{Account, ApiBase, CallStatus, Country, Credentials, Region, MAX_TIME_LIMIT};
+use exotel_connect::{
+    Account, ApiBase, CallStatus, Country, Credentials, PhoneNumber, Region, MAX_TIME_LIMIT,
+};
 
 use crate::hours::schedule::{parse_holidays, parse_weekly};
 use crate::hours::zone::{IntlZone, Zone, DEFAULT_ZONE};
@@ -66,6 +68,43 @@ pub struct Placement {
     pub time_limit: Option<u32>,
     /// `TimeOut`, seconds.
     pub time_out: Option<u32>,
+    /// The way through for a number on the Do-Not-Disturb registry.
+    pub dnd: DndPath,
+}
+
+/// What a visitor whose number is on the Do-Not-Disturb registry is offered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DndPath {
+    /// `MISSED_CALL_NUMBER` (default `EXOTEL_CALLER_ID`), E.164: a missed call from the
+    /// visitor's phone to it lets Exotel call them. `None` when neither is a valid number.
+    pub missed_call_number: Option<String>,
+    /// `DND_WHITELIST_API=on`: the account has Exotel's NCPR agreement, so a refused number is
+    /// added through the Customer Whitelist API (Exotel texts the visitor an opt-in).
+    pub whitelist_api: bool,
+}
+
+impl DndPath {
+    /// Reads `MISSED_CALL_NUMBER` and `DND_WHITELIST_API`. Both numbers are read as the
+    /// ExoPhone is (Indian unless written with `+`); a bad `MISSED_CALL_NUMBER` is a problem,
+    /// a bad caller ID is one already (the connect request refuses it).
+    fn read(vars: &mut Vars<'_>, caller_id: Option<&str>) -> DndPath {
+        let missed_call_number = match vars.text("MISSED_CALL_NUMBER") {
+            Some(number) => match PhoneNumber::parse(&number, Country::INDIA) {
+                Ok(number) => Some(number.as_str().to_owned()),
+                Err(_) => {
+                    vars.problem("MISSED_CALL_NUMBER is not a valid phone number");
+                    None
+                }
+            },
+            None => caller_id
+                .and_then(|id| PhoneNumber::parse(id, Country::INDIA).ok())
+                .map(|number| number.as_str().to_owned()),
+        };
+        DndPath {
+            missed_call_number,
+            whitelist_api: vars.switch("DND_WHITELIST_API", false),
+        }
+    }
 }
 
 /// The simulator's timeline, in milliseconds from the moment a call is placed.
@@ -641,6 +680,7 @@ fn live_placement(vars: &mut Vars<'_>) -> Option<Placement> {
         (None, None) => Some(ApiBase::region(Region::Singapore)),
     };
     let (time_limit, time_out) = call_seconds(vars);
+    let dnd = DndPath::read(vars, caller_id.as_deref());
 
     // Credential problems name the setting only: the core's message could quote the value.
     let credentials = match (key, token) {
@@ -664,6 +704,7 @@ fn live_placement(vars: &mut Vars<'_>) -> Option<Placement> {
         flow: flow?,
         time_limit,
         time_out,
+        dnd,
     })
 }
 
@@ -675,15 +716,18 @@ fn sandbox_placement(vars: &mut Vars<'_>) -> Option<Placement> {
     let base = ApiBase::custom("https://sandbox.exotel.invalid").ok()?;
     let account = Account::new("sandbox", credentials, base).ok()?;
     let (time_limit, time_out) = call_seconds(vars);
+    let caller_id = vars
+        .text("EXOTEL_CALLER_ID")
+        .unwrap_or_else(|| "08047112400".to_owned());
+    let dnd = DndPath::read(vars, Some(&caller_id));
     Some(Placement {
         account,
-        caller_id: vars
-            .text("EXOTEL_CALLER_ID")
-            .unwrap_or_else(|| "08047112400".to_owned()),
+        caller_id,
         // A flow URL names the real account, which the simulator's stand-in is not.
         flow: FlowSetting::AppId(vars.text("EXOTEL_APP_ID").unwrap_or_else(|| "1".to_owned())),
         time_limit,
         time_out,
+        dnd,
     })
 }
 
@@ -827,5 +871,37 @@ mod tests {
         assert_eq!(config.limits.per_number_day.max, 5);
         assert_eq!(config.limits.ipv6_prefix_bits, 64);
         assert_eq!(config.limits.longest_window_s(), DAY_S);
+    }
+
+    #[test]
+    fn the_missed_call_number_defaults_to_the_caller_id_and_the_whitelist_is_off() {
+        let dnd = |pairs| config(pairs).placement().unwrap().dnd.clone();
+        assert_eq!(
+            dnd(LIVE),
+            DndPath {
+                missed_call_number: Some("+918047112400".to_owned()),
+                whitelist_api: false,
+            }
+        );
+        assert_eq!(
+            dnd(&[("MISSED_CALL_NUMBER", "080 4000 1234"), ("DND_WHITELIST_API", "on")]),
+            DndPath {
+                missed_call_number: Some("+918040001234".to_owned()),
+                whitelist_api: true,
+            }
+        );
+        for (pairs, named) in [
+            (
+                &[("MISSED_CALL_NUMBER", "call us")][..],
+                "MISSED_CALL_NUMBER is not a valid phone number",
+            ),
+            (
+                &[("DND_WHITELIST_API", "sometimes")][..],
+                "DND_WHITELIST_API must be `on` or `off`",
+            ),
+        ] {
+            let message = config(pairs).placement().unwrap_err().to_string();
+            assert!(message.contains(named), "{message}");
+        }
     }
 }

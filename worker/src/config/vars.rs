@@ -39,6 +39,20 @@ impl<'a> Vars<'a> {
         self.text(name).is_some()
     }
 
+    /// A switch: `on`/`off` (also `true`/`false`, `1`/`0`, `yes`/`no`), `default` when unset;
+    /// anything else is a problem (and `default` stands in).
+    pub fn switch(&mut self, name: &str, default: bool) -> bool {
+        match self.text(name).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+            None => default,
+            Some("on" | "true" | "1" | "yes") => true,
+            Some("off" | "false" | "0" | "no") => false,
+            Some(_) => {
+                self.problem(format!("{name} must be `on` or `off`"));
+                default
+            }
+        }
+    }
+
     /// A setting that must be there: `None` and a problem when it is not.
     pub fn required(&mut self, name: &str) -> Option<String> {
         let value = self.text(name);

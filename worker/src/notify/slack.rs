@@ -37,10 +37,17 @@ pub fn body(payload: &str) -> Option<String> {
             format!(":white_check_mark: {who} answered{attempt}{duration}.")
         }
         "call.missed" => format!(":x: Missed: {who}{attempt}, {status}. No try left."),
-        "call.not_placed" => format!(
-            ":warning: Not placed: {who}{attempt} ({}).",
-            field("outcome").unwrap_or("error")
-        ),
+        "call.not_placed" => {
+            let why = match field("reason") {
+                Some("dnd") => ": the number is on the DND registry".to_owned(),
+                Some(reason) => format!(": {reason}"),
+                None => String::new(),
+            };
+            format!(
+                ":warning: Not placed: {who}{attempt} ({}{why}).",
+                field("outcome").unwrap_or("error")
+            )
+        }
         "calls.paused" => {
             let wait = data.get("retryAfter").and_then(Value::as_u64).unwrap_or(0);
             format!(":octagonal_sign: Calls are paused: a call budget is reached (frees in about {} min).", wait.div_ceil(60))
@@ -81,6 +88,18 @@ mod tests {
             ":white_check_mark: Priya (+91******3210) answered (try 2), 1:15."
         );
         assert!(of("call.requested").contains("Priya (+91******3210) asked"));
+        let refused = |reason: Value| {
+            text(serde_json::json!({"type": "call.not_placed",
+                "data": {"phone": "+91******3214", "outcome": "exotel_rejected", "reason": reason}}))
+        };
+        assert_eq!(
+            refused("dnd".into()),
+            ":warning: Not placed: +91******3214 (exotel_rejected: the number is on the DND registry)."
+        );
+        assert_eq!(
+            refused(Value::Null),
+            ":warning: Not placed: +91******3214 (exotel_rejected)."
+        );
         assert!(body(r#"{"type": "other", "data": {}}"#).is_none());
         assert!(body("not json").is_none());
     }

@@ -30,6 +30,10 @@ pub struct AdminCall {
     pub failure: Option<String>,
     /// Exotel's HTTP status, when it refused the call.
     pub upstream_status: Option<u16>,
+    /// Why Exotel refused the call, where its answer said (`dnd`...).
+    pub reason: Option<String>,
+    /// `requested` or `failed`, when the number was sent to the DND whitelist.
+    pub whitelist: Option<String>,
     /// The visitor's request this attempt belongs to.
     pub request_id: Option<String>,
     /// Which try.
@@ -53,7 +57,7 @@ pub struct AdminCall {
 }
 
 const ADMIN_COLUMNS: &str =
-    "id, mode, phone, exotel_sid, status, outcome, failure, upstream_status,
+    "id, mode, phone, exotel_sid, status, outcome, failure, upstream_status, reason, whitelist,
     request_id, attempt, scheduled_for, duration, created_at, updated_at, lead_name, lead,
     masked_at,
     attempt = (SELECT MAX(attempt) FROM calls AS later WHERE later.request_id = calls.request_id)

@@ -277,6 +277,10 @@ pub struct KeyedCall {
     pub upstream_status: Option<u16>,
     /// Seconds Exotel asked us to wait, when it rate-limited the call.
     pub retry_after: Option<u32>,
+    /// Why Exotel refused it, where its answer said (`upstream::reason`).
+    pub reason: Option<String>,
+    /// `requested` when the number was sent to the DND whitelist.
+    pub whitelist: Option<String>,
 }
 
 /// The call holding idempotency key `key` (already hashed and scoped), if any.
@@ -285,7 +289,8 @@ pub async fn find_by_idempotency_key(
     key: &str,
 ) -> worker::Result<Option<KeyedCall>> {
     db.prepare(
-        "SELECT id, phone, status, outcome, upstream_status, retry_after, scheduled_for
+        "SELECT id, phone, status, outcome, upstream_status, retry_after, scheduled_for,
+                reason, whitelist
          FROM calls WHERE idempotency_key = ?1",
     )
     .bind(&[text(key)])?
@@ -328,6 +333,10 @@ pub struct Failure<'a> {
     pub retry_after: Option<u32>,
     /// Operator-only detail (may quote Exotel, and so the number).
     pub detail: &'a str,
+    /// Why Exotel refused it, where its answer said (`dnd`...).
+    pub reason: Option<&'a str>,
+    /// What became of the request to whitelist the number (`requested`, `failed`).
+    pub whitelist: Option<&'a str>,
 }
 
 /// The call could not be placed, or may not have been: it ends in `status` (`failed`, or
@@ -346,7 +355,7 @@ pub async fn mark_not_placed(
         db.prepare(
             "UPDATE calls SET status = ?2, status_rank = ?3, outcome = ?4, error_detail = ?5,
                               updated_at = ?6, failure = ?7, upstream_status = ?8,
-                              retry_after = ?9
+                              retry_after = ?9, reason = ?10, whitelist = ?11
              WHERE id = ?1",
         )
         .bind(&[
@@ -359,6 +368,8 @@ pub async fn mark_not_placed(
             text(failure.kind),
             optional_number(failure.upstream_status.map(u64::from)),
             optional_number(failure.retry_after.map(u64::from)),
+            optional_text(failure.reason),
+            optional_text(failure.whitelist),
         ])?,
         db.prepare(
             "INSERT OR IGNORE INTO call_events

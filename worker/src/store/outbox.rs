@@ -43,7 +43,8 @@ pub fn enqueue(
              SELECT c.id || '.' || ?2, t.value, ?2,
                     json_object('type', ?2, 'timestamp', ?3, 'data', json_object(
                       'id', c.request_id, 'callId', c.id, 'attempt', c.attempt,
-                      'status', c.status, 'outcome', c.outcome, 'duration', c.duration,
+                      'status', c.status, 'outcome', c.outcome, 'reason', c.reason,
+                      'duration', c.duration,
                       'scheduledFor', CASE WHEN c.scheduled_for IS NULL THEN NULL ELSE
                         strftime('%Y-%m-%dT%H:%M:%fZ', c.scheduled_for / 1000.0, 'unixepoch') END,
                       'phone', c.phone_masked, 'name', c.lead_name,

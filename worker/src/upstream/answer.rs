@@ -1,5 +1,6 @@
 //! What came back from Exotel (or the simulator), and what it means for the call.
 
+use super::reason::{self, Reason};
 use exotel_connect::{parse_response, Call, ResponseError};
 
 /// An HTTP answer, read whole.
@@ -33,6 +34,8 @@ pub enum ConnectOutcome {
     Rejected {
         /// Exotel's HTTP status.
         http_status: u16,
+        /// Why, where Exotel's answer says so ([`reason`]'s table).
+        reason: Option<Reason>,
         /// Operator-only detail (Exotel's message may quote the number).
         detail: String,
     },
@@ -83,6 +86,7 @@ pub fn classify(result: Result<RawResponse, TransportError>) -> ConnectOutcome {
         Ok(call) => ConnectOutcome::Placed(Box::new(call)),
         Err(ResponseError::Exotel(e)) if e.is_client_error() => ConnectOutcome::Rejected {
             http_status: e.http_status,
+            reason: reason::of(e.http_status, &e.message),
             detail: format!("HTTP {}: {}", e.http_status, e.message),
         },
         // A 4xx without Exotel's RestException (a bare `Unauthorized` from a proxy or an edge
@@ -90,6 +94,7 @@ pub fn classify(result: Result<RawResponse, TransportError>) -> ConnectOutcome {
         // not `unknown`, and the visitor is not told to try again as if Exotel were down.
         Err(e) if (400..500).contains(&raw.status) => ConnectOutcome::Rejected {
             http_status: raw.status,
+            reason: reason::of(raw.status, ""),
             detail: format!("HTTP {}: {e}", raw.status),
         },
         Err(e) => ConnectOutcome::Unavailable {
@@ -100,19 +105,6 @@ pub fn classify(result: Result<RawResponse, TransportError>) -> ConnectOutcome {
             },
             detail: format!("HTTP {}: {e}", raw.status),
         },
-    }
-}
-
-/// What to tell the visitor about a refusal, by Exotel's status. Never Exotel's own message:
-/// its wording is not stable, and it can quote the number.
-pub fn rejection_message(http_status: u16) -> &'static str {
-    match http_status {
-        400 => "the calling service refused the request as invalid",
-        401 => "the calling service did not accept this site's credentials",
-        402 => "this site's calling plan has reached its limit",
-        403 => "the calling service refused to call this number (it may be on the Do-Not-Disturb registry)",
-        404 => "the calling service did not recognise this site's account or call flow",
-        _ => "the calling service refused the call",
     }
 }
 
@@ -146,6 +138,7 @@ mod tests {
             classify(ndnc),
             ConnectOutcome::Rejected {
                 http_status: 403,
+                reason: Some(Reason::Dnd),
                 ..
             }
         ));
@@ -182,6 +175,16 @@ mod tests {
             classify(bare),
             ConnectOutcome::Rejected {
                 http_status: 401,
+                reason: Some(Reason::Credentials),
+                ..
+            }
+        ));
+        // A bare 403 cannot say why: no reason, so the page does not guess DND.
+        assert!(matches!(
+            classify(raw(403, "text/html", "<html>Forbidden</html>")),
+            ConnectOutcome::Rejected {
+                http_status: 403,
+                reason: None,
                 ..
             }
         ));

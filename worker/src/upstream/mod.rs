@@ -3,6 +3,7 @@
 
 pub mod answer;
 pub mod fetch;
+pub mod reason;
 pub mod simulator;
 
 use std::time::Duration;

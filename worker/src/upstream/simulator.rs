@@ -13,6 +13,9 @@
 //! | 5 | Exotel down: 500 |
 //! | else | answered, then completed |
 //!
+//! The Customer Whitelist API (`DND_WHITELIST_API=on`) accepts any well-formed request; the
+//! sandbox sends no SMS, and a number ending in 4 stays refused.
+//!
 //! It is stateless: the Sid it issues encodes when the call was placed and its outcome, so Call
 //! Details can say where the call stands at any later moment, across Worker restarts. The
 //! status callback it owes is returned as a [`ScheduledCallback`] for the caller to deliver
@@ -253,6 +256,7 @@ pub fn handle(
         (Method::Get, [account, "Calls", sid]) => {
             reply(details(account, sid, json, timings, now_ms))
         }
+        (Method::Post, [_, "CustomerWhitelist"]) => reply(whitelist(request, json)),
         _ => reply(error(404, "The requested resource was not found", json)),
     }
 }
@@ -282,6 +286,41 @@ fn call_response(call: &Call, json: bool) -> RawResponse {
         (call.to_json(), "application/json")
     } else {
         (call.to_xml(), "application/xml")
+    };
+    RawResponse {
+        status: 200,
+        content_type: Some(content_type.to_owned()),
+        retry_after: None,
+        body: body.into_bytes(),
+    }
+}
+
+/// A Customer Whitelist request: both fields, else Exotel's 400. The answer's fields beyond
+/// its status are not known, so the Worker reads the status only; this one counts the numbers.
+fn whitelist(request: &HttpRequest, json: bool) -> RawResponse {
+    let body = request.body.as_deref().unwrap_or_default();
+    let fields = exotel_connect::wire::form::pairs(body);
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    };
+    let (Some(_), Some(numbers)) = (field("VirtualNumber"), field("Number")) else {
+        return error(400, "Missing parameter: VirtualNumber or Number", json);
+    };
+    let count = numbers.split(',').count();
+    let (body, content_type) = if json {
+        (
+            format!(r#"{{"Result":{{"Total":{count},"Succeeded":{count},"Failed":0}}}}"#),
+            "application/json",
+        )
+    } else {
+        (
+            format!("<TwilioResponse><Result><Total>{count}</Total><Succeeded>{count}</Succeeded><Failed>0</Failed></Result></TwilioResponse>"),
+            "application/xml",
+        )
     };
     RawResponse {
         status: 200,
@@ -562,5 +601,17 @@ mod tests {
     fn unknown_sids_are_not_found() {
         let request = CallDetails::new("0123").unwrap().to_request(&account());
         assert_eq!(handle(&request, TIMINGS, NOW, [0; 9]).response.status, 404);
+    }
+
+    #[test]
+    fn accepts_a_well_formed_whitelist_request() {
+        let mut request = exotel_connect::CustomerWhitelist::new("08047112400", ["9876543214"])
+            .unwrap()
+            .to_request(&account());
+        let reply = handle(&request, TIMINGS, NOW, [0; 9]);
+        assert_eq!(reply.response.status, 200);
+        assert!(reply.callback.is_none());
+        request.body = Some("VirtualNumber=%2B918047112400".to_owned());
+        assert_eq!(handle(&request, TIMINGS, NOW, [0; 9]).response.status, 400);
     }
 }
