@@ -6,6 +6,8 @@
 //   exotel.url            // http://127.0.0.1:<port>, for EXOTEL_BASE_URL
 //   exotel.requests       // every request: { method, path, headers, form, body }
 //   exotel.failNext({ status: 403, format: 'xml' })   // or { kind: 'hang' | 'garbage' | 'html' | ... }
+//   exotel.addDnd('+919876543210')    // on the DND registry: connect answers 403 NDNC
+//   exotel.missedCall('+919876543210') // the number called the ExoPhone: whitelisted (Customer)
 //   await exotel.sendCallback(sid, { Status: 'completed' }, { as: 'multipart' })
 //
 // Run alone: `node tests/support/mock-exotel.mjs [port]` prints the .dev.vars lines to use.
@@ -122,6 +124,11 @@ export async function startMockExotel({
   const requests = [];
   const calls = new Map();
   const failures = [];
+  const whitelistFailures = [];
+  /** Numbers on the DND registry. */
+  const dnd = new Set();
+  /** E.164 -> { type, expiresAt (ms, or null for never), pending } for whitelisted numbers. */
+  const whitelisted = new Map();
   const hanging = new Set();
   const expectedAuth = `Basic ${Buffer.from(`${apiKey}:${apiToken}`).toString('base64')}`;
 
@@ -153,6 +160,9 @@ export async function startMockExotel({
         answer();
       }
     };
+
+    const whitelist = url.pathname.match(/^\/v1\/Accounts\/([^/]+)\/CustomerWhitelist(?:\/([^/]+?))?(\.json)?$/);
+    if (whitelist) return customerWhitelist(req, whitelist, form, record, send);
 
     const match = url.pathname.match(/^\/v1\/Accounts\/([^/]+)\/Calls\/([^/]+?)(\.json)?$/);
     const format = match?.[3] ? 'json' : 'xml';
@@ -200,6 +210,11 @@ export async function startMockExotel({
       }
       const problem = checkConnectForm(form, accountSid);
       if (problem) return send(400, restException(400, problem, format));
+      const from = form.get('From');
+      if (dnd.has(from) && !isWhitelisted(from)) {
+        // Exotel's wording, with the number in the national form it masks.
+        return send(403, restException(403, `Call to 0XXXXX${from.slice(-5)} cannot be made because of TRAI NDNC regulations`, format));
+      }
       const now = exotelTime();
       const call = {
         sid: randomBytes(16).toString('hex'),
@@ -231,6 +246,48 @@ export async function startMockExotel({
     }
     return send(405, restException(405, 'Method not allowed', format));
   });
+
+  const isWhitelisted = (number) => {
+    const entry = whitelisted.get(number);
+    return Boolean(entry && !entry.pending && (entry.expiresAt === null || entry.expiresAt > Date.now()));
+  };
+
+  /** The Customer Whitelist API: POST adds numbers (pending the person's SMS opt-in), GET reads one. */
+  function customerWhitelist(req, [, account, number, json], form, record, send) {
+    const format = json ? 'json' : 'xml';
+    if (req.headers.authorization !== expectedAuth || account !== accountSid) {
+      return send(401, restException(401, 'Authentication failed', format));
+    }
+    const failure = whitelistFailures.shift();
+    if (failure) {
+      record.failedWith = failure;
+      return send(failure.status, restException(failure.status, failure.message ?? `Mock failure ${failure.status}`, format));
+    }
+    const e164 = /^\+[1-9]\d{7,14}$/;
+    if (req.method === 'POST' && !number) {
+      const virtualNumber = form.get('VirtualNumber') ?? '';
+      const numbers = (form.get('Number') ?? '').split(',').filter(Boolean);
+      if (!e164.test(virtualNumber)) return send(400, restException(400, 'VirtualNumber must be an ExoPhone', format));
+      if (!numbers.length || !numbers.every((n) => e164.test(n))) {
+        return send(400, restException(400, 'Number must be one or more phone numbers', format));
+      }
+      for (const n of numbers) whitelisted.set(n, { type: 'API', expiresAt: Date.now() + 180 * 86_400_000, pending: true });
+      const result = { Total: numbers.length, Succeeded: numbers.length, Failed: 0 };
+      return send(200, json
+        ? { type: 'application/json', body: JSON.stringify({ Result: result }) }
+        : { type: 'application/xml', body: `<TwilioResponse><Result>${Object.entries(result).map(([k, v]) => `<${k}>${v}</${k}>`).join('')}</Result></TwilioResponse>` });
+    }
+    if (req.method === 'GET' && number) {
+      const entry = whitelisted.get(decodeURIComponent(number));
+      const result = isWhitelisted(decodeURIComponent(number))
+        ? { Status: 'Whitelist', Type: entry.type, Expiry: entry.expiresAt === null ? -1 : Math.round((entry.expiresAt - Date.now()) / 1000) }
+        : { Status: 'Neutral', Type: '', Expiry: -1 };
+      return send(200, json
+        ? { type: 'application/json', body: JSON.stringify({ Result: result }) }
+        : { type: 'application/xml', body: `<TwilioResponse><Result>${Object.entries(result).map(([k, v]) => `<${k}>${v}</${k}>`).join('')}</Result></TwilioResponse>` });
+    }
+    return send(405, restException(405, 'Method not allowed', format));
+  }
 
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   // down() and up() reuse it.
@@ -266,6 +323,27 @@ export async function startMockExotel({
      */
     failNext(failure) {
       failures.push(failure);
+    },
+    /** Requests to the Customer Whitelist API. */
+    whitelistRequests() {
+      return requests.filter((r) => r.path.includes('/CustomerWhitelist'));
+    },
+    /** Puts `e164` on the DND registry: connect requests for it are refused (403, NDNC). */
+    addDnd(e164) {
+      dnd.add(e164);
+    },
+    /** `e164` gave the ExoPhone a missed call: whitelisted for six months (type Customer). */
+    missedCall(e164) {
+      whitelisted.set(e164, { type: 'Customer', expiresAt: Date.now() + 180 * 86_400_000, pending: false });
+    },
+    /** The person approved the opt-in SMS the Customer Whitelist API sent them. */
+    approveSms(e164) {
+      const entry = whitelisted.get(e164);
+      if (entry) entry.pending = false;
+    },
+    /** The next Customer Whitelist request fails with { status, message }. */
+    failNextWhitelist(failure) {
+      whitelistFailures.push(failure);
     },
     /** What Call Details reports for `sid` from now on. */
     setCall(sid, changes) {
@@ -314,6 +392,7 @@ export async function startMockExotel({
     reset() {
       requests.length = 0;
       failures.length = 0;
+      whitelistFailures.length = 0;
     },
     /** Stops listening (connections are refused) until up(); the port stays the same. */
     async down() {

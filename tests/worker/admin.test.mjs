@@ -456,7 +456,7 @@ describe('CSV export', () => {
     assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
     const text = bytes.subarray(3).toString('utf8');
     const [header, ...rows] = parseCsv(text);
-    assert.deepEqual(header.slice(0, 11), ['id', 'request_id', 'attempt', 'created_at', 'category', 'status', 'outcome', 'failure', 'duration_s', 'phone', 'name']);
+    assert.deepEqual(header.slice(0, 11), ['id', 'request_id', 'attempt', 'created_at', 'category', 'status', 'outcome', 'failure', 'reason', 'duration_s', 'phone']);
     assert.equal(rows.length, 6);
     // An id may start with `-`, which is neutralised like any formula-like cell.
     const byId = Object.fromEntries(rows.map((r) => [r[0].replace(/^'/, ''), Object.fromEntries(header.map((h, i) => [h, r[i]]))]));

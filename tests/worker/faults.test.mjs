@@ -27,7 +27,8 @@ const REJECTED = {
   400: 'the calling service refused the request as invalid',
   401: "the calling service did not accept this site's credentials",
   402: "this site's calling plan has reached its limit",
-  403: 'the calling service refused to call this number (it may be on the Do-Not-Disturb registry)',
+  403: 'the calling service refused to call this number',
+  dnd: 'this number is on the Do-Not-Disturb registry, so the calling service will not call it until the number has called this business',
   404: "the calling service did not recognise this site's account or call flow",
   409: 'the calling service refused the call',
 };
@@ -123,11 +124,12 @@ const xmlException = (status, message) =>
 describe('Exotel refuses the call (4xx): 502 exotel_rejected, the call failed', () => {
   const NDNC = 'Call to 09876510000 cannot be made because of TRAI NDNC regulations';
   for (const format of ['json', 'xml']) {
-    test(`403 NDNC (${format}): a safe message, not Exotel's wording`, async () => {
+    test(`403 NDNC (${format}): a safe message, not Exotel's wording, with the reason and the way through`, async () => {
       const { res } = await injectFault({ status: 403, format, message: NDNC }, {
-        status: 502, code: 'exotel_rejected', message: REJECTED[403], failureKind: 'rejected', upstreamStatus: 403, callStatus: 'failed',
+        status: 502, code: 'exotel_rejected', message: REJECTED.dnd, failureKind: 'rejected', upstreamStatus: 403, callStatus: 'failed',
       });
-      assert.match(res.body.error.message, /Do-Not-Disturb/);
+      assert.equal(res.body.error.reason, 'dnd');
+      assert.equal(res.body.error.missedCallNumber, '+918047112400');
       assert.ok(!res.text.includes('NDNC') && !res.text.includes('9876510000'), res.text);
     });
   }

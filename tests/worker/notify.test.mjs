@@ -111,6 +111,7 @@ describe('events', () => {
         attempt: 1,
         status: 'queued',
         outcome: 'placing',
+        reason: null,
         duration: null,
         scheduledFor: null,
         phone: masked,

@@ -80,6 +80,8 @@ test('digit 4 is refused as a Do-Not-Disturb number, digit 5 finds Exotel down',
   const refused = await client.createCall('98765 43214');
   assert.equal(refused.status, 502);
   assert.equal(refused.body.error.code, 'exotel_rejected');
+  assert.equal(refused.body.error.reason, 'dnd');
+  assert.match(refused.body.error.missedCallNumber, /^\+91\d{10}$/);
   assert.ok(!refused.text.includes('9876543214'), refused.text);
   const down = await client.createCall('98765 43215');
   assert.equal(down.status, 502);
