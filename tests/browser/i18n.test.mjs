@@ -499,6 +499,26 @@ describe('in the browser', () => {
     }
   });
 
+  test('the Worker\'s own DND answer (the sandbox refuses numbers ending in 4), unstubbed: the way through from its missedCallNumber', async () => {
+    const p = await openPage(browser, { locale: 'hi-IN' });
+    const { page } = p;
+    try {
+      await page.goto(`${api}/`);
+      await fill(page, hi, '98765 43274');
+      const answered = page.waitForResponse((r) => r.url().endsWith('/api/calls') && r.request().method() === 'POST');
+      await press(page, hi);
+      const answer = await (await answered).json();
+      await waitForTitle(page, 'आपका नंबर DND सूची में है');
+      assert.deepEqual([answer?.error?.reason, answer?.error?.missedCallNumber, answer?.error?.whitelist], ['dnd', '+918047112400', undefined]);
+      assert.equal(await page.getByRole('link', { name: '080 4711 2400' }).getAttribute('href'), 'tel:+918047112400');
+      assert.deepEqual(await page.locator('.cb-todo li').allTextContents(),
+        ['अपने फ़ोन से 080 4711 2400 पर मिस्ड कॉल दें।', 'इसके बाद “दोबारा कॉल करें” दबाएँ।']);
+      await waitForAnnouncement(page, 'आपका नंबर DND सूची में है।');
+    } finally {
+      await p.close();
+    }
+  });
+
   test('the switch on a call\'s status: it says itself again in Hindi, announced, focus kept; the choice kept over the browser\'s', async () => {
     const p = await openPage(browser, { locale: 'en-US' });
     const { page } = p;
