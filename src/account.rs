@@ -5,7 +5,7 @@ use crate::prelude::*;
 
 use core::fmt;
 
-use crate::small_std::{concat, quoted};
+use crate::small_std::{concat, find_str, quoted, split_once_str, trim, trim_byte};
 
 /// What `Debug` prints instead of a secret.
 pub(crate) const REDACTED: &str = "<redacted>";
@@ -55,10 +55,10 @@ pub struct Credentials {
 impl Credentials {
     /// Checks and keeps an API key and token (the dashboard's API settings page has both).
     pub fn new(api_key: &str, api_token: &str) -> Result<Credentials, RequestError> {
-        let api_key = api_key.trim();
-        let api_token = api_token.trim();
+        let api_key = trim(api_key);
+        let api_token = trim(api_token);
         check_secret("api_key", api_key)?;
-        if api_key.contains(':') {
+        if find_str(api_key, ":").is_some() {
             // Basic auth splits user and password at the first colon.
             return Err(RequestError::new(
                 "api_key",
@@ -138,7 +138,7 @@ impl Region {
 
     /// Parses `"singapore"` or `"mumbai"` (any case).
     pub fn parse(name: &str) -> Result<Region, RequestError> {
-        let is = |word: &str| name.trim().eq_ignore_ascii_case(word);
+        let is = |word: &str| trim(name).eq_ignore_ascii_case(word);
         if is("singapore") || is("sg") {
             Ok(Region::Singapore)
         } else if is("mumbai") || is("in") {
@@ -173,13 +173,14 @@ impl ApiBase {
                 "expected no credentials in the URL (they go in the Authorization header), but got some",
             ));
         }
-        if url.text.contains(['?', '#']) {
+        if find_str(&url.text, "?").is_some() || find_str(&url.text, "#").is_some() {
             return Err(RequestError::new(
                 "base_url",
                 "expected no query or fragment, but got one",
             ));
         }
-        Ok(ApiBase(url.text.trim_end_matches('/').to_owned()))
+        // Trailing `/`s dropped (a URL starts with its scheme, never a `/`).
+        Ok(ApiBase(trim_byte(&url.text, b'/').to_owned()))
     }
 
     /// The base URL, without a trailing `/`.
@@ -201,7 +202,7 @@ pub enum Format {
 impl Format {
     /// Parses `"json"` or `"xml"`.
     pub fn parse(name: &str) -> Result<Format, RequestError> {
-        let is = |word: &str| name.trim().eq_ignore_ascii_case(word);
+        let is = |word: &str| trim(name).eq_ignore_ascii_case(word);
         if is("json") {
             Ok(Format::Json)
         } else if is("xml") {
@@ -249,7 +250,7 @@ impl Account {
         credentials: Credentials,
         base: ApiBase,
     ) -> Result<Account, RequestError> {
-        let sid = sid.trim();
+        let sid = trim(sid);
         check_path_segment("account_sid", sid)?;
         Ok(Account {
             sid: sid.to_owned(),
@@ -361,7 +362,7 @@ pub(crate) struct HttpUrl {
 
 impl HttpUrl {
     pub(crate) fn parse(field: &'static str, input: &str) -> Result<HttpUrl, RequestError> {
-        let text = input.trim();
+        let text = trim(input);
         if text.is_empty() {
             return Err(RequestError::new(field, "expected a URL, but got nothing"));
         }
@@ -395,15 +396,13 @@ impl HttpUrl {
             .position(|b| matches!(b, b'/' | b'?' | b'#'))
             .unwrap_or(rest.len());
         let authority = &rest[..end];
-        let (userinfo, host_port) = match authority.rsplit_once('@') {
-            Some((user, host)) => (Some(user), host),
-            None => (None, authority),
-        };
-        let host = if host_port.starts_with('[') {
-            host_port.split(']').next().unwrap_or_default()
-        } else {
-            host_port.split(':').next().unwrap_or_default()
-        };
+        // After the last `@`, if any (searched as the crate searches: `small_std::find_str`).
+        let (mut host_port, mut has_userinfo) = (authority, false);
+        while let Some((_, after)) = split_once_str(host_port, "@") {
+            (host_port, has_userinfo) = (after, true);
+        }
+        let end = if host_port.starts_with('[') { "]" } else { ":" };
+        let host = split_once_str(host_port, end).map_or(host_port, |(host, _)| host);
         if host.is_empty() || host == "[" {
             return Err(RequestError::new(
                 field,
@@ -412,7 +411,7 @@ impl HttpUrl {
         }
         Ok(HttpUrl {
             text: text.to_owned(),
-            has_userinfo: userinfo.is_some(),
+            has_userinfo,
         })
     }
 }

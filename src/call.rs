@@ -5,7 +5,7 @@ use crate::prelude::*;
 
 use core::fmt;
 
-use crate::small_std::{concat, decimal, parse_unsigned};
+use crate::small_std::{concat, decimal, parse_unsigned, split_once_str, trim};
 
 use crate::wire::json::write_string as json_string;
 use crate::wire::{excerpt, read_body, BodyFormat, ParseError, Value};
@@ -113,10 +113,10 @@ pub struct Price(String);
 impl Price {
     /// Checks that `text` is a plain decimal (`-`, digits, one `.`).
     pub fn parse(text: &str) -> Option<Price> {
-        let text = text.trim();
+        let text = trim(text);
         let digits = text.strip_prefix('-').unwrap_or(text);
         let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        let valid = match digits.split_once('.') {
+        let valid = match split_once_str(digits, ".") {
             Some((whole, fraction)) => all_digits(whole) && all_digits(fraction),
             None => all_digits(digits),
         };
@@ -437,7 +437,7 @@ fn exotel_error(http_status: u16, exception: &Value) -> ExotelError {
 pub(crate) fn optional_text(value: Option<&Value>) -> Option<String> {
     match value? {
         Value::Text(text) | Value::Number(text) => {
-            let trimmed = crate::wire::trim(text);
+            let trimmed = trim(text);
             (!trimmed.is_empty()).then(|| trimmed.to_owned())
         }
         Value::Bool(b) => Some(if *b { "true" } else { "false" }.to_owned()),

@@ -12,7 +12,7 @@ use alloc::borrow::Cow;
 use core::fmt;
 use core::str::FromStr;
 
-use crate::small_std::{code_point, concat, decimal, is_non_ascii_digit, quoted};
+use crate::small_std::{code_point, concat, decimal, is_non_ascii_digit, quoted, trim};
 
 /// A phone number in E.164 form (`+919876543210`): a `+`, a country code and the national
 /// number, digits only.
@@ -128,7 +128,7 @@ impl Country {
     /// Looks a country up by its ISO 3166-1 alpha-2 code (`"IN"`, any case; `"UK"` is taken
     /// for `"GB"`).
     pub fn from_iso(code: &str) -> Result<Country, PhoneError> {
-        let code = code.trim();
+        let code = trim(code);
         let wanted = if code.eq_ignore_ascii_case("UK") {
             "GB"
         } else {
@@ -185,7 +185,7 @@ impl Country {
                 first_digits,
             } => {
                 let length_ok = (min..=max).contains(&national.len());
-                if length_ok && first_digits.as_bytes().contains(&first) {
+                if length_ok && first_digits.bytes().any(|digit| digit == first) {
                     Ok(())
                 } else if min == max {
                     Err(invalid(match min {
@@ -402,7 +402,7 @@ struct Typed {
 /// Strips the formatting people type (spaces, dashes, dots, parentheses, a leading `+` or `00`)
 /// and refuses everything else.
 fn strip_formatting(input: &str) -> Result<Typed, PhoneError> {
-    let trimmed = input.trim();
+    let trimmed = trim(input);
     if trimmed.is_empty() {
         return Err(PhoneError::Empty);
     }

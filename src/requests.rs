@@ -11,7 +11,7 @@ use crate::prelude::*;
 use crate::account::{check_path_segment, Account, HttpUrl, RequestError};
 use crate::http::{HttpRequest, Method};
 use crate::phone::{Country, PhoneNumber};
-use crate::small_std::{concat, decimal, quoted, signed_decimal};
+use crate::small_std::{concat, decimal, quoted, signed_decimal, trim};
 use crate::wire::form::Form;
 
 /// The longest call Exotel allows, in seconds (4 hours).
@@ -52,7 +52,7 @@ pub enum CallType {
 impl CallType {
     /// Parses the wire value `trans`.
     pub fn parse(value: &str) -> Result<CallType, RequestError> {
-        match value.trim() {
+        match trim(value) {
             "trans" => Ok(CallType::Transactional),
             "promo" => Err(RequestError::new(
                 "CallType",
@@ -83,7 +83,7 @@ pub enum RecordingChannels {
 impl RecordingChannels {
     /// Parses `single` or `dual`.
     pub fn parse(value: &str) -> Result<Self, RequestError> {
-        match value.trim() {
+        match trim(value) {
             "single" => Ok(Self::Single),
             "dual" => Ok(Self::Dual),
             other => Err(RequestError::new(
@@ -114,7 +114,7 @@ pub enum RecordingFormat {
 impl RecordingFormat {
     /// Parses `mp3` or `mp3-hq`.
     pub fn parse(value: &str) -> Result<Self, RequestError> {
-        match value.trim() {
+        match trim(value) {
             "mp3" => Ok(Self::Mp3),
             "mp3-hq" => Ok(Self::Mp3Hq),
             other => Err(RequestError::new(
@@ -145,7 +145,7 @@ pub enum CallbackEvent {
 impl CallbackEvent {
     /// Parses `terminal` or `answered`.
     pub fn parse(value: &str) -> Result<Self, RequestError> {
-        match value.trim() {
+        match trim(value) {
             "terminal" => Ok(Self::Terminal),
             "answered" => Ok(Self::Answered),
             other => Err(RequestError::new(
@@ -179,7 +179,7 @@ pub enum CallbackContentType {
 impl CallbackContentType {
     /// Parses `multipart/form-data` or `application/json`.
     pub fn parse(value: &str) -> Result<Self, RequestError> {
-        match value.trim() {
+        match trim(value) {
             "multipart/form-data" => Ok(Self::Multipart),
             "application/json" => Ok(Self::Json),
             other => Err(RequestError::new(
@@ -462,7 +462,7 @@ impl ConnectToFlowBuilder {
                 ))
             }
             (Some(id), None) => {
-                let id = id.trim();
+                let id = trim(id);
                 if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
                     return Err(RequestError::new(
                         "Url",
@@ -647,7 +647,7 @@ pub struct CallDetails {
 impl CallDetails {
     /// Details of the call with this Sid (the `Sid` of the connect response).
     pub fn new(call_sid: &str) -> Result<CallDetails, RequestError> {
-        let call_sid = call_sid.trim();
+        let call_sid = trim(call_sid);
         check_path_segment("CallSid", call_sid)?;
         Ok(CallDetails {
             call_sid: call_sid.to_owned(),

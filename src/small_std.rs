@@ -1,14 +1,17 @@
 //! Small stand-ins for pieces of std that cost the npm package's wasm more than they do here:
-//! text without `core::fmt`, substring search, and a sort.
+//! text without `core::fmt`, substring search (for single characters too), trimming, and a
+//! sort.
 //!
 //! Why they exist: every browser that shows the page downloads the npm package's wasm, whose
 //! budget is 40 KB gzipped (docs/js.md, "Size"). `format!` and `{:?}` bring `core::fmt`'s
 //! machinery into it, and `escape_debug` brings Unicode's printable-character tables: about
 //! 4 KB gzipped, for text this crate writes in a handful of shapes. std's two-way substring
 //! searcher is about 3 KB and its sorts about 4 KB, for needles of a few bytes and lists of a
-//! few keys. So the core builds its text from pieces ([`concat`]), writes numbers with
-//! [`decimal`], quotes what it got with [`quoted`], and searches and sorts with the few lines
-//! below. The `Display` impls hand the same text to `fmt` for Rust users.
+//! few keys; its char searchers (`find('<')`, `split('&')`, `trim()`...) with `memchr` and
+//! `from_utf8_lossy` another 1.5 KB or so. So the core builds its text from pieces
+//! ([`concat`]), writes numbers with [`decimal`], quotes what it got with [`quoted`], and
+//! searches, trims and sorts with the few lines below. The `Display` impls hand the same text
+//! to `fmt` for Rust users.
 //!
 //! Which build needs them: only the npm package's (npm/, no_std, built by scripts/build-pkg.sh,
 //! whose size check names any `core::fmt` function that reaches its wasm). Code that only the
@@ -96,6 +99,70 @@ fn push_hex(out: &mut String, value: u32, min_digits: u32, digits: &[u8; 16]) {
         }
         shift -= 4;
     }
+}
+
+/// `text.trim_matches(char::from(byte))` for an ASCII `byte`, on bytes: the char searcher's
+/// loops are about 400 bytes of the npm package's wasm.
+pub(crate) fn trim_byte(text: &str, byte: u8) -> &str {
+    let bytes = text.as_bytes();
+    let (mut start, mut end) = (0, bytes.len());
+    while start < end && bytes.get(start) == Some(&byte) {
+        start += 1;
+    }
+    while end > start && bytes.get(end - 1) == Some(&byte) {
+        end -= 1;
+    }
+    text.get(start..end).unwrap_or_default()
+}
+
+/// `text.trim()`: Unicode's white space (`char::is_whitespace`, as `str::trim`) taken off
+/// both ends, answered at once when both ends are visible ASCII, as nearly every value is.
+/// `str::trim` and its one-sided forms walk characters through a searcher each, about 800 bytes
+/// of the npm package's wasm, which also called it byte by byte.
+#[inline]
+pub(crate) fn trim(text: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x80);
+    if plain(text.as_bytes().first()) && plain(text.as_bytes().last()) {
+        text
+    } else {
+        trim_end(trim_start(text))
+    }
+}
+
+/// `text.trim_start()`.
+pub(crate) fn trim_start(text: &str) -> &str {
+    let mut rest = text;
+    while let Some(c) = rest.chars().next().filter(|c| c.is_whitespace()) {
+        rest = rest.get(c.len_utf8()..).unwrap_or_default();
+    }
+    rest
+}
+
+/// `text.trim_end()`.
+pub(crate) fn trim_end(text: &str) -> &str {
+    let mut rest = text;
+    while let Some(c) = rest.chars().next_back().filter(|c| c.is_whitespace()) {
+        rest = rest.get(..rest.len() - c.len_utf8()).unwrap_or_default();
+    }
+    rest
+}
+
+/// `text` as a message quotes it: its first 40 characters, then `…` when there are more.
+/// Counted on bytes (a character starts at every byte that is not `0b10xx_xxxx`):
+/// `char_indices().nth()` is about 400 bytes of wasm.
+pub(crate) fn shortened(text: &str) -> String {
+    const MAX: usize = 40;
+    let (mut at, mut chars) = (0, 0);
+    while let Some(&byte) = text.as_bytes().get(at) {
+        if byte & 0xc0 != 0x80 {
+            if chars == MAX {
+                return concat(&[text.get(..at).unwrap_or(text), "…"]);
+            }
+            chars += 1;
+        }
+        at += 1;
+    }
+    text.to_owned()
 }
 
 /// `text` between backticks, escaped by [`push_escaped`].
@@ -193,13 +260,24 @@ pub(crate) fn is_non_ascii_digit(c: char) -> bool {
 /// Where `needle` first occurs in `text`. Hand-written for size (std's two-way searcher is about
 /// 3 KB of wasm); the needles here are short. A needle that starts with an ASCII byte only
 /// matches at character boundaries, so the index can slice `text`.
+///
+/// The crate looks for single ASCII characters with it too (`find_str(text, "<")`, and
+/// [`split_once_str`] and [`split_str`] on `"="` or `"&"`), instead of `str::find(char)` and
+/// `split(char)`: their char searcher and `memchr` are about 1 KB of the npm package's wasm.
+/// A plain loop over the bytes, comparing the rest of the needle only where its first byte is.
 pub(crate) fn find_str(text: &str, needle: &str) -> Option<usize> {
-    if needle.is_empty() {
+    let bytes = text.as_bytes();
+    let Some((&first, rest)) = needle.as_bytes().split_first() else {
         return Some(0);
+    };
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if byte == first && bytes.get(at + 1..at + 1 + rest.len()) == Some(rest) {
+            return Some(at);
+        }
+        at += 1;
     }
-    text.as_bytes()
-        .windows(needle.len())
-        .position(|window| window == needle.as_bytes())
+    None
 }
 
 /// `text` split at the first `delimiter`, like `str::split_once`.
@@ -285,6 +363,24 @@ mod tests {
     }
 
     #[test]
+    fn shortened_keeps_forty_characters_of_any_width() {
+        for text in [
+            "",
+            "a",
+            "é😀日",
+            &"b".repeat(40),
+            &"é".repeat(41),
+            &"😀".repeat(100),
+        ] {
+            let theirs = match text.char_indices().nth(40) {
+                Some((cut, _)) => format!("{}…", &text[..cut]),
+                None => text.to_owned(),
+            };
+            assert_eq!(shortened(text), theirs, "{text:?}");
+        }
+    }
+
+    #[test]
     fn escaping_matches_escape_debug_where_it_matters() {
         // Everything this crate has quoted in a message, and what hostile input sends.
         for text in [
@@ -316,6 +412,64 @@ mod tests {
         // Numeric but not a decimal digit: fractions, superscripts, Roman numerals, circled.
         for c in ['½', '²', 'Ⅻ', '①', '〇', '3', 'a', '-'] {
             assert!(!is_non_ascii_digit(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn trims_what_str_trims() {
+        // Every white space character Unicode has, and neighbours that are not.
+        let spaces: String = (0..=0x3000u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        for text in [
+            "",
+            " ",
+            "a",
+            " a b ",
+            "\t\r\n a\u{a0}",
+            "\u{3000}日本\u{2028}",
+            "\u{feff}a\u{feff}",
+            "\u{200b}a\u{85}",
+            "é",
+            &spaces,
+            &format!("{spaces}x{spaces}y{spaces}"),
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+            assert_eq!(trim_start(text), text.trim_start(), "{text:?}");
+            assert_eq!(trim_end(text), text.trim_end(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn searches_find_what_str_finds() {
+        let texts = [
+            "",
+            "a",
+            "a=b&c=d",
+            "x<y>z",
+            "é=😀&=",
+            "--b\r\n--b--",
+            "aab",
+            "日本",
+        ];
+        for text in texts {
+            for needle in ["", "=", "&", "<", ">", "--", "b--", "ab", "😀", "本", "zz"] {
+                assert_eq!(
+                    find_str(text, needle),
+                    text.find(needle),
+                    "{text:?} {needle:?}"
+                );
+                assert_eq!(
+                    split_once_str(text, needle),
+                    text.split_once(needle),
+                    "{text:?} {needle:?}"
+                );
+                if !needle.is_empty() {
+                    let theirs: Vec<&str> = text.split(needle).collect();
+                    assert_eq!(split_str(text, needle), theirs, "{text:?} {needle:?}");
+                }
+            }
         }
     }
 

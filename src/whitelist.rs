@@ -51,7 +51,7 @@ use crate::call::{
 use crate::http::{HttpRequest, Method};
 use crate::phone::{Country, PhoneNumber};
 use crate::requests::phone_field;
-use crate::small_std::{concat, decimal};
+use crate::small_std::concat;
 use crate::wire::form::Form;
 use crate::wire::{excerpt, ParseError, Value};
 
@@ -102,13 +102,10 @@ impl CustomerWhitelist {
                 continue;
             }
             if checked.len() == MAX_WHITELIST_NUMBERS {
+                // The limit written out (a test keeps it MAX_WHITELIST_NUMBERS).
                 return Err(RequestError::new(
                     "Number",
-                    concat(&[
-                        "expected at most ",
-                        &decimal(MAX_WHITELIST_NUMBERS as u64),
-                        " different numbers, but got more",
-                    ]),
+                    "expected at most 100 different numbers, but got more",
                 ));
             }
             checked.push(number);
@@ -286,15 +283,15 @@ pub fn parse_whitelist(
 
 /// The details in a `Result`.
 fn details_in(result: &Value) -> Result<WhitelistDetails, ParseError> {
+    // Wire names compared in any case, from tables: one comparison loop each.
     let status = required_text(result, "Status")?;
-    let is = |wire: &str| status.eq_ignore_ascii_case(wire);
-    let status = if is("Whitelist") {
-        WhitelistStatus::Whitelist
-    } else if is("Blacklist") {
-        WhitelistStatus::Blacklist
-    } else if is("Neutral") {
-        WhitelistStatus::Neutral
-    } else {
+    let Some(status) = [
+        WhitelistStatus::Whitelist,
+        WhitelistStatus::Blacklist,
+        WhitelistStatus::Neutral,
+    ]
+    .into_iter()
+    .find(|known| status.eq_ignore_ascii_case(known.as_str())) else {
         return Err(ParseError::InvalidField {
             field: "Status",
             expected: "`Whitelist`, `Blacklist` or `Neutral`",
@@ -302,15 +299,14 @@ fn details_in(result: &Value) -> Result<WhitelistDetails, ParseError> {
         });
     };
     let kind = optional_text(result.get("Type")).map(|kind| {
-        let is = |wire: &str| kind.eq_ignore_ascii_case(wire);
-        if is("Customer") {
-            WhitelistType::Customer
-        } else if is("Agent") {
-            WhitelistType::Agent
-        } else if is("API") {
-            WhitelistType::Api
-        } else {
-            WhitelistType::Other(kind)
+        let known = ["Customer", "Agent", "API"]
+            .iter()
+            .position(|wire| kind.eq_ignore_ascii_case(wire));
+        match known {
+            Some(0) => WhitelistType::Customer,
+            Some(1) => WhitelistType::Agent,
+            Some(_) => WhitelistType::Api,
+            None => WhitelistType::Other(kind),
         }
     });
     let expiry = match optional_text(result.get("Expiry")).as_deref() {

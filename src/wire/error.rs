@@ -6,7 +6,7 @@ use crate::prelude::*;
 use core::fmt;
 
 use super::{MAX_DEPTH, MAX_FIELDS};
-use crate::small_std::{concat, decimal, push_escaped, quoted};
+use crate::small_std::{concat, decimal, push_escaped, quoted, shortened};
 
 /// The body encodings this crate reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,9 +151,5 @@ impl core::error::Error for ParseError {}
 
 /// Shortens a value for an error message, so a hostile body cannot make messages huge.
 pub(crate) fn excerpt(text: &str) -> String {
-    const MAX: usize = 40;
-    match text.char_indices().nth(MAX) {
-        Some((cut, _)) => quoted(&concat(&[&text[..cut], "…"])),
-        None => quoted(text),
-    }
+    quoted(&shortened(text))
 }

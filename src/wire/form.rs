@@ -12,7 +12,7 @@ use crate::prelude::*;
 
 use super::excerpt;
 use super::{ParseError, Value, MAX_DEPTH, MAX_FIELDS};
-use crate::small_std::concat;
+use crate::small_std::{concat, find_str, split_once_str, split_str};
 
 /// A form body under construction, in the order fields are added. Kept as bytes: everything
 /// written is ASCII (bytes kept as they are, `+`, `%XX`).
@@ -103,7 +103,31 @@ pub fn decode(component: &str) -> String {
     }
     match String::from_utf8(out) {
         Ok(text) => text,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        Err(e) => lossy(e.as_bytes()),
+    }
+}
+
+/// `String::from_utf8_lossy`: each invalid sequence (as [`core::str::Utf8Error::error_len`]
+/// delimits it, which is how `from_utf8_lossy` splits too) becomes one U+FFFD. Written on
+/// `from_utf8`, which the crate has anyway: `from_utf8_lossy`'s chunk iterator is about 500
+/// bytes of wasm.
+fn lossy(mut bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    loop {
+        match core::str::from_utf8(bytes) {
+            Ok(valid) => {
+                out.push_str(valid);
+                return out;
+            }
+            Err(e) => {
+                let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
+                out.push_str(core::str::from_utf8(valid).unwrap_or_default());
+                out.push('\u{fffd}');
+                // `None`: the bytes end inside a sequence, which is then one invalid sequence.
+                let skip = e.valid_up_to() + e.error_len().unwrap_or(bytes.len());
+                bytes = bytes.get(skip..).unwrap_or_default();
+            }
+        }
     }
 }
 
@@ -111,8 +135,11 @@ pub fn decode(component: &str) -> String {
 /// an empty value; empty pieces (`a=1&&b=2`) are skipped.
 pub fn pairs(body: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for piece in body.split('&').filter(|piece| !piece.is_empty()) {
-        let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+    for piece in split_str(body, "&") {
+        if piece.is_empty() {
+            continue;
+        }
+        let (name, value) = split_once_str(piece, "=").unwrap_or((piece, ""));
         out.push((decode(name), decode(value)));
     }
     out
@@ -123,18 +150,19 @@ pub fn pairs(body: &str) -> Vec<(String, String)> {
 pub(super) fn read_urlencoded(text: &str) -> Result<Value, ParseError> {
     let text = super::trim(text);
     let mut pairs = Vec::new();
-    for piece in text.split('&').filter(|piece| !piece.is_empty()) {
-        if !piece.contains('=') {
+    for piece in split_str(text, "&") {
+        if piece.is_empty() {
+            continue;
+        }
+        // `+` and percent escapes decoded, invalid UTF-8 replaced ([`decode`]).
+        let Some((name, value)) = split_once_str(piece, "=") else {
             return Err(ParseError::Form(concat(&[
                 "got ",
                 &excerpt(piece),
                 " without `=`",
             ])));
-        }
-        // `+` and percent escapes decoded, invalid UTF-8 replaced ([`decode`]).
-        if let Some((name, value)) = piece.split_once('=') {
-            pairs.push((decode(name), decode(value)));
-        }
+        };
+        pairs.push((decode(name), decode(value)));
     }
     if pairs.is_empty() {
         return Err(ParseError::Form("got no fields".to_owned()));
@@ -147,13 +175,15 @@ pub(super) fn nest_pairs(pairs: Vec<(String, String)>) -> Result<Value, ParseErr
     let mut root = Vec::new();
     for (name, value) in pairs {
         let mut path: Vec<&str> = Vec::new();
-        let (head, mut rest) = match name.find('[') {
+        let (head, mut rest) = match find_str(&name, "[") {
             Some(i) => (&name[..i], &name[i..]),
             None => (name.as_str(), ""),
         };
         path.push(head);
         while let Some(stripped) = rest.strip_prefix('[') {
-            let Some(end) = stripped.find(']') else { break };
+            let Some(end) = find_str(stripped, "]") else {
+                break;
+            };
             path.push(&stripped[..end]);
             rest = &stripped[end + 1..];
         }
@@ -238,6 +268,12 @@ mod tests {
         // Percent escapes of invalid UTF-8, cut escapes, stray `%`, mixed case hex.
         for extra in [
             "%ff",
+            "%ff%fe%41",
+            "%ed%a0%80",
+            "%f4%90%80%80",
+            "%c0%af",
+            "%e2%82x%e2",
+            "%f0%9f%98",
             "%C3%A9",
             "%C3",
             "%e2%82",

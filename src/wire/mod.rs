@@ -85,17 +85,12 @@ pub(crate) fn same_name(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.as_bytes() == b.as_bytes()
 }
 
-/// `text.trim()`, answered at once when both ends are visible ASCII (no whitespace, Unicode's
-/// or ASCII's, starts with such a byte): nearly every field Exotel sends. `str::trim` walks
-/// characters through a searcher, which the npm package's wasm calls byte by byte.
-#[inline]
-pub(crate) fn trim(text: &str) -> &str {
-    let plain = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x80);
-    if plain(text.as_bytes().first()) && plain(text.as_bytes().last()) {
-        text
-    } else {
-        text.trim()
-    }
+pub(crate) use crate::small_std::trim;
+
+/// `text.trim_matches('"')`: a quoted parameter's value (a multipart boundary, a form field's
+/// name).
+pub(crate) fn unquote(text: &str) -> &str {
+    crate::small_std::trim_byte(text, b'"')
 }
 
 /// The value of field `name` in `fields`.
@@ -245,6 +240,15 @@ mod tests {
             ParseError::TooManyFields.to_string(),
             "expected at most 256 fields in an object, but got more"
         );
+    }
+
+    #[test]
+    fn unquote_trims_quotes_as_trim_matches_does() {
+        for text in [
+            "", "\"", "\"\"", "a", "\"a\"", "\"\"a\"", "a\"b", "\"é\"", "\"a",
+        ] {
+            assert_eq!(unquote(text), text.trim_matches('"'), "{text:?}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use crate::prelude::*;
 
 use super::form::nest_pairs;
-use super::{ParseError, Value};
+use super::{trim, unquote, ParseError, Value};
 use crate::small_std::{concat, split_once_str, split_str};
 
 /// Reads the text fields of a multipart form. Files are not expected from Exotel; a part with a
@@ -33,18 +33,24 @@ pub(super) fn read_multipart(text: &str, boundary: Option<&str>) -> Result<Value
         let (head, body) = split_once_str(section, "\r\n\r\n")
             .or_else(|| split_once_str(section, "\n\n"))
             .ok_or_else(|| ParseError::Multipart("got a part without headers".to_owned()))?;
-        let name = head
-            .lines()
-            .find_map(|line| {
-                let (header, value) = line.split_once(':')?;
-                header
-                    .trim()
-                    .eq_ignore_ascii_case("content-disposition")
-                    .then(|| disposition_name(value))?
-            })
-            .ok_or_else(|| {
-                ParseError::Multipart("got a part without a form-data name".to_owned())
-            })?;
+        // The first `Content-Disposition` with a form-data name. Lines end at `\n`; a `\r`
+        // before it is trimmed with the value. (Plain loops here and below: `find_map` over
+        // the pieces is an iterator instance of its own in the npm package's wasm.)
+        let mut name = None;
+        for line in split_str(head, "\n") {
+            let Some((header, value)) = split_once_str(line, ":") else {
+                continue;
+            };
+            if trim(header).eq_ignore_ascii_case("content-disposition") {
+                name = disposition_name(value);
+                if name.is_some() {
+                    break;
+                }
+            }
+        }
+        let name = name.ok_or_else(|| {
+            ParseError::Multipart("got a part without a form-data name".to_owned())
+        })?;
         let value = body
             .strip_suffix("\r\n")
             .or_else(|| body.strip_suffix('\n'))
@@ -62,16 +68,19 @@ pub(super) fn read_multipart(text: &str, boundary: Option<&str>) -> Result<Value
 
 /// The `name` parameter of a `Content-Disposition: form-data; name="X"` header.
 fn disposition_name(value: &str) -> Option<String> {
-    let mut params = value.split(';');
-    if !params.next()?.trim().eq_ignore_ascii_case("form-data") {
+    let params = split_str(value, ";");
+    let (kind, params) = params.split_first()?;
+    if !trim(kind).eq_ignore_ascii_case("form-data") {
         return None;
     }
-    params.find_map(|param| {
-        let (key, value) = param.split_once('=')?;
-        key.trim()
-            .eq_ignore_ascii_case("name")
-            .then(|| value.trim().trim_matches('"').to_owned())
-    })
+    for param in params {
+        if let Some((key, value)) = split_once_str(param, "=") {
+            if trim(key).eq_ignore_ascii_case("name") {
+                return Some(unquote(trim(value)).to_owned());
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]

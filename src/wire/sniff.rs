@@ -4,23 +4,24 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use super::{BodyFormat, ParseError};
+use super::{unquote, BodyFormat, ParseError};
+use crate::small_std::{find_str, split_once_str, split_str, trim, trim_end};
 
 /// The format a content type names, with the multipart boundary if there is one. `Ok(None)`
 /// means "no content type: sniff".
 pub(super) fn format_of(
     content_type: Option<&str>,
 ) -> Result<Option<(BodyFormat, Option<String>)>, ParseError> {
-    let Some(content_type) = content_type.map(str::trim).filter(|ct| !ct.is_empty()) else {
+    let Some(content_type) = content_type.map(trim).filter(|ct| !ct.is_empty()) else {
         return Ok(None);
     };
-    let mut parts = content_type.split(';');
-    let media = parts.next().unwrap_or_default().trim();
+    let mut parts = split_str(content_type, ";").into_iter();
+    let media = trim(parts.next().unwrap_or_default());
     let mut boundary = None;
     for param in parts {
-        if let Some((name, value)) = param.split_once('=') {
-            if boundary.is_none() && name.trim().eq_ignore_ascii_case("boundary") {
-                boundary = Some(value.trim().trim_matches('"').to_owned());
+        if let Some((name, value)) = split_once_str(param, "=") {
+            if boundary.is_none() && trim(name).eq_ignore_ascii_case("boundary") {
+                boundary = Some(unquote(trim(value)).to_owned());
             }
         }
     }
@@ -62,15 +63,34 @@ pub(super) fn sniff(
     text: &str,
     accepted: &[BodyFormat],
 ) -> Result<(BodyFormat, Option<String>), ParseError> {
-    let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    // Byte order marks and ASCII whitespace skipped (`trim_start_matches` with a list of
+    // characters is another char searcher in the npm package's wasm).
+    let mut start = text;
+    loop {
+        if let Some(rest) = start.strip_prefix('\u{feff}') {
+            start = rest;
+        } else if let Some(b' ' | b'\t' | b'\r' | b'\n') = start.as_bytes().first() {
+            start = start.get(1..).unwrap_or_default();
+        } else {
+            break;
+        }
+    }
     match start.as_bytes().first() {
         Some(b'{') | Some(b'[') => Ok((BodyFormat::Json, None)),
         Some(b'<') => Ok((BodyFormat::Xml, None)),
         Some(b'-') if start.starts_with("--") => {
-            let line = start[2..].split(['\r', '\n']).next().unwrap_or_default();
-            Ok((BodyFormat::Multipart, Some(line.trim_end().to_owned())))
+            // The rest of the line: cut at the first `\n`, then at the first `\r`.
+            let line = start.get(2..).unwrap_or_default();
+            let line = split_once_str(line, "\n").map_or(line, |(line, _)| line);
+            let line = split_once_str(line, "\r").map_or(line, |(line, _)| line);
+            Ok((BodyFormat::Multipart, Some(trim_end(line).to_owned())))
         }
-        Some(_) if start.contains('=') && !start.contains(['\r', '\n', '<']) => {
+        Some(_)
+            if find_str(start, "=").is_some()
+                && ["\r", "\n", "<"]
+                    .iter()
+                    .all(|c| find_str(start, c).is_none()) =>
+        {
             Ok((BodyFormat::UrlEncoded, None))
         }
         _ => Err(ParseError::UnrecognizedBody {

@@ -4,7 +4,9 @@
 use crate::prelude::*;
 
 use super::{excerpt, field_mut, ParseError, Value, MAX_DEPTH, MAX_FIELDS};
-use crate::small_std::{concat, find_str, parse_unsigned};
+use crate::small_std::{
+    concat, find_str, parse_unsigned, shortened, split_once_str, trim, trim_end, trim_start,
+};
 
 /// One XML element while its children are read.
 struct Element {
@@ -46,10 +48,10 @@ impl Element {
     fn into_entry(self) -> (String, Value) {
         let value = if !self.children.is_empty() {
             Value::Object(self.children)
-        } else if super::trim(&self.text).is_empty() {
+        } else if trim(&self.text).is_empty() {
             Value::Null
         } else {
-            Value::Text(super::trim(&self.text).to_owned())
+            Value::Text(trim(&self.text).to_owned())
         };
         (self.name, value)
     }
@@ -70,7 +72,7 @@ pub(super) fn read_xml(text: &str) -> Result<Value, ParseError> {
     let mut seen_root = false;
     let mut rest = text;
     while !rest.is_empty() {
-        let Some(open) = rest.find('<') else {
+        let Some(open) = find_str(rest, "<") else {
             add_text(&mut stack, rest)?;
             break;
         };
@@ -95,13 +97,13 @@ pub(super) fn read_xml(text: &str) -> Result<Value, ParseError> {
             }
             rest = &after[end + 3..];
         } else if starts_with_ignore_case(rest, "<!DOCTYPE") {
-            if !rest.contains('>') {
+            if find_str(rest, ">").is_none() {
                 return Err(syntax(
                     "DOCTYPE not closed: `>` not found before end of input",
                 ));
             }
             // `<!DOCTYPE html>` is a proxy's error page, not a hostile DTD.
-            let declared = rest[9..].trim_start();
+            let declared = trim_start(&rest[9..]);
             let is_html = starts_with_ignore_case(declared, "html");
             return Err(if is_html {
                 ParseError::HtmlPage
@@ -119,10 +121,9 @@ pub(super) fn read_xml(text: &str) -> Result<Value, ParseError> {
             })?;
             rest = &after[end + 2..];
         } else if let Some(after) = rest.strip_prefix("</") {
-            let end = after
-                .find('>')
+            let end = find_str(after, ">")
                 .ok_or_else(|| syntax("tag not closed: `>` not found before end of input"))?;
-            let name = after[..end].trim_end();
+            let name = trim_end(&after[..end]);
             rest = &after[end + 1..];
             if stack.len() == 1 {
                 return Err(ParseError::Xml(concat(&[
@@ -160,13 +161,12 @@ pub(super) fn read_xml(text: &str) -> Result<Value, ParseError> {
                 None => (tag, false),
             };
             let name = tag
-                .split(|c: char| c.is_ascii_whitespace())
-                .next()
-                .unwrap_or_default();
+                .bytes()
+                .position(|b| b.is_ascii_whitespace())
+                .map_or(tag, |end| tag.get(..end).unwrap_or_default());
             // An empty name (`< a/>`) is read as quick-xml reads it: a child called "".
             // The local name, after the first `:` as quick-xml reads it: `<ns:Call>` is `Call`.
-            let local = name
-                .split_once(':')
+            let local = split_once_str(name, ":")
                 .map_or(name, |(_, local)| local)
                 .to_owned();
             if empty {
@@ -223,28 +223,19 @@ fn start_tag(after_lt: &str) -> Option<(&str, &str)> {
     None
 }
 
-/// An entity's name as a refusal keeps it: the first 40 characters, then `…`, so a hostile
-/// body's megabyte-long name cannot make the message huge. (The message escapes it.)
-fn shortened(name: &str) -> String {
-    match name.char_indices().nth(40) {
-        Some((cut, _)) => concat(&[&name[..cut], "…"]),
-        None => name.to_owned(),
-    }
-}
-
 /// Adds character data, its references resolved, to the open element. Outside the document
 /// element only whitespace is allowed.
 fn add_text(stack: &mut [(String, Element)], raw: &str) -> Result<(), ParseError> {
     // Most text (the whitespace between tags, a field's value) has no reference: no copy.
-    if !raw.as_bytes().contains(&b'&') {
+    if find_str(raw, "&").is_none() {
         return push_text(stack, raw);
     }
     let mut text = String::with_capacity(raw.len());
     let mut rest = raw;
-    while let Some(amp) = rest.find('&') {
+    while let Some(amp) = find_str(rest, "&") {
         text.push_str(&rest[..amp]);
         let after = &rest[amp + 1..];
-        let end = after.find(';').ok_or_else(|| {
+        let end = find_str(after, ";").ok_or_else(|| {
             ParseError::Xml(
                 "got ill-formed document: entity or character reference not closed: `;` not found before end of input".to_owned(),
             )
@@ -286,6 +277,8 @@ fn add_text(stack: &mut [(String, Element)], raw: &str) -> Result<(), ParseError
                 "amp" => '&',
                 "apos" => '\'',
                 "quot" => '"',
+                // Shortened, so a hostile body's megabyte-long name cannot make the message
+                // huge (the message escapes it).
                 _ => return Err(ParseError::XmlEntity(shortened(name))),
             }
         };
@@ -301,7 +294,7 @@ fn add_text(stack: &mut [(String, Element)], raw: &str) -> Result<(), ParseError
 fn push_text(stack: &mut [(String, Element)], text: &str) -> Result<(), ParseError> {
     match stack {
         [_root] => {
-            if !text.trim().is_empty() {
+            if !trim(text).is_empty() {
                 return Err(ParseError::Xml(
                     "got text outside the document element".to_owned(),
                 ));
