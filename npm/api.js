@@ -3,6 +3,10 @@
 // values: which type a value is, reading an options object safely, bytes from a body, the
 // `Error` to throw, and `fetch`. Every rule about options, phone numbers and Exotel's bodies is
 // the Rust core's, in the wasm, which answers each call with `{"ok": ...}` or `{"error": ...}`.
+// `wasmRequest(kind, options)` builds every request and `wasmParse(kind, status, body,
+// contentType)` reads every body, `kind` naming which (npm/src/lib.rs: 0 connectRequest,
+// 1 connectTwoNumbersRequest, 2 callDetailsRequest; 0 parseCall, 1 parseResponse,
+// 2 parseStatusCallback).
 
 function exotelError(fields) {
     const { message, ...details } = fields;
@@ -115,32 +119,41 @@ function exotelContentType(contentType) {
     throw invalidOption("contentType", `expected a string, but got ${exotelTypeName(contentType)}`);
 }
 
-function connectRequest(options) {
+// The request builders and parsers: one wasm export each (see the top of this file).
+function exotelRequest(kind, options) {
     exotelReady();
-    return exotelAnswer(wasmConnectRequest(exotelOptions(options)));
+    return exotelAnswer(wasmRequest(kind, exotelOptions(options)));
 }
-function connectTwoNumbersRequest(options) {
+function exotelParse(kind, status, body, contentType) {
     exotelReady();
-    return exotelAnswer(wasmConnectTwoNumbersRequest(exotelOptions(options)));
+    return exotelAnswer(wasmParse(kind, status, exotelBytes(body), exotelContentType(contentType)));
 }
-function callDetailsRequest(options) {
-    exotelReady();
-    return exotelAnswer(wasmCallDetailsRequest(exotelOptions(options)));
-}
-function parseCall(body, contentType) {
-    exotelReady();
-    return exotelAnswer(wasmParseCall(exotelBytes(body), exotelContentType(contentType)));
-}
-function parseResponse(status, body, contentType) {
+// A caller's HTTP status, checked (fetch's own statuses are read in exotelSend).
+function exotelStatus(status) {
     exotelReady();
     if (!Number.isInteger(status) || status < 100 || status > 599) {
         throw invalidOption("status", `expected an HTTP status from 100 to 599, but got ${exotelDescribe(status)}`);
     }
-    return exotelAnswer(wasmParseResponse(status, exotelBytes(body), exotelContentType(contentType)));
+    return status;
+}
+
+function connectRequest(options) {
+    return exotelRequest(0, options);
+}
+function connectTwoNumbersRequest(options) {
+    return exotelRequest(1, options);
+}
+function callDetailsRequest(options) {
+    return exotelRequest(2, options);
+}
+function parseCall(body, contentType) {
+    return exotelParse(0, 0, body, contentType);
+}
+function parseResponse(status, body, contentType) {
+    return exotelParse(1, exotelStatus(status), body, contentType);
 }
 function parseStatusCallback(body, contentType) {
-    exotelReady();
-    return exotelAnswer(wasmParseStatusCallback(exotelBytes(body), exotelContentType(contentType)));
+    return exotelParse(2, 0, body, contentType);
 }
 function normalizePhone(input, defaultCountry) {
     exotelReady();
@@ -204,7 +217,7 @@ async function exotelSend(build, options) {
         const e = "arrayBuffer() gave no bytes";
         throw exotelNetworkError(`could not read Exotel's answer from ${url}: ${e}`, e);
     }
-    return exotelAnswer(wasmParseResponse(status, exotelBytes(body), typeof contentType === "string" ? contentType : undefined));
+    return exotelAnswer(wasmParse(1, status, exotelBytes(body), typeof contentType === "string" ? contentType : undefined));
 }
 function connect(options) {
     return exotelSend(connectRequest, options);

@@ -76,54 +76,74 @@ fn answer(result: Result<String, Failure>) -> String {
     out
 }
 
-/// `connectRequest(options)`: the connect-to-flow request, as an `HttpRequest`.
-#[wasm_bindgen(js_name = wasmConnectRequest, skip_typescript)]
-pub fn connect_request(options: &str) -> String {
-    answer(requests::connect_to_flow(options).map(|request| results::request_json(&request)))
+/// Which request [`request`] builds, as npm/api.js names it by number: each of the package's
+/// request builders is this one export, so the wasm and its JS glue carry one boundary wrapper
+/// for all of them instead of one each (about 100 bytes of wasm and as many of glue apiece).
+pub(crate) mod build {
+    /// `connectRequest(options)`.
+    pub(crate) const CONNECT: u32 = 0;
+    /// `connectTwoNumbersRequest(options)`.
+    pub(crate) const CONNECT_TWO_NUMBERS: u32 = 1;
+    /// `callDetailsRequest(options)`.
+    pub(crate) const CALL_DETAILS: u32 = 2;
 }
 
-/// `connectTwoNumbersRequest(options)`: the connect-two-numbers request, as an `HttpRequest`.
-#[wasm_bindgen(js_name = wasmConnectTwoNumbersRequest, skip_typescript)]
-pub fn connect_two_numbers_request(options: &str) -> String {
-    answer(requests::connect_two_numbers(options).map(|request| results::request_json(&request)))
+/// Which body [`parse`] reads, as npm/api.js names it by number (one export for every parser,
+/// as for the requests).
+pub(crate) mod read {
+    /// `parseCall(body, contentType)`: a `Call`, or the error Exotel's `RestException` body
+    /// reports (with the status the body names).
+    pub(crate) const CALL: u32 = 0;
+    /// `parseResponse(status, body, contentType)` and the sending functions' reading of what
+    /// `fetch` gave: the Call, or the error Exotel (or something else) answered with.
+    pub(crate) const RESPONSE: u32 = 1;
+    /// `parseStatusCallback(body, contentType)`: a `StatusCallback`.
+    pub(crate) const STATUS_CALLBACK: u32 = 2;
 }
 
-/// `callDetailsRequest(options)`: the call details request, as an `HttpRequest`.
-#[wasm_bindgen(js_name = wasmCallDetailsRequest, skip_typescript)]
-pub fn call_details_request(options: &str) -> String {
-    answer(requests::call_details(options).map(|request| results::request_json(&request)))
+/// The request builders (`connectRequest(options)` and the others, by [`build`] number): the
+/// core's request as an `HttpRequest`, from the options as JSON.
+#[wasm_bindgen(js_name = wasmRequest, skip_typescript)]
+pub fn request(kind: u32, options: &str) -> String {
+    let request = match kind {
+        build::CONNECT => requests::connect_to_flow(options),
+        build::CONNECT_TWO_NUMBERS => requests::connect_two_numbers(options),
+        build::CALL_DETAILS => requests::call_details(options),
+        _ => Err(unknown_kind()),
+    };
+    answer(request.map(|request| results::request_json(&request)))
 }
 
-/// `parseCall(body, contentType)`: a `Call` from Exotel's JSON or XML, or the error Exotel's
-/// `RestException` body reports (with the status the body names).
-#[wasm_bindgen(js_name = wasmParseCall, skip_typescript)]
-pub fn parse_call_js(body: &[u8], content_type: Option<String>) -> String {
-    answer(
-        parse_call(body, content_type.as_deref())
-            .map(|call| results::call_json(&call))
-            .map_err(|e| Failure::response(None, &e)),
-    )
-}
-
-/// `parseResponse(status, body, contentType)` and the sending functions' reading of what
-/// `fetch` gave: the Call, or the error Exotel (or something else) answered with. npm/api.js
-/// has checked the status (100 to 599 from a caller; any whole number up to 999 from `fetch`).
-#[wasm_bindgen(js_name = wasmParseResponse, skip_typescript)]
-pub fn parse_response_js(status: u16, body: &[u8], content_type: Option<String>) -> String {
-    answer(
-        parse_response(status, content_type.as_deref(), body)
-            .map(|call| results::call_json(&call))
-            .map_err(|e| Failure::response(Some(status), &e)),
-    )
-}
-
-/// `parseStatusCallback(body, contentType)`: a `StatusCallback`.
-#[wasm_bindgen(js_name = wasmParseStatusCallback, skip_typescript)]
-pub fn parse_status_callback_js(body: &[u8], content_type: Option<String>) -> String {
-    answer(
-        parse_status_callback(body, content_type.as_deref())
+/// The body parsers (`parseCall(body, contentType)` and the others, by [`read`] number).
+/// `status` is the response's, for the parsers that take one: npm/api.js has checked it (100 to
+/// 599 from a caller; any whole number up to 999 from `fetch`).
+#[wasm_bindgen(js_name = wasmParse, skip_typescript)]
+pub fn parse(kind: u32, status: u16, body: &[u8], content_type: Option<String>) -> String {
+    let content_type = content_type.as_deref();
+    answer(match kind {
+        read::CALL | read::RESPONSE => {
+            // parseCall has no response, so no status but the one Exotel's error body names.
+            let (call, status) = if kind == read::CALL {
+                (parse_call(body, content_type), None)
+            } else {
+                (parse_response(status, content_type, body), Some(status))
+            };
+            call.map(|call| results::call_json(&call))
+                .map_err(|e| Failure::response(status, &e))
+        }
+        read::STATUS_CALLBACK => parse_status_callback(body, content_type)
             .map(|callback| results::callback_json(&callback))
             .map_err(|e| Failure::malformed("status callback", &e)),
+        _ => Err(unknown_kind()),
+    })
+}
+
+/// A `kind` that is neither a [`build`] nor a [`read`] number: only a caller of the raw export
+/// (not npm/api.js) can send one.
+fn unknown_kind() -> Failure {
+    Failure::option(
+        "kind",
+        "expected a function of npm/api.js, but got another number",
     )
 }
 

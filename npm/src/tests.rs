@@ -7,6 +7,7 @@
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::prelude::*;
+use crate::{build, read};
 use exotel_connect::wire::{read_json, Value};
 
 /// An export's answer, read back: `Ok(result)` or `Err(error fields)`.
@@ -44,7 +45,7 @@ fn flow_with(extra: &str) -> String {
 
 #[wasm_bindgen_test]
 fn connect_request_gives_a_fetch_init() {
-    let request = answer(&super::connect_request(&flow_with(""))).expect("valid options");
+    let request = answer(&super::request(build::CONNECT, &flow_with(""))).expect("valid options");
     assert_eq!(text(&request, "method"), Some("POST"));
     assert_eq!(
         text(&request, "url"),
@@ -65,7 +66,7 @@ fn connect_request_gives_a_fetch_init() {
 #[wasm_bindgen_test]
 fn call_details_request_has_a_null_body() {
     let options = r#"{"accountSid":"acme","apiKey":"k","apiToken":"t","baseUrl":"http://127.0.0.1:9/","callSid":"abc","details":true,"format":"xml"}"#;
-    let request = answer(&super::call_details_request(options)).expect("valid options");
+    let request = answer(&super::request(build::CALL_DETAILS, options)).expect("valid options");
     assert_eq!(text(&request, "method"), Some("GET"));
     assert_eq!(
         text(&request, "url"),
@@ -85,7 +86,10 @@ fn values_json_cannot_hold_are_refused_by_their_type() {
         ("true", "a boolean"),
         ("42", "a number"),
     ] {
-        let json = super::connect_request(&flow_with(&format!(r#","customField":{value}"#)));
+        let json = super::request(
+            build::CONNECT,
+            &flow_with(&format!(r#","customField":{value}"#)),
+        );
         assert_eq!(
             error_of(&json),
             (
@@ -107,18 +111,24 @@ fn seconds_must_be_whole_and_safe() {
         (r#"{"type":"a number","text":"NaN"}"#, "NaN"),
         (r#""600""#, "a string"),
     ] {
-        let json = super::connect_request(&flow_with(&format!(r#","timeLimit":{value}"#)));
+        let json = super::request(
+            build::CONNECT,
+            &flow_with(&format!(r#","timeLimit":{value}"#)),
+        );
         assert_eq!(
             error_of(&json).2,
             format!("invalid timeLimit: expected a whole number of seconds, but got {got}")
         );
     }
-    let json = super::connect_request(&flow_with(r#","timeLimit":-5"#));
+    let json = super::request(build::CONNECT, &flow_with(r#","timeLimit":-5"#));
     assert_eq!(
         error_of(&json).2,
         "invalid timeLimit: expected 1 to 14400 seconds, but got -5"
     );
-    let request = answer(&super::connect_request(&flow_with(r#","timeLimit":900"#)));
+    let request = answer(&super::request(
+        build::CONNECT,
+        &flow_with(r#","timeLimit":900"#),
+    ));
     assert!(text(&request.expect("valid"), "body")
         .expect("body")
         .ends_with("&TimeLimit=900"));
@@ -126,30 +136,36 @@ fn seconds_must_be_whole_and_safe() {
 
 #[wasm_bindgen_test]
 fn unknown_options_are_named_in_the_order_given() {
-    let (code, field, message) = error_of(&super::connect_request(&flow_with(
-        r#","zeta":1,"callerID":"x""#,
-    )));
+    let (code, field, message) = error_of(&super::request(
+        build::CONNECT,
+        &flow_with(r#","zeta":1,"callerID":"x""#),
+    ));
     assert_eq!(
         (code.as_str(), field.as_deref()),
         ("invalid_option", Some("zeta"))
     );
     assert!(message.starts_with("invalid zeta: unknown option (expected one of accountSid,"));
-    let (_, _, message) = error_of(&super::connect_request(&flow_with(r#","callerID":"x""#)));
+    let (_, _, message) = error_of(&super::request(
+        build::CONNECT,
+        &flow_with(r#","callerID":"x""#),
+    ));
     assert_eq!(
         message,
         "invalid callerID: unknown option, did you mean `callerId`?"
     );
     // Not JSON from npm/api.js: refused, not trapped.
     assert_eq!(
-        error_of(&super::connect_request("[")).1.as_deref(),
+        error_of(&super::request(build::CONNECT, "[")).1.as_deref(),
         Some("options")
     );
 }
 
 #[wasm_bindgen_test]
 fn phone_errors_are_invalid_phone_with_the_option_named() {
-    let (code, field, message) =
-        error_of(&super::connect_request(&flow_with(r#","from":"98765""#)));
+    let (code, field, message) = error_of(&super::request(
+        build::CONNECT,
+        &flow_with(r#","from":"98765""#),
+    ));
     assert_eq!(code, "invalid_phone");
     assert_eq!(field.as_deref(), Some("from"));
     assert_eq!(
@@ -179,12 +195,12 @@ fn phone_errors_are_invalid_phone_with_the_option_named() {
 fn bodies_cross_as_bytes() {
     let body =
         r#"{"Call": {"Sid": "abc", "Status": "completed", "Price": 1.500, "Duration": "17"}}"#;
-    let call = answer(&super::parse_call_js(body.as_bytes(), None)).expect("a call");
+    let call = answer(&super::parse(read::CALL, 0, body.as_bytes(), None)).expect("a call");
     assert_eq!(text(&call, "price"), Some("1.500"));
     assert_eq!(call.get("duration"), Some(&Value::Number("17".into())));
     assert_eq!(call.get("parentCallSid"), Some(&Value::Null));
     assert_eq!(call.get("details"), None);
-    let (code, _, message) = error_of(&super::parse_call_js(b"{\"Call\": \"\xff\"}", None));
+    let (code, _, message) = error_of(&super::parse(read::CALL, 0, b"{\"Call\": \"\xff\"}", None));
     assert_eq!(code, "malformed_response");
     assert_eq!(
         message,
@@ -195,18 +211,20 @@ fn bodies_cross_as_bytes() {
 #[wasm_bindgen_test]
 fn responses_become_the_right_errors() {
     let exotel = r#"{"RestException": {"Status": 403, "Message": "NDNC", "Code": 20003}}"#;
-    let error = answer(&super::parse_response_js(403, exotel.as_bytes(), None)).expect_err("403");
+    let error =
+        answer(&super::parse(read::RESPONSE, 403, exotel.as_bytes(), None)).expect_err("403");
     assert_eq!(text(&error, "code"), Some("exotel_error"));
     assert_eq!(error.get("status"), Some(&Value::Number("403".into())));
     assert_eq!(text(&error, "exotelMessage"), Some("NDNC"));
     assert_eq!(text(&error, "exotelCode"), Some("20003"));
-    let (code, _, _) = error_of(&super::parse_response_js(
+    let (code, _, _) = error_of(&super::parse(
+        read::RESPONSE,
         200,
         b"{",
         Some("application/json".into()),
     ));
     assert_eq!(code, "malformed_response");
-    let (_, _, message) = error_of(&super::parse_status_callback_js(b"CallSid=a", None));
+    let (_, _, message) = error_of(&super::parse(read::STATUS_CALLBACK, 0, b"CallSid=a", None));
     assert_eq!(
         message,
         "malformed status callback: expected a `Status` field, but got none"
@@ -216,7 +234,7 @@ fn responses_become_the_right_errors() {
 #[wasm_bindgen_test]
 fn parse_call_reports_what_exotel_said_with_the_status_its_body_names() {
     let xml = b"<TwilioResponse><RestException><Status>429</Status><Message>Too many requests</Message></RestException></TwilioResponse>";
-    let error = answer(&super::parse_call_js(xml, None)).expect_err("a RestException");
+    let error = answer(&super::parse(read::CALL, 0, xml, None)).expect_err("a RestException");
     assert_eq!(text(&error, "code"), Some("exotel_error"));
     assert_eq!(error.get("status"), Some(&Value::Number("429".into())));
     assert_eq!(text(&error, "exotelMessage"), Some("Too many requests"));
@@ -226,14 +244,16 @@ fn parse_call_reports_what_exotel_said_with_the_status_its_body_names() {
         Some("Exotel answered 429: Too many requests")
     );
     // Malformed bodies have no response, so no status.
-    let error = answer(&super::parse_call_js(b"{}", None)).expect_err("no envelope");
+    let error = answer(&super::parse(read::CALL, 0, b"{}", None)).expect_err("no envelope");
     assert_eq!(text(&error, "code"), Some("malformed_response"));
     assert_eq!(error.get("status"), None);
 }
 
 #[wasm_bindgen_test]
 fn status_callbacks_leave_out_what_was_not_sent() {
-    let callback = answer(&super::parse_status_callback_js(
+    let callback = answer(&super::parse(
+        read::STATUS_CALLBACK,
+        0,
         b"CallSid=abc&Status=busy&RecordingUrl=&DateUpdated=2026-11-26+10%3A00%3A00",
         Some("application/x-www-form-urlencoded".into()),
     ))
@@ -243,5 +263,16 @@ fn status_callbacks_leave_out_what_was_not_sent() {
     assert_eq!(callback.get("recordingUrl"), Some(&Value::Null));
     for absent in ["eventType", "to", "legs", "conversationDuration"] {
         assert_eq!(callback.get(absent), None, "{absent}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn unknown_kinds_are_refused_not_guessed() {
+    for json in [super::request(99, "{}"), super::parse(99, 200, b"{}", None)] {
+        let (code, field, _) = error_of(&json);
+        assert_eq!(
+            (code.as_str(), field.as_deref()),
+            ("invalid_option", Some("kind"))
+        );
     }
 }

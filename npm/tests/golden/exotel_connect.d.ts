@@ -385,13 +385,9 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
-    readonly wasmCallDetailsRequest: (a: number, b: number) => [number, number];
-    readonly wasmConnectRequest: (a: number, b: number) => [number, number];
-    readonly wasmConnectTwoNumbersRequest: (a: number, b: number) => [number, number];
     readonly wasmNormalizePhone: (a: number, b: number, c: number, d: number) => [number, number];
-    readonly wasmParseCall: (a: number, b: number, c: number, d: number) => [number, number];
-    readonly wasmParseResponse: (a: number, b: number, c: number, d: number, e: number) => [number, number];
-    readonly wasmParseStatusCallback: (a: number, b: number, c: number, d: number) => [number, number];
+    readonly wasmParse: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number];
+    readonly wasmRequest: (a: number, b: number, c: number) => [number, number];
     readonly __wbindgen_externrefs: WebAssembly.Table;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
