@@ -5,8 +5,9 @@
 // the Rust core's, in the wasm, which answers each call with `{"ok": ...}` or `{"error": ...}`.
 // `wasmRequest(kind, options)` builds every request and `wasmParse(kind, status, body,
 // contentType)` reads every body, `kind` naming which (npm/src/lib.rs: 0 connectRequest,
-// 1 connectTwoNumbersRequest, 2 callDetailsRequest; 0 parseCall, 1 parseResponse,
-// 2 parseStatusCallback).
+// 1 connectTwoNumbersRequest, 2 callDetailsRequest, 3 customerWhitelistRequest,
+// 4 whitelistDetailsRequest; 0 parseCall, 1 parseResponse, 2 parseStatusCallback,
+// 3 parseWhitelist).
 
 function exotelError(fields) {
     const { message, ...details } = fields;
@@ -146,6 +147,12 @@ function connectTwoNumbersRequest(options) {
 function callDetailsRequest(options) {
     return exotelRequest(2, options);
 }
+function customerWhitelistRequest(options) {
+    return exotelRequest(3, options);
+}
+function whitelistDetailsRequest(options) {
+    return exotelRequest(4, options);
+}
 function parseCall(body, contentType) {
     return exotelParse(0, 0, body, contentType);
 }
@@ -154,6 +161,9 @@ function parseResponse(status, body, contentType) {
 }
 function parseStatusCallback(body, contentType) {
     return exotelParse(2, 0, body, contentType);
+}
+function parseWhitelist(status, body, contentType) {
+    return exotelParse(3, exotelStatus(status), body, contentType);
 }
 function normalizePhone(input, defaultCountry) {
     exotelReady();

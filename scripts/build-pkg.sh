@@ -97,7 +97,8 @@ node_modules/.bin/wasm-opt --merge-similar-functions -Oz --always-inline-max-fun
 # exports `wasm*`, which are internal: they lose their `export` here (their TypeScript
 # declarations are skipped in Rust; the functions' are npm/src/api.d.ts).
 PUBLIC="connectRequest connectTwoNumbersRequest callDetailsRequest parseCall parseResponse
-  parseStatusCallback normalizePhone isExotelConnectError connect connectTwoNumbers callDetails"
+  parseStatusCallback normalizePhone isExotelConnectError connect connectTwoNumbers callDetails
+  customerWhitelistRequest whitelistDetailsRequest parseWhitelist"
 sed 's/^export function \(wasm[A-Z]\)/function \1/' "$OUT/web/exotel_connect.js" >"$OUT/esm.js"
 { cat npm/api.js; echo "export { $(echo $PUBLIC | sed 's/ /, /g') };"; } >>"$OUT/esm.js"
 grep -v '^exports\.wasm[A-Za-z]* = wasm[A-Za-z]*;$' "$OUT/node/exotel_connect.js" >"$OUT/cjs.cjs"

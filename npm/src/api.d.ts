@@ -35,6 +35,47 @@ export function connectTwoNumbersRequest(options: ConnectTwoNumbersOptions): Htt
 export function callDetailsRequest(options: CallDetailsOptions): HttpRequest;
 
 /**
+ * Builds the request that adds numbers to the account's DND whitelist
+ * (`POST .../CustomerWhitelist`), so calls reach them although they are on India's
+ * Do-Not-Disturb registry. Exotel texts each person an opt-in SMS from `virtualNumber`. For
+ * accounts that have signed Exotel's NCPR agreement.
+ *
+ * Each number is read as `normalizePhone` reads it (India for numbers without a country code);
+ * a number given twice is sent once. At most 100 different numbers a request.
+ *
+ * @throws {ExotelConnectError} `invalid_phone` naming `virtualNumber` or `numbers` for a number
+ * that cannot be read, or `invalid_option` naming the option at fault (`field`), e.g. `numbers`
+ * when there are none or more than 100.
+ *
+ * @example
+ * const request = customerWhitelistRequest({
+ *   accountSid: "acme", apiKey: "key", apiToken: "token", region: "mumbai",
+ *   virtualNumber: "080 4711 2400", numbers: ["098765 43210"],
+ * });
+ * // request.body === "VirtualNumber=%2B918047112400&Number=%2B919876543210"
+ */
+export function customerWhitelistRequest(options: CustomerWhitelistOptions): HttpRequest;
+
+/**
+ * Builds the request that asks whether a number is on the account's DND whitelist
+ * (`GET .../CustomerWhitelist/<number>`); read the answer with {@link parseWhitelist}.
+ *
+ * @throws {ExotelConnectError} `invalid_phone` for a `number` that cannot be read, or
+ * `invalid_option` naming the option at fault (`field`).
+ */
+export function whitelistDetailsRequest(options: WhitelistDetailsOptions): HttpRequest;
+
+/**
+ * Parses the answer to {@link whitelistDetailsRequest}: JSON (`{"Result": {...}}`) or XML
+ * (`<TwilioResponse><Result>...` or a bare `<Result>`). Unknown fields are ignored.
+ *
+ * @throws {ExotelConnectError} `exotel_error` with Exotel's `status` and `exotelMessage` for
+ * its error body (`RestException`), or `malformed_response` (with `status`) for a body that is
+ * not Exotel's or a `Status` other than `Whitelist`, `Blacklist` or `Neutral`.
+ */
+export function parseWhitelist(status: number, body: Body, contentType?: string | null): WhitelistDetails;
+
+/**
  * Parses a Call from Exotel's JSON (`{"Call": {...}}`) or XML (`<TwilioResponse><Call>...`), for
  * a body you already have. Without a content type the format is read from the body itself.
  * With the response's status at hand, `parseResponse` is the one to call.

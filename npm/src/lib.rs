@@ -24,7 +24,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::prelude::*;
 use exotel_connect::wire::json::write_string as json_string;
-use exotel_connect::{parse_call, parse_response, parse_status_callback, Country, PhoneNumber};
+use exotel_connect::{
+    parse_call, parse_response, parse_status_callback, parse_whitelist, Country, PhoneNumber,
+};
 
 /// What the std prelude brings from `alloc`, for the `no_std` build: each module says
 /// `use crate::prelude::*;`.
@@ -86,6 +88,10 @@ pub(crate) mod build {
     pub(crate) const CONNECT_TWO_NUMBERS: u32 = 1;
     /// `callDetailsRequest(options)`.
     pub(crate) const CALL_DETAILS: u32 = 2;
+    /// `customerWhitelistRequest(options)`.
+    pub(crate) const CUSTOMER_WHITELIST: u32 = 3;
+    /// `whitelistDetailsRequest(options)`.
+    pub(crate) const WHITELIST_DETAILS: u32 = 4;
 }
 
 /// Which body [`parse`] reads, as npm/api.js names it by number (one export for every parser,
@@ -99,6 +105,9 @@ pub(crate) mod read {
     pub(crate) const RESPONSE: u32 = 1;
     /// `parseStatusCallback(body, contentType)`: a `StatusCallback`.
     pub(crate) const STATUS_CALLBACK: u32 = 2;
+    /// `parseWhitelist(status, body, contentType)`: the `WhitelistDetails` of a whitelist
+    /// details answer, or the error Exotel (or something else) answered with.
+    pub(crate) const WHITELIST: u32 = 3;
 }
 
 /// The request builders (`connectRequest(options)` and the others, by [`build`] number): the
@@ -109,6 +118,8 @@ pub fn request(kind: u32, options: &str) -> String {
         build::CONNECT => requests::connect_to_flow(options),
         build::CONNECT_TWO_NUMBERS => requests::connect_two_numbers(options),
         build::CALL_DETAILS => requests::call_details(options),
+        build::CUSTOMER_WHITELIST => requests::customer_whitelist(options),
+        build::WHITELIST_DETAILS => requests::whitelist_details(options),
         _ => Err(unknown_kind()),
     };
     answer(request.map(|request| results::request_json(&request)))
@@ -134,6 +145,9 @@ pub fn parse(kind: u32, status: u16, body: &[u8], content_type: Option<String>) 
         read::STATUS_CALLBACK => parse_status_callback(body, content_type)
             .map(|callback| results::callback_json(&callback))
             .map_err(|e| Failure::malformed("status callback", &e)),
+        read::WHITELIST => parse_whitelist(status, content_type, body)
+            .map(|details| results::whitelist_json(&details))
+            .map_err(|e| Failure::response(Some(status), &e)),
         _ => Err(unknown_kind()),
     })
 }

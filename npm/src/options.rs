@@ -48,6 +48,10 @@ pub(crate) const TWO_NUMBERS: &[&str] = &[
 ];
 /// Call details.
 pub(crate) const DETAILS: &[&str] = &["callSid", "details"];
+/// Add numbers to the DND whitelist.
+pub(crate) const WHITELIST: &[&str] = &["virtualNumber", "numbers"];
+/// Whitelist details of a number.
+pub(crate) const WHITELIST_DETAILS: &[&str] = &["number"];
 /// How the sending functions send. The request builders accept (and ignore) these too, so one
 /// options object can be handed to `connectRequest` and to `connect`.
 pub(crate) const SEND: &[&str] = &["fetch", "signal"];

@@ -4,12 +4,14 @@
 
 use crate::prelude::*;
 use exotel_connect::{
-    Account, ApiBase, CallDetails, ConnectToFlow, ConnectTwoNumbers, Country, Credentials, Format,
-    HttpRequest, Region, RequestError,
+    whitelist_details_request, Account, ApiBase, CallDetails, ConnectToFlow, ConnectTwoNumbers,
+    Country, Credentials, CustomerWhitelist, Format, HttpRequest, Region, RequestError,
 };
 
 use super::error::{Code, Failure};
-use super::options::{Options, ACCOUNT, CALL, DETAILS, FLOW, SEND, TWO_NUMBERS};
+use super::options::{
+    Options, ACCOUNT, CALL, DETAILS, FLOW, SEND, TWO_NUMBERS, WHITELIST, WHITELIST_DETAILS,
+};
 
 /// The option a core field name stands for: `TimeLimit` is `timeLimit`, `api_key` is `apiKey`
 /// (every option is its field's name in camelCase), except that the flow's one field, `Url`,
@@ -40,7 +42,10 @@ fn option_name(field: &str, options: &Options) -> String {
 /// read is `invalid_phone`; a missing one is an `invalid_option` like any other.
 fn request_failure(error: &RequestError, options: &Options) -> Failure {
     let field = option_name(error.field(), options);
-    let phone = matches!(error.field(), "From" | "CallerId" | "To");
+    let phone = matches!(
+        error.field(),
+        "From" | "CallerId" | "To" | "VirtualNumber" | "Number"
+    );
     let code = if phone && options.has(&field) {
         Code::InvalidPhone
     } else {
@@ -177,4 +182,38 @@ pub(crate) fn call_details(json: &str) -> Result<HttpRequest, Failure> {
         .map_err(|e| request_failure(&e, &options))?
         .details(details);
     Ok(request.to_request(&account))
+}
+
+/// `customerWhitelistRequest(options)`. The core names every problem with the numbers `Number`
+/// (its field on the wire): here they are `numbers`, an `invalid_phone` for a number that
+/// cannot be read and an `invalid_option` for how many there are.
+pub(crate) fn customer_whitelist(json: &str) -> Result<HttpRequest, Failure> {
+    let options = Options::new(json, &[ACCOUNT, WHITELIST])?;
+    let account = account(&options)?;
+    let virtual_number = options.string("virtualNumber")?.unwrap_or_default();
+    let numbers = options.strings("numbers")?;
+    let request = CustomerWhitelist::new(&virtual_number, numbers.iter().map(String::as_str))
+        .map_err(|e| match e.field() {
+            "Number" => {
+                // "expected at least one number" / "expected at most 100 different numbers":
+                // no phone number message starts so.
+                let count = e.problem().starts_with("expected at ");
+                let code = if count {
+                    Code::InvalidOption
+                } else {
+                    Code::InvalidPhone
+                };
+                Failure::field(code, "numbers", e.problem())
+            }
+            _ => request_failure(&e, &options),
+        })?;
+    Ok(request.to_request(&account))
+}
+
+/// `whitelistDetailsRequest(options)`.
+pub(crate) fn whitelist_details(json: &str) -> Result<HttpRequest, Failure> {
+    let options = Options::new(json, &[ACCOUNT, WHITELIST_DETAILS])?;
+    let account = account(&options)?;
+    let number = options.string("number")?.unwrap_or_default();
+    whitelist_details_request(&account, &number).map_err(|e| request_failure(&e, &options))
 }

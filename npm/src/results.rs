@@ -5,7 +5,9 @@
 use crate::prelude::*;
 use exotel_connect::small_std::decimal;
 use exotel_connect::wire::json::push_string as push_json_string;
-use exotel_connect::{Call, CallLegDetails, HttpRequest, Leg, StatusCallback};
+use exotel_connect::{
+    Call, CallLegDetails, HttpRequest, Leg, StatusCallback, WhitelistDetails, WhitelistExpiry,
+};
 
 /// A JSON object written field by field. Results cross into JS as one JSON text and one call to
 /// the host's `JSON.parse`: setting each field from wasm would pass every key and value over the
@@ -171,5 +173,19 @@ pub(crate) fn request_json(request: &HttpRequest) -> String {
     object.text("url", Some(&request.url));
     object.raw("headers", &headers.finish());
     object.text("body", request.body.as_deref());
+    object.finish()
+}
+
+/// [`WhitelistDetails`] as the `WhitelistDetails` interface, in JSON: `status`, `type` (`null`
+/// when Exotel sent none) and `expiry`: seconds, `"never"`, or `null` when not sent.
+pub(crate) fn whitelist_json(details: &WhitelistDetails) -> String {
+    let mut object = JsonObject::new();
+    object.text("status", Some(details.status.as_str()));
+    object.text("type", details.kind.as_ref().map(|kind| kind.as_str()));
+    match details.expiry {
+        Some(WhitelistExpiry::Never) => object.text("expiry", Some("never")),
+        Some(WhitelistExpiry::InSeconds(seconds)) => object.number("expiry", Some(seconds)),
+        None => object.number("expiry", None),
+    }
     object.finish()
 }

@@ -267,6 +267,89 @@ fn status_callbacks_leave_out_what_was_not_sent() {
 }
 
 #[wasm_bindgen_test]
+fn whitelist_requests_name_the_numbers_option() {
+    let options = r#"{"accountSid":"acme","apiKey":"k","apiToken":"t","region":"mumbai","virtualNumber":"080 4711 2400","numbers":["098765 43210","+919876543210","9123456789"]}"#;
+    let request =
+        answer(&super::request(build::CUSTOMER_WHITELIST, options)).expect("valid options");
+    assert_eq!(text(&request, "method"), Some("POST"));
+    assert_eq!(
+        text(&request, "url"),
+        Some("https://api.in.exotel.com/v1/Accounts/acme/CustomerWhitelist.json")
+    );
+    assert_eq!(
+        text(&request, "body"),
+        Some("VirtualNumber=%2B918047112400&Number=%2B919876543210%2C%2B919123456789")
+    );
+    let refused = |numbers: &str| {
+        error_of(&super::request(
+            build::CUSTOMER_WHITELIST,
+            &format!(
+                r#"{{"accountSid":"acme","apiKey":"k","apiToken":"t","region":"mumbai","virtualNumber":"08047112400","numbers":{numbers}}}"#
+            ),
+        ))
+    };
+    assert_eq!(
+        refused(r#"["9876543210","98765"]"#),
+        (
+            "invalid_phone".to_owned(),
+            Some("numbers".to_owned()),
+            "invalid numbers: expected 10 digits not starting with 0 after +91 for India, but got 5 digits (98765)".to_owned()
+        )
+    );
+    assert_eq!(
+        refused("[]"),
+        (
+            "invalid_option".to_owned(),
+            Some("numbers".to_owned()),
+            "invalid numbers: expected at least one number, but got none".to_owned()
+        )
+    );
+    let details = answer(&super::request(build::WHITELIST_DETAILS,
+        r#"{"accountSid":"acme","apiKey":"k","apiToken":"t","region":"mumbai","format":"xml","number":"98765 43210"}"#,
+    ))
+    .expect("valid options");
+    assert_eq!(
+        text(&details, "url"),
+        Some("https://api.in.exotel.com/v1/Accounts/acme/CustomerWhitelist/%2B919876543210")
+    );
+    assert_eq!(details.get("body"), Some(&Value::Null));
+}
+
+#[wasm_bindgen_test]
+fn whitelist_details_cross_as_json() {
+    let body =
+        br#"{"Result": {"Status": "Whitelist", "Type": "API", "Expiry": "3600", "Extra": {}}}"#;
+    let details = answer(&super::parse(read::WHITELIST, 200, body, None)).expect("details");
+    assert_eq!(text(&details, "status"), Some("Whitelist"));
+    assert_eq!(text(&details, "type"), Some("API"));
+    assert_eq!(details.get("expiry"), Some(&Value::Number("3600".into())));
+    let never = br#"{"Result": {"Status": "Neutral", "Type": "", "Expiry": -1}}"#;
+    let details = answer(&super::parse(read::WHITELIST, 200, never, None)).expect("details");
+    assert_eq!(details.get("type"), Some(&Value::Null));
+    assert_eq!(text(&details, "expiry"), Some("never"));
+    let error = answer(&super::parse(
+        read::WHITELIST,
+        403,
+        br#"{"RestException": {"Status": 403, "Message": "Not enabled"}}"#,
+        Some("application/json".into()),
+    ))
+    .expect_err("a RestException");
+    assert_eq!(text(&error, "code"), Some("exotel_error"));
+    assert_eq!(text(&error, "exotelMessage"), Some("Not enabled"));
+    let (code, _, message) = error_of(&super::parse(
+        read::WHITELIST,
+        200,
+        br#"{"Result": {"Status": "Greylist"}}"#,
+        None,
+    ));
+    assert_eq!(code, "malformed_response");
+    assert_eq!(
+        message,
+        "malformed Exotel response: expected `Status` to be `Whitelist`, `Blacklist` or `Neutral`, but got `Greylist`"
+    );
+}
+
+#[wasm_bindgen_test]
 fn unknown_kinds_are_refused_not_guessed() {
     for json in [super::request(99, "{}"), super::parse(99, 200, b"{}", None)] {
         let (code, field, _) = error_of(&json);

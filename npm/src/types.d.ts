@@ -95,6 +95,39 @@ export interface CallDetailsOptions extends AccountOptions {
   details?: boolean;
 }
 
+/** Options of {@link customerWhitelistRequest}: numbers to add to the account's DND whitelist. */
+export interface CustomerWhitelistOptions extends AccountOptions {
+  /** `VirtualNumber`: your ExoPhone, which texts each person the opt-in SMS. */
+  virtualNumber: string;
+  /** `Number`: the numbers to whitelist, as typed (India for numbers without a country code); 1 to 100 different ones. */
+  numbers: string[];
+}
+
+/** Options of {@link whitelistDetailsRequest}. */
+export interface WhitelistDetailsOptions extends AccountOptions {
+  /** The number to look up, as typed (India for numbers without a country code). */
+  number: string;
+}
+
+/** Whether calls to a number go through: on the whitelist, opted out, or left to the DND registry. */
+export type WhitelistStatus = "Whitelist" | "Blacklist" | "Neutral";
+
+/**
+ * How a number came to be on the whitelist: it called your ExoPhone (`"Customer"`), an agent's
+ * number, or through the API. A type Exotel adds later is passed through as it was sent.
+ */
+export type WhitelistType = "Customer" | "Agent" | "API" | (string & {});
+
+/** What Exotel says about one number on the account's DND whitelist. */
+export interface WhitelistDetails {
+  /** Whether calls to the number go through. */
+  status: WhitelistStatus;
+  /** How the number got its status; `null` when Exotel sent none (an empty `Type`). */
+  type: WhitelistType | null;
+  /** Seconds until the status expires, `"never"` (Exotel's `-1`), or `null` when Exotel sent none. */
+  expiry: number | "never" | null;
+}
+
 /** How the sending functions ({@link connect}, {@link connectTwoNumbers}, {@link callDetails}) send. */
 export interface SendOptions {
   /** The `fetch` to send with; the runtime's global `fetch` when left out. */

@@ -39,12 +39,13 @@ for (const [built, golden] of FILES) {
     const text = readFileSync(ROOT + built, 'utf8');
     const functions = ['connectRequest', 'connectTwoNumbersRequest', 'callDetailsRequest', 'parseCall',
       'parseResponse', 'parseStatusCallback', 'normalizePhone', 'connect', 'connectTwoNumbers', 'callDetails',
-      'isExotelConnectError'];
+      'isExotelConnectError', 'customerWhitelistRequest', 'whitelistDetailsRequest', 'parseWhitelist'];
     for (const name of functions) {
       assert.match(text, new RegExp(`\\*/\\nexport function ${name}\\(`), `${name} has no doc comment`);
     }
     for (const name of ['ConnectOptions', 'ConnectTwoNumbersOptions', 'CallDetailsOptions', 'SendOptions',
-      'HttpRequest', 'Call', 'StatusCallback', 'ExotelConnectError']) {
+      'HttpRequest', 'Call', 'StatusCallback', 'ExotelConnectError', 'CustomerWhitelistOptions',
+      'WhitelistDetailsOptions', 'WhitelistDetails']) {
       assert.match(text, new RegExp(`\\*/\\nexport interface ${name} `), `${name} is not declared with docs`);
     }
     // Every property of the option and result interfaces carries a doc comment.

@@ -26,6 +26,11 @@ const CALLS = {
   parseResponse: () => web.parseResponse(200, '{"Call": {"Sid": "a", "Status": "queued"}}'),
   parseStatusCallback: () => web.parseStatusCallback('CallSid=a&Status=busy'),
   normalizePhone: () => web.normalizePhone('98765 43210'),
+  customerWhitelistRequest: () => web.customerWhitelistRequest({ ...flow, from: undefined, callerId: undefined, appId: undefined,
+    virtualNumber: '08047112400', numbers: ['9876543210'] }),
+  whitelistDetailsRequest: () => web.whitelistDetailsRequest({ ...flow, from: undefined, callerId: undefined, appId: undefined,
+    number: '9876543210' }),
+  parseWhitelist: () => web.parseWhitelist(200, '{"Result": {"Status": "Neutral"}}'),
 };
 const SENDING = {
   connect: () => web.connect({ ...flow, fetch: () => assert.fail('nothing is sent before init()') }),

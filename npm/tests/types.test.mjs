@@ -27,7 +27,9 @@ const USAGE = `
 import init, {
   connect, connectRequest, connectTwoNumbersRequest, callDetailsRequest, parseCall, parseResponse,
   parseStatusCallback, normalizePhone, isExotelConnectError,
+  customerWhitelistRequest, whitelistDetailsRequest, parseWhitelist,
   type Call, type ConnectOptions, type HttpRequest, type StatusCallback, type ErrorCode,
+  type WhitelistDetails, type WhitelistStatus,
 } from "exotel-connect";
 
 await init();
@@ -51,6 +53,12 @@ parseResponse(200, new ArrayBuffer(0));
 const { appId, ...account } = options;
 connectTwoNumbersRequest({ ...account, to: "x", record: true, statusCallbackEvents: ["terminal"] });
 callDetailsRequest({ accountSid: "a", apiKey: "k", apiToken: "t", baseUrl: "http://127.0.0.1:9", callSid: "s", details: true });
+const whitelist: HttpRequest = customerWhitelistRequest({ ...account, virtualNumber: "08047112400", numbers: ["9876543210"] });
+whitelistDetailsRequest({ ...account, number: "9876543210" });
+const details: WhitelistDetails = parseWhitelist(200, "{}", "application/json");
+const dnd: WhitelistStatus = details.status;
+const kind: string | null = details.type;
+const expiry: number | "never" | null = details.expiry;
 try {
   normalizePhone("x");
 } catch (e) {
@@ -73,7 +81,11 @@ connectRequest({ accountSid: "a", apiKey: "k", apiToken: "t", callerId: "x", app
 parseCall(42);
 // @ts-expect-error: statusCallbackEvents are "terminal" | "answered"
 connectTwoNumbersRequest({ ...account, to: "x", statusCallbackEvents: ["ringing"] });
-console.log(appId, method, body, duration, price, status, legs, eventType, e164, viaFetch);
+// @ts-expect-error: numbers are an array
+customerWhitelistRequest({ ...account, virtualNumber: "08047112400", numbers: "9876543210" });
+// @ts-expect-error: a status is one of three
+const wrongStatus: WhitelistStatus = "Greylist";
+console.log(appId, method, body, duration, price, status, legs, eventType, e164, viaFetch, whitelist, dnd, kind, expiry, wrongStatus);
 `;
 
 const USAGE_CJS = `

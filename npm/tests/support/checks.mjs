@@ -82,6 +82,7 @@ const account = {
 };
 const flow = { ...account, from: '9876543210', callerId: '08047112400', appId: '926' };
 const two = { ...account, from: '9876543210', callerId: '08047112400', to: '09123456789' };
+const whitelist = { ...account, virtualNumber: '08047112400', numbers: ['9876543210'] };
 
 /** Invalid options: [function, options, code, field, message]. */
 const INVALID = [
@@ -160,6 +161,29 @@ const INVALID = [
   ['callDetailsRequest', { ...account }, 'invalid_option', 'callSid', 'invalid callSid: expected a value, but got nothing'],
   ['callDetailsRequest', { ...account, callSid: 'abc', details: 1 }, 'invalid_option', 'details',
     'invalid details: expected true or false, but got a number'],
+  ['customerWhitelistRequest', { ...whitelist, virtualNumber: undefined }, 'invalid_option', 'virtualNumber',
+    'invalid virtualNumber: expected a phone number, but got nothing'],
+  ['customerWhitelistRequest', { ...whitelist, virtualNumber: '0804711240x' }, 'invalid_phone', 'virtualNumber',
+    'invalid virtualNumber: expected digits, spaces, dashes, dots or parentheses, but got `x`'],
+  ['customerWhitelistRequest', { ...whitelist, numbers: ['9876543210', '12345'] }, 'invalid_phone', 'numbers',
+    'invalid numbers: expected 10 digits not starting with 0 after +91 for India, but got 5 digits (12345)'],
+  ['customerWhitelistRequest', { ...whitelist, numbers: [] }, 'invalid_option', 'numbers',
+    'invalid numbers: expected at least one number, but got none'],
+  ['customerWhitelistRequest', { ...whitelist, numbers: undefined }, 'invalid_option', 'numbers',
+    'invalid numbers: expected at least one number, but got none'],
+  ['customerWhitelistRequest', { ...whitelist, numbers: Array.from({ length: 101 }, (_, i) => `+9198765${String(i).padStart(5, '0')}`) },
+    'invalid_option', 'numbers', 'invalid numbers: expected at most 100 different numbers, but got more'],
+  ['customerWhitelistRequest', { ...whitelist, numbers: '9876543210' }, 'invalid_option', 'numbers',
+    'invalid numbers: expected an array of strings, but got a string'],
+  ['customerWhitelistRequest', { ...whitelist, number: '9876543210' }, 'invalid_option', 'number',
+    'invalid number: unknown option (expected one of accountSid, apiKey, apiToken, region, baseUrl, format, virtualNumber, numbers)'],
+  ['whitelistDetailsRequest', { ...account }, 'invalid_option', 'number', 'invalid number: expected a phone number, but got nothing'],
+  ['whitelistDetailsRequest', { ...account, number: '+0 98765' }, 'invalid_phone', 'number',
+    'invalid number: expected a country code after `+` or `00`, but got a 0'],
+  ['whitelistDetailsRequest', { ...account, number: 9876543210 }, 'invalid_option', 'number',
+    'invalid number: expected a string, but got a number'],
+  ['whitelistDetailsRequest', { ...account, numbers: ['9876543210'] }, 'invalid_option', 'numbers',
+    'invalid numbers: unknown option (expected one of accountSid, apiKey, apiToken, region, baseUrl, format, number)'],
 ];
 
 /** Deterministic pseudo-random bytes (xorshift32), so a failure can be replayed. */
@@ -185,7 +209,7 @@ function* randomBodies(count) {
 
 /**
  * The checks: `data` holds `requests` (tests/fixtures/requests/*.json), `calls`, `callbacks`,
- * `errors` and `malformed` (each { name, bytes, contentType } plus its expectation).
+ * `errors`, `malformed` and `whitelist` (each { name, bytes, contentType } plus its expectation).
  */
 export function checks(data) {
   const list = [];
@@ -260,6 +284,30 @@ export function checks(data) {
       }
     });
   }
+
+  for (const f of data.whitelist) {
+    add(`parseWhitelist(whitelist/${f.name})`, (m) => {
+      const { httpStatus, result, error } = f.expected;
+      for (const [body, contentType, how] of [[bytes(f), f.contentType, 'bytes'], [text(f), undefined, 'string, sniffed']]) {
+        const what = `parseWhitelist(${f.name}), ${how}`;
+        if (result) {
+          equal(m.parseWhitelist(httpStatus, body, contentType), result, what);
+        } else {
+          const e = throws(m, () => m.parseWhitelist(httpStatus, body, contentType), error.code, what);
+          equal({ message: e.message, status: e.status, exotelMessage: e.exotelMessage, exotelCode: e.exotelCode },
+            { message: error.message, status: error.status, exotelMessage: error.exotelMessage, exotelCode: error.exotelCode ?? undefined },
+            what);
+        }
+      }
+    });
+  }
+
+  add('parseWhitelist refuses a status that is not one', (m) => {
+    for (const status of [0, 600, '200', undefined]) {
+      const e = throws(m, () => m.parseWhitelist(status, '{}'), 'invalid_option', String(status));
+      equal(e.field, 'status', 'field');
+    }
+  });
 
   add('a non-Exotel error page is a malformed_response with the status', (m) => {
     const e = throws(m, () => m.parseResponse(502, '<html><body>Bad gateway</body></html>', 'text/html'),
@@ -341,13 +389,13 @@ export function checks(data) {
 
   add('no input makes the wasm trap: every failure is one of our errors', (m) => {
     const inputs = [...randomBodies(300)];
-    for (const f of [...data.calls, ...data.callbacks, ...data.errors, ...data.malformed]) {
+    for (const f of [...data.calls, ...data.callbacks, ...data.errors, ...data.malformed, ...data.whitelist]) {
       const t = text(f) ?? '';
       for (let cut = 1; cut < t.length; cut += Math.max(1, Math.floor(t.length / 12))) inputs.push(t.slice(0, cut));
     }
     for (const input of inputs) {
       for (const parse of [(b) => m.parseCall(b), (b) => m.parseStatusCallback(b), (b) => m.parseResponse(500, b),
-        (b) => m.normalizePhone(b)]) {
+        (b) => m.parseWhitelist(200, b), (b) => m.normalizePhone(b)]) {
         try {
           parse(input);
         } catch (e) {

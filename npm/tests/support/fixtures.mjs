@@ -1,6 +1,6 @@
 // Reads tests/fixtures/ into the plain data `checks()` takes: the golden requests and every
-// response, error, malformed and callback fixture with the expectation the Rust tests pin
-// (tests/requests.rs, tests/fixtures.rs), so both sides are held to the same answers.
+// response, error, malformed, callback and whitelist fixture with the expectation the Rust
+// tests pin (tests/requests.rs, tests/fixtures.rs), so both sides are held to the same answers.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -43,5 +43,6 @@ export function loadFixtures() {
       .map(({ expected, ...f }) => ({ ...f, ...expected })),
     malformed: withExpectation(folder('malformed'), errors, (n) => `malformed/${n}`)
       .map(({ expected, ...f }) => ({ ...f, ...expected })),
+    whitelist: withExpectation(folder('whitelist'), json(`${FIXTURES}expected-whitelist.json`), (n) => n),
   };
 }
