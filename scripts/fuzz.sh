@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 ALL_TARGETS=(call_json call_xml error_body callback_urlencoded callback_multipart callback_json
-  callback_sniffed phone worker_create_body)
+  callback_sniffed whitelist phone worker_create_body)
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 
 FIX=tests/fixtures
@@ -27,6 +27,7 @@ seeds() {
     callback_json) echo "$FIX"/callbacks/*.json "$FIX"/malformed/callback-*.json ;;
     # `*[!e]`: not the `.content-type` sidecars.
     callback_sniffed) echo "$FIX"/callbacks/*[!e] "$FIX"/calls/* "$FIX"/malformed/* ;;
+    whitelist) echo "$FIX"/whitelist/*[!e] "$FIX"/errors/* ;;
     phone | worker_create_body) ;; # only the kept inputs
     *) echo "unknown fuzz target: $1 (known: ${ALL_TARGETS[*]})" >&2; exit 2 ;;
   esac
@@ -37,7 +38,7 @@ dict() {
     call_json | callback_json | worker_create_body) echo fuzz/dicts/json.dict ;;
     call_xml) echo fuzz/dicts/xml.dict ;;
     callback_urlencoded | callback_multipart) echo fuzz/dicts/form.dict ;;
-    error_body | callback_sniffed) echo fuzz/artifacts/all.dict ;; # all three, joined below
+    error_body | callback_sniffed | whitelist) echo fuzz/artifacts/all.dict ;; # all three, joined below
     phone) echo fuzz/dicts/phone.dict ;;
   esac
 }
