@@ -18,8 +18,9 @@ pub struct ApiError {
     allow: Option<&'static str>,
     /// The request field at fault, for `invalid_field`, so a form can point at it.
     field: Option<String>,
-    /// Why Exotel refused the call, and the way through, for `exotel_rejected`.
-    refusal: Option<Refusal>,
+    /// Why Exotel refused the call, and the way through, for `exotel_rejected` (boxed: every
+    /// other error is returned without one, and `Result`s carrying an `ApiError` stay small).
+    refusal: Option<Box<Refusal>>,
 }
 
 /// What an `exotel_rejected` error says beyond its message, when Exotel's answer told why.
@@ -187,7 +188,7 @@ impl ApiError {
     /// 502: Exotel refused the call; `refusal` says why, where Exotel's answer told.
     pub fn exotel_rejected(message: impl Into<String>, refusal: Option<Refusal>) -> ApiError {
         ApiError {
-            refusal,
+            refusal: refusal.map(Box::new),
             ..ApiError::new(502, "exotel_rejected", message)
         }
     }
@@ -291,7 +292,7 @@ impl ApiError {
             #[serde(skip_serializing_if = "Option::is_none")]
             whitelist: Option<&'a str>,
         }
-        let refusal = self.refusal.as_ref();
+        let refusal = self.refusal.as_deref();
         let body = Body {
             error: Inner {
                 code: self.code,

@@ -694,7 +694,9 @@ fn rejected(
         error::Refusal {
             reason: reason.as_str(),
             missed_call_number: dnd.and_then(|p| p.dnd.missed_call_number.clone()),
-            whitelist: dnd.and(whitelist).filter(|state| *state == WHITELIST_REQUESTED),
+            whitelist: dnd
+                .and(whitelist)
+                .filter(|state| *state == WHITELIST_REQUESTED),
         }
     });
     ApiError::exotel_rejected(message, refusal)

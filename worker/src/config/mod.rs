@@ -884,7 +884,10 @@ mod tests {
             }
         );
         assert_eq!(
-            dnd(&[("MISSED_CALL_NUMBER", "080 4000 1234"), ("DND_WHITELIST_API", "on")]),
+            dnd(&[
+                ("MISSED_CALL_NUMBER", "080 4000 1234"),
+                ("DND_WHITELIST_API", "on")
+            ]),
             DndPath {
                 missed_call_number: Some("+918040001234".to_owned()),
                 whitelist_api: true,

@@ -42,7 +42,11 @@ impl<'a> Vars<'a> {
     /// A switch: `on`/`off` (also `true`/`false`, `1`/`0`, `yes`/`no`), `default` when unset;
     /// anything else is a problem (and `default` stands in).
     pub fn switch(&mut self, name: &str, default: bool) -> bool {
-        match self.text(name).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        match self
+            .text(name)
+            .map(|v| v.trim().to_ascii_lowercase())
+            .as_deref()
+        {
             None => default,
             Some("on" | "true" | "1" | "yes") => true,
             Some("off" | "false" | "0" | "no") => false,

@@ -199,7 +199,10 @@ mod tests {
         assert_eq!(of(403, "Forbidden"), None);
         assert_eq!(of(403, ""), None);
         assert_eq!(of(409, "Conflict"), None);
-        assert_eq!(of(401, "Authentication is required"), Some(Reason::Credentials));
+        assert_eq!(
+            of(401, "Authentication is required"),
+            Some(Reason::Credentials)
+        );
     }
 
     #[test]
