@@ -125,6 +125,7 @@ export async function startMockExotel({
   const calls = new Map();
   const failures = [];
   const whitelistFailures = [];
+  const heldAnswers = [];
   /** Numbers on the DND registry. */
   const dnd = new Set();
   /** E.164 -> { type, expiresAt (ms, or null for never), pending } for whitelisted numbers. */
@@ -147,13 +148,17 @@ export async function startMockExotel({
     };
     requests.push(record);
     let delayMs = 0;
+    let held = false;
     const send = (status, { type, body: text }, headers = {}) => {
       const answer = () => {
         if (res.destroyed) return;
         res.writeHead(status, { 'Content-Type': type, ...headers });
         res.end(text);
       };
-      if (delayMs > 0) {
+      if (held) {
+        hanging.add(res);
+        heldAnswers.push(answer);
+      } else if (delayMs > 0) {
         hanging.add(res);
         setTimeout(answer, delayMs).unref();
       } else {
@@ -173,6 +178,10 @@ export async function startMockExotel({
       // Does the work (places the call), but answers too late.
       record.failedWith = failure;
       delayMs = failure.delayMs ?? 5000;
+    } else if (failure?.kind === 'held') {
+      // Does the work, and answers when the test says so (releaseHeld()).
+      record.failedWith = failure;
+      held = true;
     } else if (failure) {
       record.failedWith = failure;
       if (failure.kind === 'hang') {
@@ -318,11 +327,16 @@ export async function startMockExotel({
      * The next request fails: { status, format, message, retryAfter }, or { kind: 'hang' }
      * (never answers), 'garbage' (a broken 200), 'html' (a proxy's error page), 'slow'
      * (does the work, e.g. places the call, then answers after `delayMs`), 'reset' (drops the
-     * connection after reading the request), or 'raw' ({ kind: 'raw', status, type, body }:
-     * exactly that answer).
+     * connection after reading the request), 'held' (does the work, then answers when
+     * releaseHeld() is called), or 'raw' ({ kind: 'raw', status, type, body }: exactly that
+     * answer).
      */
     failNext(failure) {
       failures.push(failure);
+    },
+    /** Sends the answers 'held' requests are waiting for. */
+    releaseHeld() {
+      for (const answer of heldAnswers.splice(0)) answer();
     },
     /** Requests to the Customer Whitelist API. */
     whitelistRequests() {
