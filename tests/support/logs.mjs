@@ -27,6 +27,8 @@ const WRANGLER_OWN = [
   // again when wrangler's file watcher comes up.
   /^\[custom build\]/,
   /^The file \S+ changed, restarting build\.\.\.$/,
+  // Where wrangler wrote its own debug log, after it printed an error of its own.
+  /^🪵 +Logs were written to /,
 ];
 
 /**
