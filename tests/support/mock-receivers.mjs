@@ -12,10 +12,15 @@
 // (`standardwebhooks`, what a business's receiver would use), answers 401 to one that does not
 // verify, answers 503 to the first `failFirst` deliveries, and drops a message id it already
 // accepted, as the specification asks receivers to.
+//
+// Each receiver is listed for the privacy scan that ends every Worker suite
+// (support/transcript.mjs): every payload it was sent, headers and body, is searched there.
 
 import http from 'node:http';
 
 import { Webhook } from 'standardwebhooks';
+
+import { receivers } from './transcript.mjs';
 
 function listen(handler) {
   return new Promise((resolve) => {
@@ -84,6 +89,10 @@ export async function startWebhookReceiver({ secret, failFirst = 0 } = {}) {
     delivery.status = 204;
     res.writeHead(204).end();
   });
+  receivers.push({
+    name: 'webhook',
+    payloads: () => deliveries.filter((d) => !d.held).map((d) => ({ headers: JSON.stringify(d.headers), body: d.body })),
+  });
   return {
     url: `http://127.0.0.1:${server.address().port}/hooks/exotel`,
     deliveries,
@@ -105,8 +114,11 @@ export async function startWebhookReceiver({ secret, failFirst = 0 } = {}) {
 /** A Slack incoming webhook: records each message's JSON. */
 export async function startSlackReceiver() {
   const messages = [];
+  const received = [];
+  receivers.push({ name: 'Slack', payloads: () => received });
   const server = await listen(async (req, res) => {
     const body = await readBody(req);
+    received.push({ headers: JSON.stringify(req.headers), body });
     try {
       messages.push(JSON.parse(body));
       res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');

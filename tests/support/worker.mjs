@@ -19,21 +19,58 @@
 // wrangler.toml's [build] (scripts/build-deploy.sh) runs at every start and does nothing when
 // build/ and www/vendor/ are up to date; startWorker runs it once beforehand, so that a build
 // the sources need happens outside the start-up timeout, and fails with the build's own output.
+//
+// In a Worker suite (a file in tests/worker/), every response each Worker gives is recorded
+// (support/transcript.mjs), and an `after` hook ends the file with the privacy scan
+// (support/secrets.mjs, scanSuite): the Workers are stopped, then every response, log line and
+// notification payload is searched for secrets, callback tokens, phone numbers and Exotel Sids.
+// A response to a request not sent with fetch is recorded with `worker.record(...)`.
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { matches, workerRecords } from './logs.mjs';
+import { usedNumbers } from './numbers.mjs';
+import { scanSuite } from './secrets.mjs';
+import { installRecorder, receivers, recordResponse, watchWorker, workers } from './transcript.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const WRANGLER = join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
 const CONFIG = join(ROOT, 'wrangler.toml');
 const BUILD = join(ROOT, 'scripts/build-deploy.sh');
 const READY_TIMEOUT_MS = 90_000;
+
+/** Whether this process runs a Worker suite: then it records and ends with the privacy scan. */
+const WORKER_SUITE = (process.argv[1] ?? '').startsWith(join(ROOT, 'tests/worker') + sep);
+if (WORKER_SUITE) {
+  installRecorder();
+  // Registered before the suite's own hooks, so it runs first: it stops the Workers itself (the
+  // suite's stop() then finds them stopped), so that the log it reads is complete.
+  after(async () => {
+    const all = [...workers.values()];
+    await Promise.all(all.map((w) => w.stop()));
+    let figures;
+    try {
+      figures = await scanSuite({ workers: all, receivers, numbers: usedNumbers() });
+    } catch (e) {
+      // A failed `after` hook skips the hooks after it, the suite's own, which close its mock
+      // servers: once the failure is reported, the process ends (failed) without them.
+      setTimeout(() => process.exit(1), 2000).unref();
+      throw e;
+    }
+    console.log(
+      `# privacy scan: ${figures.responses} responses (${(figures.responseBytes / 1024).toFixed(1)} KB) from ` +
+        `${figures.workers} Worker(s), ${(figures.logBytes / 1024).toFixed(1)} KB of log, ${figures.payloads} ` +
+        `notification payloads, for ${figures.secrets} secrets, ${figures.tokens} callback tokens, ${figures.numbers} ` +
+        'numbers and Exotel Sids',
+    );
+  });
+}
 
 /** Wrangler must never phone home; tests talk to 127.0.0.1 only. */
 const WRANGLER_ENV = {
@@ -225,11 +262,26 @@ export async function startWorker({
     clearTimeout(killed);
   }
 
+  const recorded = watchWorker(url, {
+    vars,
+    logs: () => logs.join(''),
+    // Stops it for good, as the returned stop() does.
+    stop: async () => {
+      await stop();
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  });
   await start();
+  recorded.started = true;
   return {
     url,
     port: listenPort,
     persistDir: state,
+    /**
+     * Records a response to a request not sent with fetch (node:http), for the privacy scan:
+     * { method, path, status, headers, text, sent (the request's body) }.
+     */
+    record: (response) => recordResponse(recorded, response),
     /** Everything wrangler and the Worker printed so far. */
     logs: () => logs.join(''),
     /** The Worker's own log lines, parsed (support/logs.mjs: each must be a JSON object). */

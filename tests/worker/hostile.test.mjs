@@ -88,6 +88,7 @@ function raw(path, { method = 'GET', headers = {}, body } = {}) {
         }
         const record = { status: res.statusCode, headers: res.headers, text, body: parsed };
         rawSeen.push(`${record.status} ${JSON.stringify(record.headers)}\n${text}`);
+        worker.record({ method, path, status: res.statusCode, statusText: res.statusMessage, headers: res.headers, text, sent: body });
         resolve(record);
       });
     });
