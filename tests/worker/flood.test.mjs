@@ -236,6 +236,34 @@ describe('callback flood', () => {
     );
   });
 
+  test('callbacks in the same second that differ only by status are each stored once, none taken for a repeat', async () => {
+    // Exotel's DateUpdated has one-second resolution: a short call can report ringing,
+    // in-progress and its outcome in one second. Each is sent twice, interleaved.
+    const phone = '98765 41000';
+    const res = await client.createCall(phone);
+    assert.equal(res.status, 201, res.text);
+    const [connect] = exotel.connects().filter((r) => r.form.From === `+91${phone.replace(' ', '')}`);
+    const second = exotelTime(Date.now() - 5000);
+    const statuses = ['ringing', 'in-progress', 'completed'];
+    for (const status of [...statuses, ...statuses]) {
+      const body = new URLSearchParams({ CallSid: connect.sid, Status: status, DateUpdated: second, RecordingUrl: '' });
+      if (status === 'completed') body.set('ConversationDuration', '1');
+      const answer = await fetch(connect.form.StatusCallback, {
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
+      assert.equal(answer.status, 200, await answer.text());
+    }
+    const rows = await worker.query(
+      `SELECT status, dedupe_key FROM call_events WHERE call_id = '${res.body.id}' AND source = 'callback' ORDER BY id`,
+    );
+    assert.deepEqual(rows.map((r) => r.status), statuses, 'each status stored once, in the order sent');
+    assert.equal(new Set(rows.map((r) => r.dedupe_key)).size, statuses.length);
+    const [call] = await worker.query(`SELECT status FROM calls WHERE id = '${res.body.id}'`);
+    assert.equal(call.status, 'completed', 'the outcome, sent in the same second as the rest, was applied');
+  });
+
   test('no response and no log line carries a credential, secret or callback token', () => {
     assertWorkerLeaksNothing({
       transcript: `${client.transcript()}\n${answers.join('\n')}`,

@@ -197,4 +197,37 @@ mod tests {
             r#"{"dateUpdated":"2026-11-26 10:00:00"}"#
         );
     }
+
+    /// Two callbacks Exotel sends in one second (its `DateUpdated` has one-second resolution),
+    /// read from the bodies it posts: they differ only by status, and neither may be taken for
+    /// a repeat of the other. The same body posted again is a repeat.
+    #[test]
+    fn callbacks_in_the_same_second_differ_by_status() {
+        let observe = |status: &str| {
+            let body = format!(
+                "CallSid=b6cfaf&Status={status}&RecordingUrl=&DateUpdated=2026-11-26+10%3A00%3A07"
+            );
+            let callback = exotel_connect::parse_status_callback(
+                body.as_bytes(),
+                Some("application/x-www-form-urlencoded"),
+            )
+            .expect("a status callback");
+            Observation::from_callback(&callback)
+        };
+        let (ringing, answered) = (observe("ringing"), observe("in-progress"));
+        assert_eq!(ringing.reported_at, answered.reported_at, "the same second");
+        assert_ne!(
+            ringing.dedupe_key(),
+            answered.dedupe_key(),
+            "a callback in the same second with another status is a callback of its own"
+        );
+        assert_eq!(ringing.dedupe_key(), observe("ringing").dedupe_key());
+        for (a, b) in [("completed", "busy"), ("in-progress", "completed")] {
+            assert_ne!(
+                observe(a).dedupe_key(),
+                observe(b).dedupe_key(),
+                "{a} and {b}"
+            );
+        }
+    }
 }
