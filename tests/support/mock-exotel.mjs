@@ -173,6 +173,14 @@ export async function startMockExotel({
     const format = match?.[3] ? 'json' : 'xml';
     if (!match) return send(404, restException(404, 'Not found', format));
 
+    // A request is checked as Exotel would check it before any injected fault applies, so a
+    // Worker that sent a broken request while Exotel was failing is still caught: the fault
+    // is not spent, and the answer is Exotel's refusal of the request.
+    const problem = requestProblem(req, match, form);
+    if (problem) {
+      record.problem = problem.message;
+      return send(problem.status, restException(problem.status, problem.message, format));
+    }
     const failure = failures.shift();
     if (failure?.kind === 'slow') {
       // Does the work (places the call), but answers too late.
@@ -208,17 +216,7 @@ export async function startMockExotel({
       );
     }
 
-    if (req.headers.authorization !== expectedAuth) {
-      return send(401, restException(401, 'Authentication failed', format));
-    }
-    if (match[1] !== accountSid) return send(401, restException(401, 'Account mismatch', format));
-
     if (req.method === 'POST' && match[2] === 'connect') {
-      if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-        return send(400, restException(400, 'Expected a form body', format));
-      }
-      const problem = checkConnectForm(form, accountSid);
-      if (problem) return send(400, restException(400, problem, format));
       const from = form.get('From');
       if (dnd.has(from) && !isWhitelisted(from)) {
         // Exotel's wording, with the number in the national form it masks.
@@ -256,6 +254,20 @@ export async function startMockExotel({
     return send(405, restException(405, 'Method not allowed', format));
   });
 
+  /** What Exotel would refuse in a Calls request (auth, account, the connect form), or null. */
+  function requestProblem(req, match, form) {
+    if (req.headers.authorization !== expectedAuth) return { status: 401, message: 'Authentication failed' };
+    if (match[1] !== accountSid) return { status: 401, message: 'Account mismatch' };
+    if (req.method === 'POST' && match[2] === 'connect') {
+      if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+        return { status: 400, message: 'Expected a form body' };
+      }
+      const problem = checkConnectForm(form, accountSid);
+      if (problem) return { status: 400, message: problem };
+    }
+    return null;
+  }
+
   const isWhitelisted = (number) => {
     const entry = whitelisted.get(number);
     return Boolean(entry && !entry.pending && (entry.expiresAt === null || entry.expiresAt > Date.now()));
@@ -267,19 +279,21 @@ export async function startMockExotel({
     if (req.headers.authorization !== expectedAuth || account !== accountSid) {
       return send(401, restException(401, 'Authentication failed', format));
     }
+    const e164 = /^\+[1-9]\d{7,14}$/;
+    const virtualNumber = form.get('VirtualNumber') ?? '';
+    const numbers = (form.get('Number') ?? '').split(',').filter(Boolean);
+    if (req.method === 'POST' && !number) {
+      if (!e164.test(virtualNumber)) return send(400, restException(400, 'VirtualNumber must be an ExoPhone', format));
+      if (!numbers.length || !numbers.every((n) => e164.test(n))) {
+        return send(400, restException(400, 'Number must be one or more phone numbers', format));
+      }
+    }
     const failure = whitelistFailures.shift();
     if (failure) {
       record.failedWith = failure;
       return send(failure.status, restException(failure.status, failure.message ?? `Mock failure ${failure.status}`, format));
     }
-    const e164 = /^\+[1-9]\d{7,14}$/;
     if (req.method === 'POST' && !number) {
-      const virtualNumber = form.get('VirtualNumber') ?? '';
-      const numbers = (form.get('Number') ?? '').split(',').filter(Boolean);
-      if (!e164.test(virtualNumber)) return send(400, restException(400, 'VirtualNumber must be an ExoPhone', format));
-      if (!numbers.length || !numbers.every((n) => e164.test(n))) {
-        return send(400, restException(400, 'Number must be one or more phone numbers', format));
-      }
       for (const n of numbers) whitelisted.set(n, { type: 'API', expiresAt: Date.now() + 180 * 86_400_000, pending: true });
       const result = { Total: numbers.length, Succeeded: numbers.length, Failed: 0 };
       return send(200, json
