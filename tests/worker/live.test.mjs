@@ -244,30 +244,44 @@ describe('reading a call', () => {
     const { id, sid } = await placeCall();
     exotel.setCall(sid, { status: 'in-progress' });
     const detailsRequests = () => exotel.requests.filter((r) => r.method === 'GET' && r.path.includes(sid)).length;
+    // The clock is driven through the stored time of the last look, not waited for: each GET
+    // below is either well inside the interval or well past it, however slow the machine.
+    const lastLook = async () => (await worker.query(`SELECT refreshed_at, placed_at FROM calls WHERE id = '${id}'`))[0];
+    const lookedAt = (ms) => worker.query(`UPDATE calls SET refreshed_at = ${ms} WHERE id = '${id}'`);
+    const justNow = () => lookedAt(Date.now() + 3_600_000);
+    const longAgo = () => lookedAt(0);
 
-    // Exotel's answer to the connect request was a look at the call: none within the interval.
+    // Exotel's answer to the connect request was a look at the call: with no other look yet,
+    // the placing time stands for one (here moved ahead, so the GET is inside the interval).
+    const placed = await lastLook();
+    assert.equal(placed.refreshed_at, null);
+    await worker.query(`UPDATE calls SET placed_at = ${Date.now() + 3_600_000} WHERE id = '${id}'`);
     const early = await client.get(`/api/calls/${id}`);
     assert.equal(early.body.status, 'queued');
-    assert.equal(detailsRequests(), 0);
-    await new Promise((r) => setTimeout(r, 1100));
+    assert.equal(detailsRequests(), 0, 'none within the interval');
+    await worker.query(`UPDATE calls SET placed_at = ${placed.placed_at} WHERE id = '${id}'`);
+
+    await longAgo();
     const first = await client.get(`/api/calls/${id}`);
     assert.equal(first.body.status, 'in-progress');
     assert.equal(detailsRequests(), 1);
     const detailsRequest = exotel.requests.find((r) => r.method === 'GET' && r.path.includes(sid));
     assert.equal(detailsRequest.path, `/v1/Accounts/${exotel.accountSid}/Calls/${sid}.json`);
     assert.equal(detailsRequest.query, '?details=true');
+    assert.ok((await lastLook()).refreshed_at > 0, 'the look is recorded');
 
     exotel.setCall(sid, { status: 'completed', duration: 17 });
+    await justNow();
     await client.get(`/api/calls/${id}`);
     assert.equal(detailsRequests(), 1, 'throttled');
-    await new Promise((r) => setTimeout(r, 1100));
+    await longAgo();
     const done = await client.get(`/api/calls/${id}`);
     assert.equal(done.body.status, 'completed');
     assert.equal(done.body.duration, 17);
-    const count = detailsRequests();
-    await new Promise((r) => setTimeout(r, 1100));
+    assert.equal(detailsRequests(), 2);
+    await longAgo();
     await client.get(`/api/calls/${id}`);
-    assert.equal(detailsRequests(), count, 'settled calls with a duration are not refreshed');
+    assert.equal(detailsRequests(), 2, 'settled calls with a duration are not refreshed');
   });
 
   test('404 not_found for unknown and malformed ids', async () => {
