@@ -143,9 +143,9 @@ function responseText(r) {
  *
  * - each configured secret (SECRET_VARS) and the Basic-auth form of the API key and token, in
  *   every response, the whole log as printed and as each record's values, every payload;
- * - the MAC of the callback token of every call id the suite saw (in a response or a request's
- *   path, forged tokens' ids included), in every response, the Worker's own log lines (not
- *   wrangler's access log, which prints request paths) and every payload;
+ * - the MAC of the callback token of every call id the suite saw (in a response, a request's
+ *   path, forged tokens' ids included, or a log line), in every response, the Worker's own log
+ *   lines (not wrangler's access log, which prints request paths) and every payload;
  * - every phone number the suite used (support/numbers.mjs), in any spelling digitsOf() joins,
  *   in every response but the reveal's and the files from www/, the Worker's own log lines and
  *   every payload;
@@ -195,6 +195,8 @@ export async function scanSuite({ workers, receivers, numbers }) {
     const secret = worker.vars?.CALLBACK_SECRET;
     if (!secret) continue;
     const ids = new Set();
+    const own = logs.find((l) => l.worker === worker).own;
+    for (const [id] of own.matchAll(CALL_ID)) ids.add(id);
     for (const r of worker.responses.filter((r) => !staticFile(r))) {
       for (const text of [r.path, r.text]) for (const [id] of text.matchAll(CALL_ID)) ids.add(id);
       const token = /^\/exotel\/status\/([^/?]+)/.exec(r.path)?.[1];
@@ -210,16 +212,17 @@ export async function scanSuite({ workers, receivers, numbers }) {
   }
 
   // Phone numbers, in any spelling.
+  const holdsNumber = (n) => `holds the number ${JSON.stringify(n.typed)} (its digits ${n.needle}, in some spelling)`;
   const hasNumber = (text) => {
     const digits = digitsOf(EXAMPLES.reduce((t, example) => t.replace(example, '[example]'), text));
     return numbers.filter((n) => digits.includes(n.needle));
   };
   for (const { r, text } of responses) {
     if (staticFile(r) || (reveal(r) && r.status === 200)) continue;
-    for (const n of hasNumber(text)) found(where(r), `holds the number ${JSON.stringify(n.typed)}`);
+    for (const n of hasNumber(text)) found(where(r), holdsNumber(n));
   }
-  for (const { worker, own } of logs) for (const n of hasNumber(own)) found(`${worker.url}'s log`, `holds the number ${JSON.stringify(n.typed)}`);
-  for (const p of payloads) for (const n of hasNumber(p.text)) found(p.where, `holds the number ${JSON.stringify(n.typed)}`);
+  for (const { worker, own } of logs) for (const n of hasNumber(own)) found(`${worker.url}'s log`, holdsNumber(n));
+  for (const p of payloads) for (const n of hasNumber(p.text)) found(p.where, holdsNumber(n));
 
   // Exotel Sids, outside the admin view.
   for (const { r, text } of responses) {
