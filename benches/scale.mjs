@@ -38,7 +38,7 @@ import { startMockExotel } from '../tests/support/mock-exotel.mjs';
 import { startWebhookReceiver } from '../tests/support/mock-receivers.mjs';
 import { freePort } from '../tests/support/worker.mjs';
 import { sizeLabel } from './chart.mjs';
-import { MIGRATIONS_DIR, migrationFiles, migrationStatements } from './migrations.mjs';
+import { MIGRATIONS_DIR, migrationFiles, migrationStatements } from '../tests/support/migrations.mjs';
 import { DAY_MS, retentionBacklog, storeStatements } from './scale-data.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

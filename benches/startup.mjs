@@ -22,7 +22,7 @@ import v8 from 'node:v8';
 import { Miniflare } from 'miniflare';
 
 import { startMockExotel } from '../tests/support/mock-exotel.mjs';
-import { migrationStatements } from './migrations.mjs';
+import { migrationStatements } from '../tests/support/migrations.mjs';
 
 // workers-rs' wasm uses reference types (`noexternref`) that Node 20's V8 has behind a flag
 // (workerd's V8 and Node 22's have them on).

@@ -13,7 +13,8 @@
 //             credentials) never reaches a test.
 //   network   127.0.0.1, a free port and inspector port (--ip, --port, --inspector-port).
 //   D1        a state directory of the instance's (--persist-to), to which the migrations are
-//             applied first (`wrangler d1 migrations apply --local`).
+//             applied first, as `wrangler d1 migrations apply --local` would (support/
+//             migrations.mjs), and which query() reads and writes through Miniflare.
 //   main      another script in the built Worker's place (the positional `wrangler dev <script>`).
 //
 // wrangler.toml's [build] (scripts/build-deploy.sh) runs at every start and does nothing when
@@ -27,14 +28,18 @@
 // A response to a request not sent with fetch is recorded with `worker.record(...)`.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { Miniflare } from 'miniflare';
+import { unstable_splitSqlQuery as splitSql } from 'wrangler';
+
 import { matches, workerRecords } from './logs.mjs';
+import { applyMigrations } from './migrations.mjs';
 import { usedNumbers } from './numbers.mjs';
 import { scanSuite } from './secrets.mjs';
 import { installRecorder, receivers, recordResponse, watchWorker, workers } from './transcript.mjs';
@@ -44,6 +49,8 @@ const WRANGLER = join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
 const CONFIG = join(ROOT, 'wrangler.toml');
 const BUILD = join(ROOT, 'scripts/build-deploy.sh');
 const READY_TIMEOUT_MS = 90_000;
+/** wrangler.toml's D1 database, which query() opens as `wrangler d1 execute --local` would. */
+const D1_DATABASE_ID = /database_id\s*=\s*"([^"]+)"/.exec(readFileSync(CONFIG, 'utf8'))[1];
 
 /** Whether this process runs a Worker suite: then it records and ends with the privacy scan. */
 const WORKER_SUITE = (process.argv[1] ?? '').startsWith(join(ROOT, 'tests/worker') + sep);
@@ -77,7 +84,7 @@ const WRANGLER_ENV = {
   WRANGLER_SEND_METRICS: 'false',
   CLOUDFLARE_CF_FETCH_ENABLED: 'false',
   WRANGLER_HIDE_BANNER: 'true',
-  // Non-interactive: `d1 migrations apply` asks for no confirmation.
+  // Non-interactive: wrangler asks nothing.
   CI: 'true',
   NO_COLOR: '1',
   // The env file holds the Worker's vars, and nothing else may: not the shell's environment.
@@ -144,23 +151,6 @@ function buildOnce() {
   return built;
 }
 
-function run(args) {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [WRANGLER, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...WRANGLER_ENV },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolveRun(output) : reject(new Error(`wrangler ${args[0]} failed (${code}):\n${output}`)),
-    );
-  });
-}
-
 async function waitUntilReady(url, child, logs) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
@@ -211,7 +201,7 @@ export async function startWorker({
 
   async function start() {
     if (migrate) {
-      await run(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state, '--config', CONFIG]);
+      await applyMigrations(await database());
     }
     child = spawn(
       process.execPath,
@@ -243,7 +233,28 @@ export async function startWorker({
     await waitUntilReady(url, child, logs);
   }
 
+  let d1;
+  /** The Worker's D1, opened once (wrangler.toml's database, in this instance's state). */
+  function database() {
+    d1 ??= (async () => {
+      const mf = new Miniflare({
+        modules: true,
+        script: 'export default {}',
+        d1Databases: { DB: D1_DATABASE_ID },
+        d1Persist: join(state, 'v3', 'd1'),
+      });
+      return { mf, db: await mf.getD1Database('DB') };
+    })();
+    return d1.then(({ db }) => db);
+  }
+  async function closeDatabase() {
+    const open = d1;
+    d1 = undefined;
+    if (open) await (await open).mf.dispose();
+  }
+
   async function stop() {
+    await closeDatabase();
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
     try {
@@ -327,15 +338,20 @@ export async function startWorker({
       await response.text();
       return response.status;
     },
-    /** Runs SQL against the Worker's local D1 (for assertions on the event log). */
+    /**
+     * Runs SQL against the Worker's local D1 (for assertions on the event log); resolves to the
+     * first statement's rows. The database is the one `wrangler d1 execute --local` would open
+     * (the same persisted state, through Miniflare), held open for the Worker's life: a few
+     * milliseconds a query instead of a wrangler process each.
+     */
     async query(sql) {
       // The Worker may hold the SQLite file's lock for a moment: retry a busy database.
       for (let attempt = 1; ; attempt++) {
         try {
-          const out = await run(
-            ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--config', CONFIG, '--json', '--command', sql],
-          );
-          return JSON.parse(out.slice(out.indexOf('[')))[0].results;
+          const db = await database();
+          const statements = splitSql(sql).map((text) => db.prepare(text));
+          const [first] = await db.batch(statements);
+          return first.results;
         } catch (e) {
           if (attempt >= 5 || !/SQLITE_BUSY|database is locked/.test(e.message)) throw e;
           await new Promise((r) => setTimeout(r, 200 * attempt));
