@@ -132,14 +132,15 @@ describe('the page', () => {
     }
   });
 
-  test('Exotel refuses the number (last digit 4): could not connect', async () => {
+  test('Exotel refuses the number as on the DND registry (last digit 4): why, and the missed call that gets it through', async () => {
     const p = await openPage(browser);
     try {
       await p.page.goto(`${api}/`);
       await fillForm(p.page, { phone: '98765 43214' });
       await submit(p.page);
-      await waitForTitle(p.page, 'We could not connect the call');
-      assert.ok(await p.page.getByRole('button', { name: 'Check the number' }).isVisible());
+      await waitForTitle(p.page, 'Your number is on the Do-Not-Disturb list');
+      assert.equal(await p.page.getByRole('link', { name: '080 4711 2400' }).getAttribute('href'), 'tel:+918047112400');
+      assert.ok(await p.page.getByRole('button', { name: 'Call me again' }).isVisible());
     } finally {
       await p.close();
     }
