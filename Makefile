@@ -15,7 +15,7 @@ export CARGO_TERM_COLOR := never
 INSTALL := scripts/install-tools.sh
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: help dev test pkg bench fuzz \
+.PHONY: help dev test pkg bench fuzz stress \
         test-native test-js test-worker test-browser \
         lint build-worker tools clean
 
@@ -73,6 +73,10 @@ fuzz: ## the long fuzzing runs (not part of test): every fuzz target for FUZZ_SE
 bench: pkg build-worker ## benchmarks beside their peers: sizes, core speed, Worker load, start-up; the Worker against 1k-100k stored calls; writes BENCHMARKS.md
 	$(INSTALL) bench node
 	scripts/bench.sh
+
+stress: pkg build-worker ## the Worker and browser suites STRESS_RUNS times (default 5) in a row beside `stress --cpu 2`; a line per run
+	$(INSTALL) browser stress
+	scripts/stress-suites.sh
 
 clean: ## remove every build output and local state (target/, pkg/, build/, www/vendor/, .wrangler/)
 	rm -rf target pkg build www/vendor .wrangler test-artifacts fuzz/target

@@ -110,6 +110,16 @@ install_node() {
   fi
 }
 
+install_stress() {
+  # The CPU load `make stress` runs the suites beside.
+  if ! command -v stress >/dev/null 2>&1; then
+    log "apt-get install stress"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq stress >/dev/null
+  fi
+}
+
 install_browser() {
   if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
     log "apt-get install chromium chromium-driver"
@@ -129,6 +139,7 @@ for part in "$@"; do
     browser) install_browser ;;
     bench) install_bench ;;
     fuzz) install_fuzz ;;
+    stress) install_stress ;;
     all) install_worker; install_node; install_browser ;;
     *) echo "unknown part: $part" >&2; exit 2 ;;
   esac
