@@ -295,19 +295,30 @@ fn call_response(call: &Call, json: bool) -> RawResponse {
     }
 }
 
-/// A Customer Whitelist request: both fields, else Exotel's 400. The answer's fields beyond
-/// its status are not known, so the Worker reads the status only; this one counts the numbers.
-fn whitelist(request: &HttpRequest, json: bool) -> RawResponse {
-    let body = request.body.as_deref().unwrap_or_default();
-    let fields = exotel_connect::wire::form::pairs(body);
-    let field = |name: &str| {
-        fields
+/// A form body's fields as Exotel reads them: trimmed, and an empty one as absent.
+struct FormFields(Vec<(String, String)>);
+
+impl FormFields {
+    fn of(request: &HttpRequest) -> FormFields {
+        FormFields(exotel_connect::wire::form::pairs(
+            request.body.as_deref().unwrap_or_default(),
+        ))
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.trim())
             .filter(|v| !v.is_empty())
-    };
-    let (Some(_), Some(numbers)) = (field("VirtualNumber"), field("Number")) else {
+    }
+}
+
+/// A Customer Whitelist request: both fields, else Exotel's 400. The answer's fields beyond
+/// its status are not known, so the Worker reads the status only; this one counts the numbers.
+fn whitelist(request: &HttpRequest, json: bool) -> RawResponse {
+    let fields = FormFields::of(request);
+    let (Some(_), Some(numbers)) = (fields.get("VirtualNumber"), fields.get("Number")) else {
         return error(400, "Missing parameter: VirtualNumber or Number", json);
     };
     let count = numbers.split(',').count();
@@ -344,15 +355,8 @@ fn check_connect_form(request: &HttpRequest, account: &str) -> Result<ConnectFor
     if !form_type {
         return Err("Expected a form body (application/x-www-form-urlencoded)".to_owned());
     }
-    let body = request.body.as_deref().unwrap_or_default();
-    let fields = exotel_connect::wire::form::pairs(body);
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
+    let fields = FormFields::of(request);
+    let field = |name: &str| fields.get(name).map(str::to_owned);
     let required = |name: &str| field(name).ok_or_else(|| format!("Missing parameter: {name}"));
     let from = required("From")?;
     let caller_id = required("CallerId")?;
