@@ -29,6 +29,8 @@ const WRANGLER_OWN = [
   /^The file \S+ changed, restarting build\.\.\.$/,
   // Where wrangler wrote its own debug log, after it printed an error of its own.
   /^🪵 +Logs were written to /,
+  // Miniflare's word for work still pending (a waitUntil) when the harness stops the Worker.
+  /^Error: The service was stopped$/,
 ];
 
 /**
