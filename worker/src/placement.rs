@@ -387,7 +387,8 @@ async fn send(
             };
             let failed = Status::Ended(CallStatus::Failed);
             calls::mark_not_placed(db, id, &failed, &failure, now_ms(), &app.targets()).await?;
-            Err(rejected(Some(placement), http_status, reason, whitelist))
+            let requested = whitelist == Some(WHITELIST_REQUESTED);
+            Err(rejected(Some(placement), http_status, reason, requested))
         }
         ConnectOutcome::Busy { retry_after } => {
             not_placed(Outcome::Busy).retry_after_s(retry_after).emit();
@@ -659,7 +660,7 @@ async fn replay(
             app.config.placement().ok(),
             first.upstream_status.unwrap_or(0),
             first.reason.as_deref().and_then(Reason::parse),
-            first.whitelist.as_deref().and_then(whitelist_state),
+            first.whitelist.as_deref() == Some(WHITELIST_REQUESTED),
         )),
         Outcome::Busy => Err(ApiError::upstream_busy(first.retry_after.unwrap_or(60))),
         Outcome::Unavailable => Err(ApiError::upstream_unavailable()),
@@ -686,27 +687,20 @@ fn rejected(
     placement: Option<&Placement>,
     http_status: u16,
     reason: Option<Reason>,
-    whitelist: Option<&'static str>,
+    whitelist_requested: bool,
 ) -> ApiError {
     let message = reason.map_or_else(|| reason::message_for_status(http_status), Reason::message);
     let refusal = reason.map(|reason| {
-        let dnd = (reason == Reason::Dnd).then_some(()).and(placement);
+        let dnd = reason == Reason::Dnd;
         error::Refusal {
             reason: reason.as_str(),
-            missed_call_number: dnd.and_then(|p| p.dnd.missed_call_number.clone()),
-            whitelist: dnd
-                .and(whitelist)
-                .filter(|state| *state == WHITELIST_REQUESTED),
+            missed_call_number: placement
+                .filter(|_| dnd)
+                .and_then(|p| p.dnd.missed_call_number.clone()),
+            whitelist: (dnd && whitelist_requested).then_some(WHITELIST_REQUESTED),
         }
     });
     ApiError::exotel_rejected(message, refusal)
-}
-
-/// The stored whitelist states, as `'static` strings.
-fn whitelist_state(stored: &str) -> Option<&'static str> {
-    [WHITELIST_REQUESTED, WHITELIST_FAILED]
-        .into_iter()
-        .find(|state| *state == stored)
 }
 
 /// Exotel accepted the request to whitelist the number: its opt-in SMS is on its way.
