@@ -14,7 +14,8 @@
 //   network   127.0.0.1, a free port and inspector port (--ip, --port, --inspector-port).
 //   D1        a state directory of the instance's (--persist-to), to which the migrations are
 //             applied first, as `wrangler d1 migrations apply --local` would (support/
-//             migrations.mjs), and which query() reads and writes through Miniflare.
+//             migrations.mjs, through Miniflare, before workerd starts), and whose SQLite file
+//             query() reads and writes with better-sqlite3 while the Worker runs.
 //   main      another script in the built Worker's place (the positional `wrangler dev <script>`).
 //
 // wrangler.toml's [build] (scripts/build-deploy.sh) runs at every start and does nothing when
@@ -28,13 +29,14 @@
 // A response to a request not sent with fetch is recorded with `worker.record(...)`.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import Database from 'better-sqlite3';
 import { Miniflare } from 'miniflare';
 import { unstable_splitSqlQuery as splitSql } from 'wrangler';
 
@@ -200,9 +202,7 @@ export async function startWorker({
   let child;
 
   async function start() {
-    if (migrate) {
-      await applyMigrations(await database());
-    }
+    if (migrate) await migrateState();
     child = spawn(
       process.execPath,
       [
@@ -233,34 +233,51 @@ export async function startWorker({
     await waitUntilReady(url, child, logs);
   }
 
-  let d1;
-  /** The Worker's D1, opened once (wrangler.toml's database, in this instance's state). */
-  function database() {
-    d1 ??= (async () => {
-      const mf = new Miniflare({
-        modules: true,
-        script: 'export default {}',
-        d1Databases: { DB: D1_DATABASE_ID },
-        d1Persist: join(state, 'v3', 'd1'),
-        // Its runtime prints a busy database (retried by query()) to stderr: not the Worker's
-        // log, and not the test's business.
-        handleRuntimeStdio: (stdout, stderr) => {
-          stdout.resume();
-          stderr.resume();
-        },
-      });
-      return { mf, db: await mf.getD1Database('DB') };
-    })();
-    return d1.then(({ db }) => db);
+  /**
+   * Applies the migrations to this instance's D1 state, through a Miniflare of its own that is
+   * gone before workerd opens the database: two runtimes owning one Durable Object's SQLite file
+   * at once refuse each other's writes (SQLITE_BUSY), which the Worker would answer with a 500.
+   */
+  async function migrateState() {
+    closeDatabase();
+    const mf = new Miniflare({
+      modules: true,
+      script: 'export default {}',
+      d1Databases: { DB: D1_DATABASE_ID },
+      d1Persist: join(state, 'v3', 'd1'),
+      handleRuntimeStdio: (stdout, stderr) => {
+        stdout.resume();
+        stderr.resume();
+      },
+    });
+    try {
+      await applyMigrations(await mf.getD1Database('DB'));
+    } finally {
+      await mf.dispose();
+    }
   }
-  async function closeDatabase() {
-    const open = d1;
-    d1 = undefined;
-    if (open) await (await open).mf.dispose();
+
+  let db;
+  /**
+   * The Worker's D1 as the SQLite file workerd keeps it in (wrangler.toml's database, in this
+   * instance's state), opened once. The file is in WAL mode, so these reads never hold up the
+   * Worker's writes; a write here takes SQLite's lock for the moment of its statement.
+   */
+  function database() {
+    if (db) return db;
+    const dir = join(state, 'v3', 'd1', 'miniflare-D1DatabaseObject');
+    const file = existsSync(dir) && readdirSync(dir).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
+    if (!file) throw new Error(`no D1 database in ${dir} yet`);
+    db = new Database(join(dir, file), { fileMustExist: true, timeout: 5000 });
+    return db;
+  }
+  function closeDatabase() {
+    db?.close();
+    db = undefined;
   }
 
   async function stop() {
-    await closeDatabase();
+    closeDatabase();
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
     try {
@@ -345,25 +362,18 @@ export async function startWorker({
       return response.status;
     },
     /**
-     * Runs SQL against the Worker's local D1 (for assertions on the event log); resolves to the
-     * first statement's rows. The database is the one `wrangler d1 execute --local` would open
-     * (the same persisted state, through Miniflare), held open for the Worker's life: a few
-     * milliseconds a query instead of a wrangler process each.
+     * Runs SQL against the Worker's local D1 (for assertions on the event log, and to move a
+     * stored time); resolves to the first statement's rows. The database is the file
+     * `wrangler d1 execute --local` would open, held open for the Worker's life: a fraction of
+     * a millisecond a query instead of a wrangler process each.
      */
     async query(sql) {
-      // The Worker may hold the SQLite file's lock for a moment: retry a busy database.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const db = await database();
-          const statements = splitSql(sql).map((text) => db.prepare(text));
-          const [first] = await db.batch(statements);
-          return first.results;
-        } catch (e) {
-          // Miniflare reports a write the Worker holds at that moment as an "internal error".
-          if (attempt >= 8 || !/SQLITE_BUSY|database is locked|internal error/.test(e.message)) throw e;
-          await new Promise((r) => setTimeout(r, 200 * attempt));
-        }
-      }
+      const statements = splitSql(sql).map((text) => database().prepare(text));
+      // All of them or none, as one D1 batch would be. A write takes the lock at BEGIN, so it
+      // waits (the timeout) for a write of the Worker's rather than failing halfway.
+      const run = database().transaction(() => statements.map((s) => (s.reader ? s.all() : s.run())));
+      const [first] = statements.every((s) => s.reader) ? run.deferred() : run.immediate();
+      return Array.isArray(first) ? first : [];
     },
   };
 }

@@ -89,6 +89,36 @@ test('the last digit picks busy, no-answer and failed, each settled by its callb
   );
 });
 
+test('the harness reading D1 as fast as it can never costs the Worker a write', async () => {
+  // Reads of the harness's own (worker.query) beside the Worker's writes, as every suite makes
+  // them, but without pause: six calls placed, polled and settled by callbacks meanwhile.
+  let reading = true;
+  let reads = 0;
+  const reader = (async () => {
+    while (reading) {
+      await worker.query('SELECT count(*) AS n FROM calls; SELECT count(*) AS n FROM call_events');
+      reads++;
+      await new Promise((r) => setImmediate(r));
+    }
+  })();
+  try {
+    const phones = ['98765 43216', '98765 43217', '98765 43218', '98765 43219', '98765 43221', '98765 43222'];
+    const settled = await Promise.all(
+      phones.map(async (phone) => {
+        const created = await client.createCall(phone);
+        assert.equal(created.status, 201, created.text);
+        return (await pollCall(client, created.body.id, (b) => FINAL.has(b.status), { intervalMs: 50 })).body.status;
+      }),
+    );
+    // Every poll was a 200 (pollCall fails on any other), and each call ended as its digit says.
+    assert.deepEqual(settled, ['completed', 'completed', 'completed', 'completed', 'busy', 'no-answer']);
+  } finally {
+    reading = false;
+    await reader;
+  }
+  assert.ok(reads > 100, `${reads} reads`);
+});
+
 test('digit 4 is refused as a Do-Not-Disturb number, digit 5 finds Exotel down', async () => {
   const refused = await client.createCall('98765 43214');
   assert.equal(refused.status, 502);
