@@ -156,7 +156,7 @@ function buildOnce() {
 async function waitUntilReady(url, child, logs) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${logs.join('')}`);
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode})${lastLines(logs)}`);
     try {
       const response = await fetch(`${url}/api/config`, { signal: AbortSignal.timeout(2000) });
       if (response.ok) return;
@@ -165,7 +165,14 @@ async function waitUntilReady(url, child, logs) {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`wrangler dev not ready after ${READY_TIMEOUT_MS} ms:\n${logs.join('')}`);
+  throw new Error(`wrangler dev not ready after ${READY_TIMEOUT_MS} ms${lastLines(logs)}`);
+}
+
+/** wrangler's output for an error message: the end first (where its reason is), then the whole. */
+function lastLines(logs) {
+  const text = logs.join('');
+  const tail = text.trimEnd().split('\n').slice(-12).join('\n');
+  return `; its last lines:\n${tail}\n--- all it printed:\n${text}`;
 }
 
 /**
@@ -203,6 +210,21 @@ export async function startWorker({
 
   async function start() {
     if (migrate) await migrateState();
+    // A port that was free when picked can be taken by another process before wrangler binds
+    // it: a start that fails on that alone is tried again (with a new inspector port).
+    for (let attempt = 1; ; attempt++) {
+      const before = logs.length;
+      try {
+        await spawnWrangler();
+        return;
+      } catch (e) {
+        const output = logs.slice(before).join('');
+        if (attempt >= 3 || child.exitCode === null || !/EADDRINUSE|address already in use/i.test(output)) throw e;
+      }
+    }
+  }
+
+  async function spawnWrangler() {
     child = spawn(
       process.execPath,
       [
