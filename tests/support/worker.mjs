@@ -156,7 +156,7 @@ function buildOnce() {
 async function waitUntilReady(url, child, logs) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode})${lastLines(logs)}`);
+    if (hasExited(child)) throw new Error(`wrangler dev exited (${child.exitCode ?? child.signalCode})${lastLines(logs)}`);
     try {
       const response = await fetch(`${url}/api/config`, { signal: AbortSignal.timeout(2000) });
       if (response.ok) return;
@@ -167,6 +167,9 @@ async function waitUntilReady(url, child, logs) {
   }
   throw new Error(`wrangler dev not ready after ${READY_TIMEOUT_MS} ms${lastLines(logs)}`);
 }
+
+/** Whether a child process has ended, by an exit code or by a signal. */
+const hasExited = (child) => child.exitCode !== null || child.signalCode !== null;
 
 /** wrangler's output for an error message: the end first (where its reason is), then the whole. */
 function lastLines(logs) {
@@ -207,6 +210,8 @@ export async function startWorker({
   const url = `http://127.0.0.1:${listenPort}`;
   const logs = [];
   let child;
+  /** Resolves when the current child has exited, by its own exit code or by a signal. */
+  let exited;
 
   async function start() {
     if (migrate) await migrateState();
@@ -219,7 +224,7 @@ export async function startWorker({
         return;
       } catch (e) {
         const output = logs.slice(before).join('');
-        if (attempt >= 3 || child.exitCode === null || !/EADDRINUSE|address already in use/i.test(output)) throw e;
+        if (attempt >= 3 || !hasExited(child) || !/EADDRINUSE|address already in use/i.test(output)) throw e;
       }
     }
   }
@@ -250,6 +255,7 @@ export async function startWorker({
         detached: true,
       },
     );
+    exited = new Promise((r) => child.once('exit', r));
     child.stdout.on('data', (d) => logs.push(d.toString()));
     child.stderr.on('data', (d) => logs.push(d.toString()));
     await waitUntilReady(url, child, logs);
@@ -300,8 +306,10 @@ export async function startWorker({
 
   async function stop() {
     closeDatabase();
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
+    if (!child) return;
+    // Asked twice (a suite's own after hook and the privacy scan's), both wait for the one exit;
+    // a wrangler ended by a signal has no exit code, so that is not what tells it is gone.
+    if (hasExited(child)) return exited;
     try {
       process.kill(-child.pid, 'SIGTERM');
     } catch {
