@@ -31,6 +31,8 @@ const WRANGLER_OWN = [
   /^🪵 +Logs were written to /,
   // Miniflare's word for work still pending (a waitUntil) when the harness stops the Worker.
   /^Error: The service was stopped$/,
+  // esbuild's word when wrangler's bundler is asked to rebuild after the harness stopped it.
+  /^Error: The service is no longer running/,
 ];
 
 /**
