@@ -50,6 +50,8 @@ impl core::error::Error for RequestError {}
 pub struct Credentials {
     api_key: String,
     api_token: String,
+    /// `Basic base64(key:token)`, made once: every request carries it.
+    authorization: String,
 }
 
 impl Credentials {
@@ -66,22 +68,23 @@ impl Credentials {
             ));
         }
         check_secret("api_token", api_token)?;
+        let mut authorization = String::from("Basic ");
+        crate::wire::base64::encode(
+            concat(&[api_key, ":", api_token]).as_bytes(),
+            crate::wire::base64::STANDARD,
+            true,
+            &mut authorization,
+        );
         Ok(Credentials {
             api_key: api_key.to_owned(),
             api_token: api_token.to_owned(),
+            authorization,
         })
     }
 
     /// The `Authorization` header value: `Basic base64(key:token)`.
     pub fn authorization(&self) -> String {
-        let mut value = String::from("Basic ");
-        crate::wire::base64::encode(
-            concat(&[&self.api_key, ":", &self.api_token]).as_bytes(),
-            crate::wire::base64::STANDARD,
-            true,
-            &mut value,
-        );
-        value
+        self.authorization.clone()
     }
 
     /// Whether `text` contains the key or the token: for tests and log scrubbing.
@@ -286,20 +289,16 @@ impl Account {
         &self.credentials
     }
 
-    /// `{base}/v1/Accounts/{sid}/Calls`, the root of the voice call resources.
-    pub(crate) fn calls_url(&self) -> String {
-        self.resource_url("Calls")
-    }
-
-    /// `{base}/v1/Accounts/{sid}/{resource}`, e.g. `Calls` or `CustomerWhitelist`.
-    pub(crate) fn resource_url(&self, resource: &str) -> String {
-        concat(&[
-            self.base.as_str(),
-            "/v1/Accounts/",
-            &self.sid,
-            "/",
-            resource,
-        ])
+    /// `{base}/v1/Accounts/{sid}/` and `path` after it, e.g. `["Calls", "/connect", ".json"]`:
+    /// the URL of a resource, written once into a string of the right size.
+    pub(crate) fn resource_url(&self, path: &[&str]) -> String {
+        let head = [self.base.as_str(), "/v1/Accounts/", &self.sid, "/"];
+        let length = |pieces: &[&str]| pieces.iter().map(|piece| piece.len()).sum::<usize>();
+        let mut url = String::with_capacity(length(&head) + length(path));
+        for piece in head.iter().chain(path) {
+            url.push_str(piece);
+        }
+        url
     }
 
     /// The headers every request carries, plus a form content type for bodies.
@@ -501,7 +500,7 @@ mod tests {
         .unwrap();
         let request = HttpRequest {
             method: Method::Get,
-            url: account.calls_url(),
+            url: account.resource_url(&["Calls"]),
             headers: account.headers(false),
             body: None,
         };

@@ -28,15 +28,16 @@ pub enum Flow {
 }
 
 impl Flow {
-    fn url(&self, account: &Account) -> String {
+    /// The flow's URL in pieces, for the form to encode without joining them first.
+    fn url_pieces<'a>(&'a self, account: &'a Account) -> [&'a str; 4] {
         match self {
-            Flow::AppId(id) => concat(&[
+            Flow::AppId(id) => [
                 "http://my.exotel.com/",
                 account.sid(),
                 "/exoml/start_voice/",
                 id,
-            ]),
-            Flow::Url(url) => url.clone(),
+            ],
+            Flow::Url(url) => [url, "", "", ""],
         }
     }
 }
@@ -368,10 +369,14 @@ impl CommonOptions {
     }
 }
 
+/// Room for a typical connect body (two numbers, a flow URL, a status callback URL with its
+/// token, a CustomField), so that encoding it rarely needs to grow the buffer.
+const FORM_CAPACITY: usize = 384;
+
 fn connect_request(account: &Account, body: String) -> HttpRequest {
     HttpRequest {
         method: Method::Post,
-        url: concat(&[&account.calls_url(), "/connect", account.format().suffix()]),
+        url: account.resource_url(&["Calls", "/connect", account.format().suffix()]),
         headers: account.headers(true),
         body: Some(body),
     }
@@ -420,11 +425,11 @@ impl ConnectToFlow {
 
     /// The request for `account`, ready to send.
     pub fn to_request(&self, account: &Account) -> HttpRequest {
-        let flow_url = self.flow.url(account);
-        let mut form = Form::new();
+        let flow_url = self.flow.url_pieces(account);
+        let mut form = Form::with_capacity(FORM_CAPACITY);
         form.field("From", self.common.from.as_str())
             .field("CallerId", self.common.caller_id.as_str())
-            .field("Url", &flow_url);
+            .field_pieces("Url", &flow_url);
         self.common.append_optional(&mut form);
         connect_request(account, form.finish())
     }
@@ -514,7 +519,7 @@ impl ConnectTwoNumbers {
 
     /// The request for `account`, ready to send.
     pub fn to_request(&self, account: &Account) -> HttpRequest {
-        let mut form = Form::new();
+        let mut form = Form::with_capacity(FORM_CAPACITY);
         form.field("From", self.common.from.as_str())
             .field("To", self.to.as_str())
             .field("CallerId", self.common.caller_id.as_str());
@@ -666,8 +671,8 @@ impl CallDetails {
         let query = if self.details { "?details=true" } else { "" };
         HttpRequest {
             method: Method::Get,
-            url: concat(&[
-                &account.calls_url(),
+            url: account.resource_url(&[
+                "Calls",
                 "/",
                 &self.call_sid,
                 account.format().suffix(),

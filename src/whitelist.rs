@@ -145,11 +145,7 @@ impl CustomerWhitelist {
 
 /// `{base}/v1/Accounts/{sid}/CustomerWhitelist{path}` with the format's suffix.
 fn whitelist_url(account: &Account, path: &str) -> String {
-    concat(&[
-        &account.resource_url("CustomerWhitelist"),
-        path,
-        account.format().suffix(),
-    ])
+    account.resource_url(&["CustomerWhitelist", path, account.format().suffix()])
 }
 
 /// Whether a number is whitelisted: `GET /v1/Accounts/<sid>/CustomerWhitelist/<number>`, the
