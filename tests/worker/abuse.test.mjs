@@ -189,6 +189,7 @@ describe('a burst against a budget', () => {
     assert.deepEqual(statuses(results), { 201: TIGHT_BUDGET, 503: 64 - TIGHT_BUDGET });
     assert.equal(seen, TIGHT_BUDGET);
     for (const paused of results.filter((r) => r.status === 503)) {
+      assert.ok(paused.body, `a 503 whose body is not JSON: ${JSON.stringify(paused.headers)} ${paused.text.slice(0, 300)}`);
       assert.equal(paused.body.error.code, 'calls_paused');
       assert.match(paused.body.error.message, /try again later/);
       const wait = Number(paused.headers['retry-after']);
