@@ -128,9 +128,13 @@ const vars = {
   EXOTEL_CALLER_ID: '08047112400',
   EXOTEL_APP_ID: '926',
   CALLBACK_SECRET: 'load-benchmark-callback-secret-0123456789abcdef',
-  // One client, thousands of numbers: the abuse limits would refuse most of the run.
+  // One client, thousands of numbers: the abuse limits and the call budgets would refuse most of
+  // the run, and a refusal is cheaper than placing a call (the baseline has neither).
   RATE_LIMIT_PER_NUMBER: '1000000',
+  RATE_LIMIT_PER_NUMBER_DAY: '1000000',
   RATE_LIMIT_PER_CLIENT: '1000000',
+  CALL_BUDGET_PER_HOUR: '1000000',
+  CALL_BUDGET_PER_DAY: '10000000',
   // GET reads the store, as the baseline's does; no Call Details refresh during the run.
   STATUS_REFRESH_MS: '3600000',
 };
@@ -198,6 +202,12 @@ try {
       const script = luaScript(`${endpoint.key}-${w.key}`, requests);
       if (WARM_UP_SECONDS > 0) await wrk(w.worker.url, script, WARM_UP_SECONDS);
       const figures = await wrk(w.worker.url, script, SECONDS);
+      // Answers that are refusals or errors measure a different path from the peer's: no figure.
+      if (figures.non2xx + figures.socketErrors > 0) {
+        throw new Error(
+          `${w.name}, ${endpoint.what}: ${figures.non2xx} non-2xx answers and ${figures.socketErrors} socket errors of ${figures.requests}`,
+        );
+      }
       results.push({ endpoint: endpoint.key, what: endpoint.what, worker: w.key, ...figures });
     }
   }
