@@ -26,9 +26,9 @@ export function words(catalog, lang, locale = LANGUAGES[lang].locale) {
   return Object.assign(t, { lang, locale, clock: LANGUAGES[lang].clock || {} });
 }
 
-/** Downloads language `code`'s catalog; resolves to its words. */
+/** Downloads language `code`'s catalog (with this module's query, so a retry is fresh); resolves to its words. */
 export async function loadWords(code, preferred = navigator.languages || []) {
-  const { default: catalog } = await import(`./i18n/${code}.js`);
+  const { default: catalog } = await import(`./i18n/${code}.js${new URL(import.meta.url).search}`);
   return words(catalog, code, localeFor(code, preferred));
 }
 

@@ -1,31 +1,9 @@
 /*
- * The embeddable "Call me back" widget. One tag on any site:
- *
- *   <script src="https://callback.example.com/widget.js" data-api="https://callback.example.com"
- *           data-country="IN" data-button-text="Call me back" async></script>
- *
- * Attributes (all optional):
- *   data-api           API origin (default: where widget.js comes from)
- *   data-lang          the widget's language: "en" or "hi" (default: the first of the visitor's
- *                      browser languages that the widget speaks, else English)
- *   data-country       default country, ISO code (default: the Worker's /api/config)
- *   data-fields        optional fields to show besides the number: "name", "note" or
- *                      "name,note" (a Name input, a Note text area; others are ignored)
- *   data-button-text   the button on the page ("Call me back")
- *   data-title         the dialog's title ("Request a call back")
- *   data-intro         the line under the title
- *   data-submit-text, data-consent-text, data-privacy-text   the form's texts
- *   data-position      "inline" (where the tag is; default), "bottom-right" or "bottom-left"
- * The texts, in any language, replace the catalog's in every language; data-title-hi (any text
- * attribute with -<lang> after it) replaces it in that language only, before the plain one.
- *
- * Each call request also carries, without asking, the host page's URL (without its fragment),
- * its referrer and its utm_* parameters, and the consent wording the visitor ticked.
- *
- * The button and dialog live in a shadow root with the page's one stylesheet, so the host
- * page's CSS cannot reach them. The words (i18n.js, one catalog) load at once, for the button;
- * the form itself (callback-form.js and the modules it imports) is loaded from the same origin
- * as this file when the visitor first shows interest.
+ * The embeddable "Call me back" widget: one <script> tag on any site; README.md, "Embed the
+ * widget", lists its data-* attributes (a text attribute with -<lang> after it, data-title-hi,
+ * speaks for that language only). Each call request carries the host page's URL (no fragment),
+ * referrer and utm_* parameters. Button and dialog live in a shadow root, out of reach of the
+ * host's CSS; the words load at once, the form (callback-form.js) at the first sign of interest.
  * A classic script (not a module), so that document.currentScript finds its attributes.
  */
 (() => {
@@ -74,7 +52,11 @@
 
       // The site's text for `name` in t's language (data-title-hi), else in all (data-title).
       const own = (t, name) => d[name + t.lang[0].toUpperCase() + t.lang.slice(1)] || d[name];
-      const words = import(`${base}i18n.js`).then((i18n) => i18n.loadWords(i18n.chooseLanguage(d.lang, navigator.languages)));
+      // Tried again after 1 s and 3 s, at new URLs: a dropped connection must not hide it for good.
+      const loadWords = (n = 0) => import(`${base}i18n.js${n ? `?retry=${n}` : ''}`)
+        .then((i18n) => i18n.loadWords(i18n.chooseLanguage(d.lang, navigator.languages)))
+        .catch((e) => n < 2 ? new Promise((r) => setTimeout(r, 1000 * 3 ** n)).then(() => loadWords(n + 1)) : Promise.reject(e));
+      const words = loadWords();
       // Without its words the widget has nothing to say: it stays hidden.
       Promise.all([words, styled]).then(([t]) => {
         for (const el of [this, wrapper, $('.cbw-dialog')]) el.lang = t.lang;

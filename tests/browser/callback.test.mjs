@@ -555,6 +555,34 @@ describe('the widget on another origin', () => {
     }
   });
 
+  test('words lost to a dropped connection twice: the launcher appears on the third try', async () => {
+    const p = await openPage(browser, { width: 360, height: 740 });
+    const { page } = p;
+    try {
+      const fetched = [];
+      // The first i18n.js, then the second try's catalog, fail as a dropped connection does.
+      await page.route((url) => url.origin === api && url.pathname.startsWith('/i18n'), (route) => {
+        const url = new URL(route.request().url());
+        const path = url.pathname + url.search;
+        fetched.push(path.replace(/\/i18n\/\w+\.js/, '/i18n/<catalog>.js'));
+        const drop = path === '/i18n.js' || /^\/i18n\/\w+\.js\?retry=1$/.test(path);
+        return drop ? route.abort('internetdisconnected') : route.continue();
+      });
+      await page.goto(`${allowedHost.origin}/`);
+      await page.getByRole('button', { name: 'Call me back' }).waitFor();
+      assert.deepEqual(fetched, [
+        '/i18n.js',
+        '/i18n.js?retry=1',
+        '/i18n/<catalog>.js?retry=1',
+        '/i18n.js?retry=2',
+        '/i18n/<catalog>.js?retry=2',
+      ]);
+      assert.deepEqual(p.problems, []);
+    } finally {
+      await p.close();
+    }
+  });
+
   test('refused origin (not in ALLOWED_ORIGINS): a clear failure, no call placed', async () => {
     const p = await openPage(browser, { width: 1280, height: 800 });
     const { page } = p;
