@@ -33,18 +33,16 @@ impl Form {
     /// Appends `name=value`, each encoded: ASCII letters, digits and `*-._` as they are, a
     /// space as `+`, every other byte of the UTF-8 as `%XX`.
     pub fn field(&mut self, name: &str, value: &str) -> &mut Self {
+        self.field_pieces(name, &[value])
+    }
+
+    /// Appends `name=value` where the value is `pieces` joined, each encoded in turn.
+    pub fn field_pieces(&mut self, name: &str, pieces: &[&str]) -> &mut Self {
         if !self.0.is_empty() {
             self.0.push(b'&');
         }
         encode_into(&mut self.0, name);
         self.0.push(b'=');
-        encode_into(&mut self.0, value);
-        self
-    }
-
-    /// Appends `name=value` where the value is `pieces` joined, each encoded in turn.
-    pub fn field_pieces(&mut self, name: &str, pieces: &[&str]) -> &mut Self {
-        self.field(name, "");
         for piece in pieces {
             encode_into(&mut self.0, piece);
         }
