@@ -4,6 +4,8 @@
 //! and the CPU cost is a few microseconds. (web-sys has these bindings too, but behind features
 //! this crate would have to enable through a second `web-sys` dependency key.)
 
+use std::cell::RefCell;
+
 use worker::js_sys::{Array, ArrayBuffer, Object, Promise, Reflect, Uint8Array};
 use worker::wasm_bindgen::prelude::*;
 use worker::wasm_bindgen::JsCast;
@@ -44,8 +46,25 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], CryptoError> {
     Ok(bytes)
 }
 
-/// HMAC-SHA-256 of `message` under `key`.
-pub async fn hmac_sha256(key: &[u8], message: &[u8]) -> Result<[u8; 32], CryptoError> {
+/// Keys this isolate has imported, at most [`KEPT_KEYS`]: every key the Worker signs with is
+/// long-lived (the callback and hashing secrets, the admin token's, webhook secrets), and an
+/// `importKey` is a second promise on every HMAC, so each is imported once per isolate.
+const KEPT_KEYS: usize = 8;
+
+thread_local! {
+    static KEYS: RefCell<Vec<(Vec<u8>, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The runtime's HMAC-SHA-256 key for `raw`, imported on first use.
+async fn hmac_key(raw: &[u8]) -> Result<JsValue, CryptoError> {
+    let kept = KEYS.with_borrow(|keys| {
+        keys.iter()
+            .find(|(kept, _)| kept == raw)
+            .map(|(_, key)| key.clone())
+    });
+    if let Some(key) = kept {
+        return Ok(key);
+    }
     let algorithm = Object::new();
     let set = |name: &str, value: &str| {
         Reflect::set(&algorithm, &name.into(), &value.into()).map_err(|_| CryptoError("algorithm"))
@@ -54,10 +73,21 @@ pub async fn hmac_sha256(key: &[u8], message: &[u8]) -> Result<[u8; 32], CryptoE
     set("hash", "SHA-256")?;
     let usages = Array::of1(&"sign".into());
     let imported =
-        import_key("raw", key, &algorithm, false, &usages).map_err(|_| CryptoError("importKey"))?;
+        import_key("raw", raw, &algorithm, false, &usages).map_err(|_| CryptoError("importKey"))?;
     let key = JsFuture::from(imported)
         .await
         .map_err(|_| CryptoError("importKey"))?;
+    KEYS.with_borrow_mut(|keys| {
+        if keys.len() < KEPT_KEYS && !keys.iter().any(|(kept, _)| kept == raw) {
+            keys.push((raw.to_vec(), key.clone()));
+        }
+    });
+    Ok(key)
+}
+
+/// HMAC-SHA-256 of `message` under `key`.
+pub async fn hmac_sha256(key: &[u8], message: &[u8]) -> Result<[u8; 32], CryptoError> {
+    let key = hmac_key(key).await?;
     let signed = sign("HMAC", &key, message).map_err(|_| CryptoError("sign"))?;
     let signature = JsFuture::from(signed)
         .await

@@ -95,7 +95,7 @@ pub async fn refresh(
     match classify(sent) {
         ConnectOutcome::Placed(details) if details.sid == *sid => {
             let observation = Observation::from_call(source, &details);
-            let plan = retry::plan(app)?;
+            let plan = retry::plan(app, observation.status.as_str())?;
             let targets = app.targets();
             let applied =
                 store::record_observation(db, id, &observation, now_ms(), plan.as_ref(), &targets)

@@ -10,10 +10,12 @@ use crate::ids::CallId;
 use crate::store::calls::RetryPlan;
 use crate::time::now_ms;
 
-/// The second try to store with an outcome learned now, or `None` when tries are off.
-pub fn plan(app: &App) -> Result<Option<RetryPlan>, ApiError> {
+/// The second try to store with `status`, an outcome learned now, or `None` when tries are off
+/// or `status` earns none (most callbacks: `completed`), which then costs no id and no opening
+/// hours lookup.
+pub fn plan(app: &App, status: &str) -> Result<Option<RetryPlan>, ApiError> {
     let retry = &app.config.retry;
-    if retry.attempts == 0 || retry.on.is_empty() {
+    if retry.attempts == 0 || !retry.on.iter().any(|on| on.as_str() == status) {
         return Ok(None);
     }
     let later = now_ms() as i64 + retry.after_s as i64 * 1000;

@@ -61,7 +61,7 @@ pub async fn receive(mut req: Request, token: &str, app: &App) -> Result<Respons
 
     let db = app.db()?;
     let observation = Observation::from_callback(&callback);
-    let plan = retry::plan(app)?;
+    let plan = retry::plan(app, observation.status.as_str())?;
     let adopt = CallDetails::new(&callback.call_sid).is_ok();
     let recorded = store::record_callback(
         &db,

@@ -16,6 +16,11 @@ const MINUTE_MS: i64 = 60_000;
 const DAY_MS: i64 = 86_400_000;
 /// Slots are offered on the quarter hour.
 pub const SLOT_MS: i64 = 15 * MINUTE_MS;
+/// The whole of a day, for a business with no weekly schedule.
+const WHOLE_DAY: [schedule::Range; 1] = [schedule::Range {
+    open: 0,
+    close: 1440,
+}];
 /// A chosen time must be at least this far ahead, so the cron has not passed it already.
 const LEAD_MS: i64 = MINUTE_MS;
 
@@ -73,36 +78,35 @@ impl OpeningHours {
     /// The open intervals that end after `from_ms`, for up to `days` local days from its date,
     /// in order and merged where one closes as the next opens (midnight in `00:00-24:00`).
     pub fn intervals(&self, from_ms: i64, days: u32) -> Vec<Interval> {
-        let (today, _) = self.local(from_ms);
         let mut out: Vec<Interval> = Vec::new();
-        for offset in 0..=i64::from(days) {
-            let date = Date::from_days(today.days() + offset);
-            if self.holidays.contains(&date) {
-                continue;
-            }
-            let whole_day = [schedule::Range {
-                open: 0,
-                close: 1440,
-            }];
-            let ranges = match &self.weekly {
-                Some(weekly) => weekly.days[date.weekday()].as_slice(),
-                None => &whole_day,
-            };
-            for range in ranges {
-                let interval = Interval {
-                    open: self.instant(date, range.open),
-                    close: self.instant(date, range.close),
-                };
-                if interval.close <= from_ms || interval.close <= interval.open {
-                    continue;
-                }
-                match out.last_mut() {
-                    Some(last) if interval.open <= last.close => last.close = interval.close,
-                    _ => out.push(interval),
-                }
+        for interval in self.day_intervals(from_ms, days) {
+            match out.last_mut() {
+                Some(last) if interval.open <= last.close => last.close = interval.close,
+                _ => out.push(interval),
             }
         }
         out
+    }
+
+    /// The schedule's intervals day by day, unmerged, computed as they are taken: each day costs
+    /// a few time-zone lookups (calls into `Intl` in the Worker), so a caller that needs only the
+    /// first does not pay for a year of them.
+    fn day_intervals(&self, from_ms: i64, days: u32) -> impl Iterator<Item = Interval> + '_ {
+        let (today, _) = self.local(from_ms);
+        (0..=i64::from(days))
+            .map(move |offset| Date::from_days(today.days() + offset))
+            .filter(|date| !self.holidays.contains(date))
+            .flat_map(move |date| {
+                let ranges = match &self.weekly {
+                    Some(weekly) => weekly.days[date.weekday()].as_slice(),
+                    None => &WHOLE_DAY,
+                };
+                ranges.iter().map(move |range| Interval {
+                    open: self.instant(date, range.open),
+                    close: self.instant(date, range.close),
+                })
+            })
+            .filter(move |interval| interval.close > from_ms && interval.close > interval.open)
     }
 
     /// Open at every instant: no weekly schedule and no holidays. Answering this needs no local
@@ -122,6 +126,9 @@ impl OpeningHours {
     /// always-open business never closes).
     pub fn closes_at(&self, at_ms: i64) -> Option<i64> {
         const WEEK: u32 = 7;
+        if self.always_open() {
+            return None;
+        }
         self.intervals(at_ms, WEEK)
             .first()
             .filter(|i| i.open <= at_ms && i.close < at_ms + i64::from(WEEK) * DAY_MS)
@@ -130,8 +137,13 @@ impl OpeningHours {
 
     /// When the business next opens at or after `at_ms` (itself when open), within `days`.
     pub fn next_open(&self, at_ms: i64, days: u32) -> Option<i64> {
-        self.intervals(at_ms, days)
-            .first()
+        if self.always_open() {
+            return Some(at_ms);
+        }
+        // Merging only ever extends an interval's close, so the first interval's opening is
+        // the first day's.
+        self.day_intervals(at_ms, days)
+            .next()
             .map(|interval| interval.open.max(at_ms))
     }
 
@@ -315,6 +327,42 @@ mod tests {
         assert!(always.open_at(at("2026-12-04T12:00:00+05:30")).is_none());
         let scheduled = hours("mon-fri 09:30-18:30", Box::new(Fixed("Asia/Kolkata", 330)));
         assert!(!scheduled.always_open());
+    }
+
+    /// A fixed zone that counts how often it is asked (each ask is a call into `Intl` in the
+    /// Worker).
+    struct Counted(std::rc::Rc<std::cell::Cell<u32>>);
+
+    impl Zone for Counted {
+        fn name(&self) -> &str {
+            "Asia/Kolkata"
+        }
+        fn offset_minutes(&self, _: i64) -> i32 {
+            self.0.set(self.0.get() + 1);
+            330
+        }
+    }
+
+    #[test]
+    fn the_next_opening_asks_the_zone_about_the_days_it_needs_not_a_year() {
+        let asked = std::rc::Rc::new(std::cell::Cell::new(0));
+        let mut india = hours("mon-fri 09:30-18:30", Box::new(Counted(asked.clone())));
+        let friday_night = at("2026-12-04T20:00:00+05:30");
+        let next = india.next_open(friday_night, 366).unwrap();
+        // The local date, then two instants (two lookups each) for Friday and Monday, the days
+        // with an opening up to Monday's; the old way asked about all 367 days.
+        let asked_for_monday = asked.get();
+        assert_eq!(india.rfc3339(next), "2026-12-07T09:30:00+05:30");
+        assert!(
+            asked_for_monday <= 1 + 2 * 2 * 2,
+            "{asked_for_monday} lookups"
+        );
+        // Always open: now, with no lookup at all.
+        india.weekly = None;
+        asked.set(0);
+        assert_eq!(india.next_open(friday_night, 366), Some(friday_night));
+        assert_eq!(india.closes_at(friday_night), None);
+        assert_eq!(asked.get(), 0);
     }
 
     #[test]
