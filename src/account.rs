@@ -3,6 +3,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use alloc::borrow::Cow;
 use core::fmt;
 
 use crate::small_std::{concat, find_str, quoted, split_once_str, trim, trim_byte};
@@ -301,20 +302,23 @@ impl Account {
         url
     }
 
-    /// The headers every request carries, plus a form content type for bodies.
-    pub(crate) fn headers(&self, with_form_body: bool) -> Vec<(String, String)> {
+    /// The headers every request carries, plus a form content type for bodies. Only the
+    /// credentials are the account's own; the rest are borrowed constants.
+    pub(crate) fn headers(&self, with_form_body: bool) -> Vec<(&'static str, Cow<'static, str>)> {
         let accept = match self.format {
             Format::Json => "application/json",
             Format::Xml => "application/xml",
         };
-        let mut headers = vec![
-            ("Authorization".to_owned(), self.credentials.authorization()),
-            ("Accept".to_owned(), accept.to_owned()),
-        ];
+        let mut headers = Vec::with_capacity(3);
+        headers.push((
+            "Authorization",
+            Cow::Owned(self.credentials.authorization()),
+        ));
+        headers.push(("Accept", Cow::Borrowed(accept)));
         if with_form_body {
             headers.push((
-                "Content-Type".to_owned(),
-                "application/x-www-form-urlencoded".to_owned(),
+                "Content-Type",
+                Cow::Borrowed("application/x-www-form-urlencoded"),
             ));
         }
         headers
@@ -359,6 +363,16 @@ pub(crate) struct HttpUrl {
     pub(crate) has_userinfo: bool,
 }
 
+/// The first whitespace or control character in `text`. URLs are almost always ASCII, where a
+/// byte test finds it; from the first byte that could be one (or starts a multi-byte
+/// character, always on a character boundary here), characters are decoded.
+fn first_space_or_control(text: &str) -> Option<char> {
+    let from = text.bytes().position(|b| b <= b' ' || b >= 0x7f)?;
+    text[from..]
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control())
+}
+
 impl HttpUrl {
     pub(crate) fn parse(field: &'static str, input: &str) -> Result<HttpUrl, RequestError> {
         let text = trim(input);
@@ -381,7 +395,7 @@ impl HttpUrl {
                 concat(&["expected an absolute http(s) URL, but got ", &quoted(text)]),
             ));
         };
-        if let Some(c) = text.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        if let Some(c) = first_space_or_control(text) {
             return Err(RequestError::new(
                 field,
                 concat(&[
@@ -430,6 +444,32 @@ mod tests {
             "Basic S0VZMTIzOlRPS0VONDU2" // base64("KEY123:TOKEN456")
         );
         assert!(credentials.appear_in("x TOKEN456 y"));
+    }
+
+    #[test]
+    fn urls_refuse_spaces_and_controls_of_any_script() {
+        let refused = |url: &str| match HttpUrl::parse("Url", url) {
+            Ok(_) => panic!("{url:?} was accepted"),
+            Err(e) => e.to_string(),
+        };
+        for (url, shown) in [
+            ("https://example.com/a b", "` `"),
+            ("https://example.com/a\x7fb", "`\\u{7f}`"),
+            // Past a multi-byte letter: a no-break space, an em space, a line separator, C1.
+            ("https://exämple.com/a\u{a0}b", "`\\u{a0}`"),
+            ("https://exämple.com/a\u{2003}b", "`\\u{2003}`"),
+            ("https://例え.jp/a\u{2028}b", "`\\u{2028}`"),
+            ("https://exämple.com/a\u{85}b", "`\\u{85}`"),
+        ] {
+            let error = refused(url);
+            assert!(
+                error.ends_with(&format!("in the URL, but got {shown}")),
+                "{url:?}: {error}"
+            );
+        }
+        for url in ["https://exämple.com/straße?q=ü", "https://例え.jp/パス"] {
+            assert!(HttpUrl::parse("Url", url).is_ok(), "{url}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use alloc::borrow::Cow;
 use core::fmt;
 
 use crate::account::REDACTED;
@@ -42,8 +43,9 @@ pub struct HttpRequest {
     pub method: Method,
     /// The absolute URL, with no credentials in it.
     pub url: String,
-    /// Header names and values, in a stable order.
-    pub headers: Vec<(String, String)>,
+    /// Header names and values, in a stable order. The names are the few this crate sends;
+    /// values that never change (`Accept`, `Content-Type`) are borrowed, not copied per request.
+    pub headers: Vec<(&'static str, Cow<'static, str>)>,
     /// The form-encoded body of a `POST`; `None` for a `GET`.
     pub body: Option<String>,
 }
@@ -54,7 +56,7 @@ impl HttpRequest {
         self.headers
             .iter()
             .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+            .map(|(_, value)| value.as_ref())
     }
 }
 
@@ -65,9 +67,9 @@ impl fmt::Debug for HttpRequest {
             .iter()
             .map(|(name, value)| {
                 if name.eq_ignore_ascii_case("authorization") {
-                    (name.as_str(), REDACTED)
+                    (*name, REDACTED)
                 } else {
-                    (name.as_str(), value.as_str())
+                    (*name, value.as_ref())
                 }
             })
             .collect();

@@ -362,7 +362,7 @@ fn whitelist_requests_carry_basic_auth_and_the_numbers_once() {
             ("Accept", "application/json"),
             ("Content-Type", "application/x-www-form-urlencoded"),
         ]
-        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .map(|(name, value)| (name, value.into()))
     );
     assert_eq!(
         request.body.as_deref(),

@@ -131,11 +131,11 @@ async fn send(config: &Config, message: &Message) -> Result<(), String> {
 /// POSTs a JSON body, through the same bounded `fetch` as Exotel's requests (no redirect
 /// followed: the receiver's URL is the one the business configured); only a 2xx is a delivery.
 async fn post(url: &str, extra: &[(&'static str, String)], body: &str) -> Result<(), String> {
-    let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+    let mut headers = vec![("Content-Type", "application/json".into())];
     headers.extend(
         extra
             .iter()
-            .map(|(name, value)| ((*name).to_owned(), value.clone())),
+            .map(|(name, value)| (*name, value.clone().into())),
     );
     let request = HttpRequest {
         method: Method::Post,

@@ -597,7 +597,7 @@ mod tests {
                 .to_owned(),
         );
         assert_eq!(handle(&request, TIMINGS, NOW, [0; 9]).response.status, 400);
-        request.headers.retain(|(name, _)| name != "Authorization");
+        request.headers.retain(|(name, _)| *name != "Authorization");
         assert_eq!(handle(&request, TIMINGS, NOW, [0; 9]).response.status, 401);
     }
 
