@@ -272,7 +272,9 @@ fn limit_state(
     if columns.is_empty() {
         return db.prepare("SELECT 0 AS none").bind(&[]);
     }
-    db.prepare(format!("SELECT {}", columns.join(", ")))
+    // Run right after the statement the limits guard: when it changed a row (the call was
+    // admitted) nobody reads the state, and its counts walk every row in each window.
+    db.prepare(format!("SELECT {} WHERE changes() = 0", columns.join(", ")))
         .bind(&params)
 }
 
