@@ -25,17 +25,34 @@ pub enum BodyError {
     Unreadable,
 }
 
-/// Reads the body, refusing a `Content-Length` over `max` before reading, and a body that
-/// grows past `max` bytes as soon as it does, whatever `Content-Length` said.
+/// Reads the body, refusing a `Content-Length` over `max` before reading, and a body sent
+/// without one (chunked) as soon as it grows past `max` bytes.
+///
+/// With a `Content-Length` the body is read whole, in one step: HTTP's framing ends it at the
+/// declared length, so it cannot outgrow `max`; it is measured again all the same. A chunked
+/// body is read chunk by chunk, which costs a stream reader and a round through the runtime
+/// per chunk.
 pub async fn read_body(req: &mut Request, max: usize) -> Result<Vec<u8>, BodyError> {
-    let declared = req.headers().get("Content-Length").ok().flatten();
-    if declared
-        .as_deref()
-        .and_then(|n| n.trim().parse::<u64>().ok())
-        .is_some_and(|n| n > max as u64)
-    {
-        return Err(BodyError::TooLarge(max));
+    let declared = req
+        .headers()
+        .get("Content-Length")
+        .ok()
+        .flatten()
+        .and_then(|n| n.trim().parse::<u64>().ok());
+    match declared {
+        Some(length) if length > max as u64 => Err(BodyError::TooLarge(max)),
+        Some(_) => {
+            let body = req.bytes().await.map_err(|_| BodyError::Unreadable)?;
+            if body.len() > max {
+                return Err(BodyError::TooLarge(max));
+            }
+            Ok(body)
+        }
+        None => read_chunks(req, max).await,
     }
+}
+
+async fn read_chunks(req: &mut Request, max: usize) -> Result<Vec<u8>, BodyError> {
     let Ok(mut stream) = req.stream() else {
         // No body at all.
         return Ok(Vec::new());

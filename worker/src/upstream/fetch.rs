@@ -1,7 +1,15 @@
 //! Sending a request with the runtime's `fetch`: to Exotel, and to notification receivers.
+//!
+//! Through `web_sys` rather than `worker::Fetch`: the answer's body is read with one
+//! `arrayBuffer()` instead of a stream reader pulled chunk by chunk, and nothing is asked of the
+//! answer that is not used (`worker::Response` also reads its `webSocket` and `cf`).
 
-use worker::wasm_bindgen::JsValue;
-use worker::{AbortSignal, Fetch, Headers, RequestInit, RequestRedirect};
+use worker::js_sys::{global, Uint8Array};
+use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::web_sys::{
+    AbortSignal, Headers, Request, RequestInit, RequestRedirect, Response, WorkerGlobalScope,
+};
 
 use super::answer::{RawResponse, TransportError};
 use exotel_connect::HttpRequest;
@@ -10,29 +18,39 @@ use exotel_connect::HttpRequest;
 /// Redirects are not followed: Exotel's API does not redirect, and following one would carry
 /// the request somewhere it was not meant to go.
 pub async fn fetch(request: &HttpRequest, timeout_ms: u32) -> Result<RawResponse, TransportError> {
-    let network = |e: worker::Error| TransportError::Network(e.to_string());
-    let headers = Headers::new();
-    for (name, value) in &request.headers {
-        headers.set(name, value).map_err(network)?;
-    }
-    let mut init = RequestInit::new();
-    init.with_method(worker::Method::from(request.method.as_str().to_owned()))
-        .with_headers(headers)
-        .with_redirect(RequestRedirect::Manual)
-        .with_body(request.body.as_deref().map(JsValue::from_str));
-    let outgoing = worker::Request::new_with_init(&request.url, &init).map_err(network)?;
-    let signal = AbortSignal::from(worker::web_sys::AbortSignal::timeout_with_u32(timeout_ms));
-    let timed_out = |e: worker::Error| {
+    let signal = AbortSignal::timeout_with_u32(timeout_ms);
+    let failed = |e: JsValue| {
         if signal.aborted() {
             TransportError::Timeout
         } else {
-            network(e)
+            TransportError::Network(
+                e.as_string()
+                    .or_else(|| {
+                        e.dyn_ref::<worker::js_sys::Error>()
+                            .map(|e| String::from(e.message()))
+                    })
+                    .unwrap_or_else(|| "fetch failed".to_owned()),
+            )
         }
     };
-    let mut response = Fetch::Request(outgoing)
-        .send_with_signal(&signal)
+    let headers = Headers::new().map_err(failed)?;
+    for (name, value) in &request.headers {
+        headers.set(name, value).map_err(failed)?;
+    }
+    let init = RequestInit::new();
+    init.set_method(request.method.as_str());
+    init.set_headers(&headers);
+    init.set_redirect(RequestRedirect::Manual);
+    init.set_signal(Some(&signal));
+    if let Some(body) = &request.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    let outgoing = Request::new_with_str_and_init(&request.url, &init).map_err(failed)?;
+    let runtime: WorkerGlobalScope = global().unchecked_into();
+    let answer = JsFuture::from(runtime.fetch_with_request(&outgoing))
         .await
-        .map_err(timed_out)?;
+        .map_err(failed)?;
+    let response: Response = answer.dyn_into().map_err(failed)?;
     let headers = response.headers();
     let content_type = headers.get("Content-Type").ok().flatten();
     let retry_after = headers
@@ -40,11 +58,13 @@ pub async fn fetch(request: &HttpRequest, timeout_ms: u32) -> Result<RawResponse
         .ok()
         .flatten()
         .and_then(|v| v.trim().parse::<u32>().ok());
-    let body = response.bytes().await.map_err(timed_out)?;
+    let body = JsFuture::from(response.array_buffer().map_err(failed)?)
+        .await
+        .map_err(failed)?;
     Ok(RawResponse {
-        status: response.status_code(),
+        status: response.status(),
         content_type,
         retry_after,
-        body,
+        body: Uint8Array::new(&body).to_vec(),
     })
 }
