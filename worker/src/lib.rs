@@ -50,6 +50,9 @@ mod upstream;
 #[doc(hidden)]
 pub use call_request::fuzz_create_body;
 
+use std::future::Future;
+use std::pin::Pin;
+
 use worker::{event, Context, Env, Method, Request, Response, ScheduleContext, ScheduledEvent};
 
 use app::App;
@@ -126,12 +129,12 @@ async fn route(req: Request, app: &App) -> Result<Response, ApiError> {
             _ => Err(ApiError::method_not_allowed("GET")),
         },
         ["api", "calls"] => match method {
-            Method::Post => handlers::calls::create(req, app).await,
+            Method::Post => handled(handlers::calls::create(req, app)).await,
             _ => Err(ApiError::method_not_allowed("POST")),
         },
         ["api", "calls", id] => match method {
-            Method::Get => handlers::calls::show(id, app).await,
-            Method::Delete => handlers::calls::cancel(id, app).await,
+            Method::Get => handled(handlers::calls::show(id, app)).await,
+            Method::Delete => handled(handlers::calls::cancel(id, app)).await,
             _ => Err(ApiError::method_not_allowed("GET, DELETE")),
         },
         ["api", "slots"] => match method {
@@ -139,36 +142,46 @@ async fn route(req: Request, app: &App) -> Result<Response, ApiError> {
             _ => Err(ApiError::method_not_allowed("GET")),
         },
         ["api", "admin", "calls"] => match method {
-            Method::Get => handlers::admin::list(req, app).await,
+            Method::Get => handled(handlers::admin::list(req, app)).await,
             _ => Err(ApiError::method_not_allowed("GET")),
         },
         ["api", "admin", "calls.csv"] => match method {
-            Method::Get => handlers::admin::export(req, app).await,
+            Method::Get => handled(handlers::admin::export(req, app)).await,
             _ => Err(ApiError::method_not_allowed("GET")),
         },
         ["api", "admin", "stats"] => match method {
-            Method::Get => handlers::admin::stats(req, app).await,
+            Method::Get => handled(handlers::admin::stats(req, app)).await,
             _ => Err(ApiError::method_not_allowed("GET")),
         },
         ["api", "admin", "calls", id, "reveal"] => match method {
-            Method::Post => handlers::admin::reveal(req, id, app).await,
+            Method::Post => handled(handlers::admin::reveal(req, id, app)).await,
             _ => Err(ApiError::method_not_allowed("POST")),
         },
         ["api", "admin", "calls", id, "call-back"] => match method {
-            Method::Post => handlers::admin::call_back(req, id, app).await,
+            Method::Post => handled(handlers::admin::call_back(req, id, app)).await,
             _ => Err(ApiError::method_not_allowed("POST")),
         },
         ["api", "admin", "session"] => match method {
-            Method::Get => handlers::admin_session::show(req, app).await,
-            Method::Post => handlers::admin_session::create(req, app).await,
-            Method::Delete => handlers::admin_session::delete(req, app).await,
+            Method::Get => handled(handlers::admin_session::show(req, app)).await,
+            Method::Post => handled(handlers::admin_session::create(req, app)).await,
+            Method::Delete => handled(handlers::admin_session::delete(req, app)).await,
             _ => Err(ApiError::method_not_allowed("GET, POST, DELETE")),
         },
         ["exotel", "status", token] => match method {
-            Method::Post => handlers::callback::receive(req, token, app).await,
+            Method::Post => handled(handlers::callback::receive(req, token, app)).await,
             _ => Err(ApiError::method_not_allowed("POST")),
         },
         ["api" | "exotel", ..] => Err(ApiError::not_found("no such endpoint")),
-        _ => handlers::assets::serve(req, app).await,
+        _ => handled(handlers::assets::serve(req, app)).await,
     }
+}
+
+/// A handler's work as its own boxed future. Awaited in place, every handler's state machine
+/// would be compiled into `route`'s one function, and V8 compiles a wasm function whole the
+/// first time it runs: a cold start's first request would compile the dashboard, the callback
+/// and every other handler before answering. Boxed, each is compiled when first called.
+fn handled<'a>(
+    work: impl Future<Output = Result<Response, ApiError>> + 'a,
+) -> Pin<Box<dyn Future<Output = Result<Response, ApiError>> + 'a>> {
+    Box::pin(work)
 }
