@@ -413,7 +413,7 @@ const WHY = {
   startup_ready:
     'workerd compiles the Worker\'s wasm while loading it, before the first request.',
   startup_first:
-    'The first request runs wasm functions for the first time, and V8 compiles each one then (lazily), on top of the JS glue\'s own warm-up; the first HMAC key import and D1 statements are shared with the baseline. Each handler\'s future is boxed, so the first call compiles the code of placing a call and not of every endpoint (about 3.5 ms less here). The first `Intl.DateTimeFormat` with a time zone (about 30 ms here, loading ICU\'s zone data) is no longer on this path: a business with no opening hours never needs it, and otherwise it is made once per isolate.',
+    'The first request runs wasm functions for the first time, and V8 compiles each one then (lazily), on top of the JS glue\'s own warm-up; the first HMAC key import and D1 statements are shared with the baseline. Each handler\'s future is boxed, so the first call compiles the code of placing a call and not of every endpoint (about 3.5 ms less here). The first `Intl.DateTimeFormat` with a time zone (20-30 ms here, loading ICU\'s zone data) is on no path for a business in India or on UTC (their offsets come from a table); for another zone it is made once per isolate. Cold, the Worker spends about 5 ms reading its configuration (every setting is parsed on each request; the parser is compiled on the first) and about 6 ms in its first log line with the inspector attached; the baseline has neither.',
   startup_second:
     'Warm, placing a call still costs the Rust Worker more HMACs and D1 round trips than the baseline (see POST /api/calls under load).',
 };
