@@ -5,7 +5,7 @@
 //!   its output. This file only routes (and applies CORS).
 //! - Services the handlers and the cron share: [`placement`] (admission, the connect request,
 //!   recording the outcome), [`refresh`] (Call Details for a call), [`reconcile`] (the cron).
-//! - [`config`]: vars and secrets, read once per request into one struct per concern.
+//! - [`config`]: vars and secrets, read once per isolate into one struct per concern.
 //! - [`guard`], [`turnstile`]: the abuse guards' pure parts (docs/worker.md, "Security and
 //!   abuse protection"); the limits' SQL is in [`store::limits`].
 //! - [`upstream`]: sends the core's requests to Exotel (fetch) or to its simulator, and reads
