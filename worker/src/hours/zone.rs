@@ -41,8 +41,8 @@ const FIXED_OFFSETS: [(&str, i32); 4] = [
     ("Etc/UTC", 0),
 ];
 
-/// The zone when `BUSINESS_TIMEZONE` is unset. The runtime's full ICU data always has it, so it
-/// is not checked by building a formatter up front.
+/// The zone when `BUSINESS_TIMEZONE` is unset: one of [`FIXED_OFFSETS`], so it never needs a
+/// formatter.
 pub const DEFAULT_ZONE: &str = "Asia/Kolkata";
 
 thread_local! {
@@ -57,7 +57,7 @@ impl IntlZone {
             .iter()
             .find(|(zone, _)| *zone == name)
             .map(|(_, offset)| *offset);
-        if fixed.is_none() && name != DEFAULT_ZONE {
+        if fixed.is_none() {
             formatter(name)?;
         }
         Ok(IntlZone {
@@ -111,7 +111,7 @@ impl Zone for IntlZone {
         if let Some(offset) = self.fixed {
             return offset;
         }
-        // Only the default zone can fail here, and the runtime always has it.
+        // `new` made this zone's formatter, so this finds it.
         let Ok(format) = formatter(&self.name) else {
             return 0;
         };
