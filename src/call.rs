@@ -322,7 +322,7 @@ const RESPONSE_FORMATS: &[BodyFormat] = &[BodyFormat::Json, BodyFormat::Xml];
 
 /// The envelope's content: `Call` (or `Result`...) under the JSON root or as the XML document
 /// element, or under `<TwilioResponse>` in XML.
-fn envelope<'a>(root: &'a Value, name: &'static str) -> Option<&'a Value> {
+fn envelope<'v, 'a>(root: &'v Value<'a>, name: &'static str) -> Option<&'v Value<'a>> {
     root.get(name)
         .or_else(|| root.get("TwilioResponse").and_then(|r| r.get(name)))
 }
@@ -368,11 +368,11 @@ pub fn parse_response(
 /// [`ResponseError::UnexpectedStatus`] for any other non-2xx. What every `parse_*` of a
 /// response shares (the Call's and the whitelist's), written once.
 #[inline(never)]
-pub(crate) fn read_response(
+pub(crate) fn read_response<'a>(
     http_status: u16,
     content_type: Option<&str>,
-    body: &[u8],
-) -> Result<Value, ResponseError> {
+    body: &'a [u8],
+) -> Result<Value<'a>, ResponseError> {
     let success = (200..300).contains(&http_status);
     let root = match read_body(body, content_type, RESPONSE_FORMATS) {
         Ok((_, root)) => root,
@@ -394,10 +394,10 @@ fn call_in(root: &Value) -> Result<Call, ParseError> {
 }
 
 /// The content of envelope `name` (see [`envelope`]), or [`ParseError::MissingEnvelope`].
-pub(crate) fn required_envelope<'a>(
-    root: &'a Value,
+pub(crate) fn required_envelope<'v, 'a>(
+    root: &'v Value<'a>,
     name: &'static str,
-) -> Result<&'a Value, ParseError> {
+) -> Result<&'v Value<'a>, ParseError> {
     envelope(root, name).ok_or(ParseError::MissingEnvelope(name))
 }
 

@@ -58,7 +58,7 @@ pub(crate) const SEND: &[&str] = &["fetch", "signal"];
 
 /// How a value's type reads in a message: `a string`, `an array`, or the type npm/api.js wrote
 /// for a value JSON cannot hold.
-fn type_name(value: &Value) -> &str {
+fn type_name<'v>(value: &'v Value<'_>) -> &'v str {
     match value {
         Value::Text(_) => "a string",
         Value::Number(_) => "a number",
@@ -99,13 +99,13 @@ fn unknown_option(key: &str, groups: &[&[&str]]) -> String {
 }
 
 /// An options object whose keys have been checked.
-pub(crate) struct Options {
-    object: Value,
+pub(crate) struct Options<'a> {
+    object: Value<'a>,
 }
 
-impl Options {
+impl<'a> Options<'a> {
     /// Reads `json` and checks that its keys are all in `groups`.
-    pub(crate) fn new(json: &str, groups: &[&[&str]]) -> Result<Options, Failure> {
+    pub(crate) fn new(json: &'a str, groups: &[&[&str]]) -> Result<Options<'a>, Failure> {
         let object = match read_json(json) {
             Ok(object @ Value::Object(_)) => object,
             // npm/api.js writes an object with JSON.stringify: only a caller of the raw export
@@ -119,7 +119,7 @@ impl Options {
         };
         if let Value::Object(fields) = &object {
             for (key, _) in fields {
-                if groups.iter().any(|group| group.contains(&key.as_str())) {
+                if groups.iter().any(|group| group.contains(&&**key)) {
                     continue;
                 }
                 return Err(Failure::option(key, &unknown_option(key, groups)));
@@ -129,7 +129,7 @@ impl Options {
     }
 
     /// The value of `key`, if it was given.
-    fn value(&self, key: &str) -> Option<&Value> {
+    fn value(&self, key: &str) -> Option<&Value<'a>> {
         self.object.get(key)
     }
 
@@ -144,10 +144,10 @@ impl Options {
     }
 
     /// A string option.
-    pub(crate) fn string(&self, key: &str) -> Result<Option<String>, Failure> {
+    pub(crate) fn string(&self, key: &str) -> Result<Option<&str>, Failure> {
         match self.value(key) {
             None => Ok(None),
-            Some(Value::Text(text)) => Ok(Some(text.clone())),
+            Some(Value::Text(text)) => Ok(Some(text)),
             Some(other) => Err(Options::refuse(key, "a string", type_name(other))),
         }
     }
@@ -163,7 +163,7 @@ impl Options {
             // NaN and the infinities, which JSON cannot hold, come with their `String()`.
             Some(tagged @ Value::Object(_)) if type_name(tagged) == "a number" => {
                 let text = match tagged.get("text") {
-                    Some(Value::Text(text)) => text.as_str(),
+                    Some(Value::Text(text)) => text,
                     _ => "a number",
                 };
                 return Err(Options::refuse(key, EXPECTED, text));
@@ -208,7 +208,7 @@ impl Options {
         let mut out = Vec::new();
         for item in items {
             match item {
-                Value::Text(text) => out.push(text.clone()),
+                Value::Text(text) => out.push((**text).to_owned()),
                 other => {
                     let got = concat(&[type_name(other), " in it"]);
                     return Err(Options::refuse(key, EXPECTED, &got));

@@ -61,8 +61,8 @@ fn account(options: &Options) -> Result<Account, Failure> {
     let key = options.string("apiKey")?.unwrap_or_default();
     let token = options.string("apiToken")?.unwrap_or_default();
     let base = match (options.string("region")?, options.string("baseUrl")?) {
-        (Some(region), None) => ApiBase::region(Region::parse(&region).map_err(fail)?),
-        (None, Some(url)) => ApiBase::custom(&url).map_err(fail)?,
+        (Some(region), None) => ApiBase::region(Region::parse(region).map_err(fail)?),
+        (None, Some(url)) => ApiBase::custom(url).map_err(fail)?,
         (Some(_), Some(_)) => {
             return Err(Failure::option(
                 "baseUrl",
@@ -77,11 +77,11 @@ fn account(options: &Options) -> Result<Account, Failure> {
         }
     };
     let format = match options.string("format")? {
-        Some(format) => Format::parse(&format).map_err(fail)?,
+        Some(format) => Format::parse(format).map_err(fail)?,
         None => Format::Json,
     };
-    let credentials = Credentials::new(&key, &token).map_err(fail)?;
-    Ok(Account::new(&sid, credentials, base)
+    let credentials = Credentials::new(key, token).map_err(fail)?;
+    Ok(Account::new(sid, credentials, base)
         .map_err(fail)?
         .with_format(format))
 }
@@ -91,7 +91,7 @@ fn default_country(options: &Options) -> Result<Country, Failure> {
     match options.string("defaultCountry")? {
         None => Ok(Country::INDIA),
         Some(code) => {
-            Country::from_iso(&code).map_err(|e| Failure::option("defaultCountry", &e.message()))
+            Country::from_iso(code).map_err(|e| Failure::option("defaultCountry", &e.message()))
         }
     }
 }
@@ -178,7 +178,7 @@ pub(crate) fn call_details(json: &str) -> Result<HttpRequest, Failure> {
     let account = account(&options)?;
     let call_sid = options.string("callSid")?.unwrap_or_default();
     let details = options.boolean("details")?.unwrap_or(false);
-    let request = CallDetails::new(&call_sid)
+    let request = CallDetails::new(call_sid)
         .map_err(|e| request_failure(&e, &options))?
         .details(details);
     Ok(request.to_request(&account))
@@ -192,7 +192,7 @@ pub(crate) fn customer_whitelist(json: &str) -> Result<HttpRequest, Failure> {
     let account = account(&options)?;
     let virtual_number = options.string("virtualNumber")?.unwrap_or_default();
     let numbers = options.strings("numbers")?;
-    let request = CustomerWhitelist::new(&virtual_number, numbers.iter().map(String::as_str))
+    let request = CustomerWhitelist::new(virtual_number, numbers.iter().map(String::as_str))
         .map_err(|e| match e.field() {
             "Number" => {
                 // "expected at least one number" / "expected at most 100 different numbers":
@@ -215,5 +215,5 @@ pub(crate) fn whitelist_details(json: &str) -> Result<HttpRequest, Failure> {
     let options = Options::new(json, &[ACCOUNT, WHITELIST_DETAILS])?;
     let account = account(&options)?;
     let number = options.string("number")?.unwrap_or_default();
-    whitelist_details_request(&account, &number).map_err(|e| request_failure(&e, &options))
+    whitelist_details_request(&account, number).map_err(|e| request_failure(&e, &options))
 }

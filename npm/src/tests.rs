@@ -11,16 +11,33 @@ use crate::{build, read};
 use exotel_connect::wire::{read_json, Value};
 
 /// An export's answer, read back: `Ok(result)` or `Err(error fields)`.
-fn answer(json: &str) -> Result<Value, Value> {
+fn answer(json: &str) -> Result<Value<'static>, Value<'static>> {
     let value = read_json(json).expect("every answer is JSON");
     match (value.get("ok"), value.get("error")) {
-        (Some(ok), None) => Ok(ok.clone()),
-        (None, Some(error)) => Err(error.clone()),
+        (Some(ok), None) => Ok(owned(ok)),
+        (None, Some(error)) => Err(owned(error)),
         _ => panic!("neither ok nor error: {json}"),
     }
 }
 
-fn text<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
+/// A tree that no longer borrows from the answer's text.
+fn owned(value: &Value<'_>) -> Value<'static> {
+    match value {
+        Value::Null => Value::Null,
+        Value::Bool(b) => Value::Bool(*b),
+        Value::Text(text) => Value::Text(text.to_string().into()),
+        Value::Number(text) => Value::Number(text.to_string().into()),
+        Value::Array(items) => Value::Array(items.iter().map(owned).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(name, value)| (name.to_string().into(), owned(value)))
+                .collect(),
+        ),
+    }
+}
+
+fn text<'a>(value: &'a Value<'_>, key: &str) -> Option<&'a str> {
     match value.get(key) {
         Some(Value::Text(text)) | Some(Value::Number(text)) => Some(text),
         _ => None,
@@ -58,7 +75,7 @@ fn connect_request_gives_a_fetch_init() {
     let Some(headers @ Value::Object(fields)) = request.get("headers") else {
         panic!("headers are an object");
     };
-    let names: Vec<&str> = fields.iter().map(|(name, _)| name.as_str()).collect();
+    let names: Vec<&str> = fields.iter().map(|(name, _)| &**name).collect();
     assert_eq!(names, ["Authorization", "Accept", "Content-Type"]);
     assert_eq!(text(headers, "Authorization"), Some("Basic azp0"));
 }

@@ -22,12 +22,12 @@ use super::{read_json, ParseError, Value, MAX_DEPTH, MAX_FIELDS};
 use exotel_connect_test_support::json_members::Members;
 
 /// The reference JSON reader: serde_json's `RawValue`, walked into the same tree.
-fn reference_json(text: &str) -> Result<Value, ParseError> {
+fn reference_json(text: &str) -> Result<Value<'static>, ParseError> {
     let raw: &RawValue = serde_json::from_str(text).map_err(|e| ParseError::Json(e.to_string()))?;
     json_value(raw, 0)
 }
 
-fn json_value(raw: &RawValue, depth: usize) -> Result<Value, ParseError> {
+fn json_value(raw: &RawValue, depth: usize) -> Result<Value<'static>, ParseError> {
     if depth > MAX_DEPTH {
         return Err(ParseError::TooDeep);
     }
@@ -46,7 +46,7 @@ fn json_value(raw: &RawValue, depth: usize) -> Result<Value, ParseError> {
             if out.len() > MAX_FIELDS {
                 return Err(ParseError::TooManyFields);
             }
-            Value::Object(out.into_iter().collect())
+            Value::Object(out.into_iter().map(|(k, v)| (k.into(), v)).collect())
         }
         Some(b'[') => {
             let items: Vec<&RawValue> = serde_json::from_str(text).map_err(parse_err)?;
@@ -56,11 +56,15 @@ fn json_value(raw: &RawValue, depth: usize) -> Result<Value, ParseError> {
             }
             Value::Array(out)
         }
-        Some(b'"') => Value::Text(serde_json::from_str(text).map_err(parse_err)?),
+        Some(b'"') => Value::Text(
+            serde_json::from_str::<String>(text)
+                .map_err(parse_err)?
+                .into(),
+        ),
         Some(b'n') => Value::Null,
         Some(b't') => Value::Bool(true),
         Some(b'f') => Value::Bool(false),
-        _ => Value::Number(text.to_owned()),
+        _ => Value::Number(text.to_owned().into()),
     })
 }
 
@@ -69,7 +73,7 @@ fn json_value(raw: &RawValue, depth: usize) -> Result<Value, ParseError> {
 /// and the element's text.
 struct OpenElement {
     name: String,
-    children: BTreeMap<String, Vec<Value>>,
+    children: BTreeMap<String, Vec<Value<'static>>>,
     text: String,
 }
 
@@ -84,7 +88,7 @@ impl OpenElement {
 
     /// Adds a child's value. More than `MAX_FIELDS` distinct names in one element are refused;
     /// repeats of a name do not count.
-    fn add(&mut self, name: String, value: Value) -> Result<(), ParseError> {
+    fn add(&mut self, name: String, value: Value<'static>) -> Result<(), ParseError> {
         if !self.children.contains_key(&name) && self.children.len() == MAX_FIELDS {
             return Err(ParseError::TooManyFields);
         }
@@ -95,13 +99,13 @@ impl OpenElement {
     /// The element as the crate documents XML: with children, an object of them, one value per
     /// name or a list of every value of a repeated name (its text then ignored); otherwise its
     /// text without surrounding whitespace, or null when nothing is left.
-    fn close(self) -> (String, Value) {
+    fn close(self) -> (String, Value<'static>) {
         if self.children.is_empty() {
             let text = self.text.trim();
             let value = if text.is_empty() {
                 Value::Null
             } else {
-                Value::Text(text.to_owned())
+                Value::Text(text.to_owned().into())
             };
             return (self.name, value);
         }
@@ -114,7 +118,7 @@ impl OpenElement {
                 } else {
                     Value::Array(values)
                 };
-                (name, value)
+                (name.into(), value)
             })
             .collect();
         (self.name, Value::Object(fields))
@@ -124,7 +128,7 @@ impl OpenElement {
 /// The reference XML reader: quick-xml's events (end names and comments checked), built into a
 /// tree here by its own rules, so that nothing of the hand-written reader but its result is
 /// compared. The tree is an object holding the document element under its local name.
-fn reference_xml(text: &str) -> Result<Value, ParseError> {
+fn reference_xml(text: &str) -> Result<Value<'static>, ParseError> {
     let mut reader = quick_xml::Reader::from_str(text);
     let config = reader.config_mut();
     config.check_end_names = true;
@@ -239,7 +243,7 @@ fn reference_xml(text: &str) -> Result<Value, ParseError> {
         ));
     }
     match document {
-        Some(entry) => Ok(Value::Object(vec![entry])),
+        Some((name, value)) => Ok(Value::Object(vec![(name.into(), value)])),
         None => Err(ParseError::Xml("got no document element".to_owned())),
     }
 }
@@ -447,7 +451,7 @@ fn surrogates_are_read_as_serde_json_reads_them() {
         assert_eq!(ours, reference_json(body), "{body}");
         assert_eq!(
             ours.ok().and_then(|v| v.get(key).cloned()),
-            Some(Value::Text(text.to_owned())),
+            Some(Value::Text(text.into())),
             "{body}"
         );
     }

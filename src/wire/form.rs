@@ -11,6 +11,8 @@
 use crate::prelude::*;
 
 use super::excerpt;
+use alloc::borrow::Cow;
+
 use super::{ParseError, Value, MAX_DEPTH, MAX_FIELDS};
 use crate::small_std::{concat, find_str, split_once_str, split_str};
 
@@ -100,34 +102,51 @@ fn encode_into(out: &mut Vec<u8>, text: &str) {
 /// A form name or value decoded: `+` is a space and `%XX` a byte (a `%` without two hex digits
 /// after it stays as it is); bytes that are not UTF-8 become U+FFFD.
 pub fn decode(component: &str) -> String {
+    decoded(component).into_owned()
+}
+
+/// [`decode`], borrowing `component` when it has nothing to decode (most names and values).
+pub(crate) fn decoded(component: &str) -> Cow<'_, str> {
     let bytes = component.as_bytes();
-    if !bytes.iter().any(|&b| b == b'+' || b == b'%') {
-        return component.to_owned();
-    }
     let hex = |at: usize| match bytes.get(at) {
         Some(&b @ b'0'..=b'9') => Some(b - b'0'),
         Some(&b @ b'a'..=b'f') => Some(b - b'a' + 10),
         Some(&b @ b'A'..=b'F') => Some(b - b'A' + 10),
         _ => None,
     };
-    let mut out = Vec::with_capacity(bytes.len());
+    // The plain run before each `+` or `%` is copied whole, not byte by byte.
+    let mut out = Vec::new();
+    let mut run = 0;
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {
-        match (byte, hex(at + 1), hex(at + 2)) {
-            (b'+', _, _) => out.push(b' '),
-            // Two hex digits make one byte.
-            (b'%', Some(high), Some(low)) => {
-                out.push(high * 16 + low);
-                at += 2;
-            }
-            _ => out.push(byte),
+        if byte != b'+' && byte != b'%' {
+            at += 1;
+            continue;
         }
+        if out.capacity() == 0 {
+            out.reserve(bytes.len());
+        }
+        out.extend_from_slice(bytes.get(run..at).unwrap_or_default());
         at += 1;
+        if byte == b'+' {
+            out.push(b' ');
+        } else if let (Some(high), Some(low)) = (hex(at), hex(at + 1)) {
+            // Two hex digits make one byte.
+            out.push(high * 16 + low);
+            at += 2;
+        } else {
+            out.push(b'%');
+        }
+        run = at;
     }
-    match String::from_utf8(out) {
+    if run == 0 {
+        return Cow::Borrowed(component);
+    }
+    out.extend_from_slice(bytes.get(run..).unwrap_or_default());
+    Cow::Owned(match String::from_utf8(out) {
         Ok(text) => text,
         Err(e) => lossy(e.as_bytes()),
-    }
+    })
 }
 
 /// `String::from_utf8_lossy`: each invalid sequence (as [`core::str::Utf8Error::error_len`]
@@ -170,7 +189,7 @@ pub fn pairs(body: &str) -> Vec<(String, String)> {
 
 /// Reads `name=value` pairs into an object. Bracketed names (`Legs[0][Status]`) nest, the way
 /// form encoders write arrays of objects.
-pub(super) fn read_urlencoded(text: &str) -> Result<Value, ParseError> {
+pub(super) fn read_urlencoded(text: &str) -> Result<Value<'_>, ParseError> {
     let text = super::trim(text);
     let mut pairs = Vec::new();
     for piece in split_str(text, "&") {
@@ -185,7 +204,7 @@ pub(super) fn read_urlencoded(text: &str) -> Result<Value, ParseError> {
                 " without `=`",
             ])));
         };
-        pairs.push((decode(name), decode(value)));
+        pairs.push((decoded(name), decoded(value)));
     }
     if pairs.is_empty() {
         return Err(ParseError::Form("got no fields".to_owned()));
@@ -194,55 +213,71 @@ pub(super) fn read_urlencoded(text: &str) -> Result<Value, ParseError> {
 }
 
 /// Builds an object from flat form pairs, nesting bracketed names.
-pub(super) fn nest_pairs(pairs: Vec<(String, String)>) -> Result<Value, ParseError> {
+pub(super) fn nest_pairs<'a>(
+    pairs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+) -> Result<Value<'a>, ParseError> {
     let mut root = Vec::new();
     for (name, value) in pairs {
-        let mut path: Vec<&str> = Vec::new();
-        let (head, mut rest) = match find_str(&name, "[") {
-            Some(i) => (&name[..i], &name[i..]),
-            None => (name.as_str(), ""),
-        };
-        path.push(head);
-        while let Some(stripped) = rest.strip_prefix('[') {
-            let Some(end) = find_str(stripped, "]") else {
+        // The path's names as byte ranges of `name`, so each can borrow from the body when
+        // `name` does.
+        let mut path: Vec<(usize, usize)> = Vec::new();
+        let head = find_str(&name, "[").unwrap_or(name.len());
+        path.push((0, head));
+        let mut at = head;
+        while name[at..].starts_with('[') {
+            let Some(end) = find_str(&name[at + 1..], "]") else {
                 break;
             };
-            path.push(&stripped[..end]);
-            rest = &stripped[end + 1..];
+            path.push((at + 1, at + 1 + end));
+            at += end + 2;
         }
         if path.len() > MAX_DEPTH {
             continue;
         }
-        insert_path(&mut root, &path, value)?;
+        insert_path(&mut root, &name, &path, value)?;
     }
     Ok(Value::Object(root))
 }
 
-/// Puts `value` at `path` (`["Legs", "0", "Status"]`), making the objects on the way. The first
-/// value given for a name is kept; a later one, or one under a name that already holds text, is
-/// dropped.
-fn insert_path(
-    fields: &mut Vec<(String, Value)>,
-    path: &[&str],
-    value: String,
+/// The name at `range` of a field's full name, borrowed when the full name is.
+fn segment<'a>(name: &Cow<'a, str>, (start, end): (usize, usize)) -> Cow<'a, str> {
+    match name {
+        Cow::Borrowed(name) => Cow::Borrowed(&name[start..end]),
+        Cow::Owned(name) => Cow::Owned(name[start..end].to_owned()),
+    }
+}
+
+/// Puts `value` at `path` (`["Legs", "0", "Status"]`, as ranges of the field's full `name`),
+/// making the objects on the way. The first value given for a name is kept; a later one, or one
+/// under a name that already holds text, is dropped.
+// `name` is the `Cow` itself, not `&str`: a key borrows from the body only when the name does.
+#[allow(clippy::ptr_arg)]
+fn insert_path<'a>(
+    fields: &mut Vec<(Cow<'a, str>, Value<'a>)>,
+    name: &Cow<'a, str>,
+    path: &[(usize, usize)],
+    value: Cow<'a, str>,
 ) -> Result<(), ParseError> {
-    let Some((first, rest)) = path.split_first() else {
+    let Some((&first, rest)) = path.split_first() else {
         return Ok(());
     };
-    let index = match fields.iter().position(|(name, _)| name == first) {
+    let wanted = &name[first.0..first.1];
+    let index = match fields.iter().position(|(field, _)| field == wanted) {
         Some(index) => index,
         None if fields.len() == MAX_FIELDS => return Err(ParseError::TooManyFields),
         None if rest.is_empty() => {
-            fields.push(((*first).to_owned(), Value::Text(value)));
+            fields.push((segment(name, first), Value::Text(value)));
             return Ok(());
         }
         None => {
-            fields.push(((*first).to_owned(), Value::Object(Vec::new())));
+            fields.push((segment(name, first), Value::Object(Vec::new())));
             fields.len() - 1
         }
     };
     match fields.get_mut(index) {
-        Some((_, Value::Object(child))) if !rest.is_empty() => insert_path(child, rest, value),
+        Some((_, Value::Object(child))) if !rest.is_empty() => {
+            insert_path(child, name, rest, value)
+        }
         _ => Ok(()),
     }
 }

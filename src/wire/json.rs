@@ -3,12 +3,14 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use alloc::borrow::Cow;
+
 use super::{field_mut, ParseError, Value, MAX_DEPTH, MAX_FIELDS};
 use crate::small_std::{concat, decimal};
 
 /// Reads a JSON text into a [`Value`], keeping every number's exact text. Messages follow
 /// serde_json's wording, with its 1-based line and column.
-pub fn read_json(text: &str) -> Result<Value, ParseError> {
+pub fn read_json(text: &str) -> Result<Value<'_>, ParseError> {
     let mut reader = JsonReader {
         text,
         bytes: text.as_bytes(),
@@ -23,8 +25,9 @@ pub fn read_json(text: &str) -> Result<Value, ParseError> {
     Ok(value)
 }
 
-/// A JSON reader written for this crate: it builds [`Value`] directly, keeps each number's
-/// exact text, and stops at [`MAX_DEPTH`]. (serde_json with `raw_value` did the same for about
+/// A JSON reader written for this crate: it builds [`Value`] directly, borrowing every name,
+/// string and number that has no escape, keeps each number's exact text, and stops at
+/// [`MAX_DEPTH`]. (serde_json with `raw_value` did the same for about
 /// 40 KB of wasm, most of it float formatting for error messages this crate never shows.)
 /// Messages follow serde_json's wording and its 1-based line and column.
 struct JsonReader<'a> {
@@ -35,7 +38,7 @@ struct JsonReader<'a> {
 
 // `peek` and `skip_whitespace` run for every byte: inlined even in the npm package's wasm
 // (built for size, where a call per byte was a fifth of `parseCall`'s time), at a few bytes each.
-impl JsonReader<'_> {
+impl<'a> JsonReader<'a> {
     #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
@@ -77,7 +80,7 @@ impl JsonReader<'_> {
         self.error_at(self.bytes.len(), &concat(&["EOF while parsing ", what]))
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
+    fn value(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
         if depth > MAX_DEPTH {
             return Err(ParseError::TooDeep);
         }
@@ -94,7 +97,7 @@ impl JsonReader<'_> {
         }
     }
 
-    fn literal(&mut self, word: &str, value: Value) -> Result<Value, ParseError> {
+    fn literal(&mut self, word: &str, value: Value<'a>) -> Result<Value<'a>, ParseError> {
         for expected in word.bytes() {
             match self.peek() {
                 None => return Err(self.eof("a value")),
@@ -114,7 +117,7 @@ impl JsonReader<'_> {
     }
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, kept as its text.
-    fn number(&mut self) -> Result<Value, ParseError> {
+    fn number(&mut self) -> Result<Value<'a>, ParseError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -151,7 +154,7 @@ impl JsonReader<'_> {
                 });
             }
         }
-        Ok(Value::Number(self.text[start..self.pos].to_owned()))
+        Ok(Value::Number(Cow::Borrowed(&self.text[start..self.pos])))
     }
 
     /// Four hex digits of a `\u` escape.
@@ -170,11 +173,13 @@ impl JsonReader<'_> {
         Ok(n)
     }
 
-    fn string(&mut self) -> Result<String, ParseError> {
+    fn string(&mut self) -> Result<Cow<'a, str>, ParseError> {
         self.pos += 1; // the opening quote
+        let text: &'a str = self.text;
+        let first = self.pos;
         let mut out = String::new();
         loop {
-            // Copy the plain run up to the next quote, backslash or control character.
+            // The plain run up to the next quote, backslash or control character.
             let start = self.pos;
             while let Some(&b) = self.bytes.get(self.pos) {
                 if b == b'"' || b == b'\\' || b < 0x20 {
@@ -183,12 +188,18 @@ impl JsonReader<'_> {
                 self.pos += 1;
             }
             // The run ends at an ASCII byte or the end, so it is a whole UTF-8 slice.
-            out.push_str(&self.text[start..self.pos]);
+            let run = &text[start..self.pos];
+            if start == first && self.peek() == Some(b'"') {
+                // No escape: the string is its slice of the body, as it reads.
+                self.pos += 1;
+                return Ok(Cow::Borrowed(run));
+            }
+            out.push_str(run);
             match self.peek() {
                 None => return Err(self.eof("a string")),
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     self.pos += 1;
@@ -243,7 +254,7 @@ impl JsonReader<'_> {
         char::from_u32(code).ok_or_else(|| self.error_here("invalid unicode code point"))
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, ParseError> {
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
         self.pos += 1;
         let mut items = Vec::new();
         self.skip_whitespace();
@@ -273,9 +284,9 @@ impl JsonReader<'_> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
         self.pos += 1;
-        let mut fields: Vec<(String, Value)> = Vec::new();
+        let mut fields: Vec<(Cow<'a, str>, Value<'a>)> = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;

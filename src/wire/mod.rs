@@ -15,6 +15,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use alloc::borrow::Cow;
+
 use crate::small_std::{heap_sort, parse_unsigned};
 
 pub mod base64;
@@ -38,30 +40,32 @@ pub const MAX_DEPTH: usize = 16;
 /// are linear, quadratic.
 pub const MAX_FIELDS: usize = 256;
 
-/// A body read into a tree.
+/// A body read into a tree. Names and text borrow from the body wherever it holds them as they
+/// read (no escape, entity or percent sign to resolve), so reading a body allocates for its
+/// lists and for the few values that need decoding, not for every name and value in it.
 #[derive(Debug, Clone)]
-pub enum Value {
+pub enum Value<'a> {
     /// JSON `null`, or an empty XML element.
     Null,
     /// A string, or XML text, exactly as sent.
-    Text(String),
+    Text(Cow<'a, str>),
     /// A JSON number, as its exact source text.
-    Number(String),
+    Number(Cow<'a, str>),
     /// A JSON boolean.
     Bool(bool),
     /// Named children in the order they came, each name once: a repeated JSON key keeps its last
     /// value, repeated XML elements of one name become an [`Value::Array`] under it. (A `Vec`,
     /// not a map: bodies have a few dozen fields, and `BTreeMap` costs the npm package about
     /// 2 KB of gzipped wasm.)
-    Object(Vec<(String, Value)>),
+    Object(Vec<(Cow<'a, str>, Value<'a>)>),
     /// A JSON array; XML children of one element read as a list through [`Value::items`].
-    Array(Vec<Value>),
+    Array(Vec<Value<'a>>),
 }
 
 /// Objects are equal when they have the same fields, in any order (the readers keep document
 /// order; the reference readers in the tests build maps).
-impl PartialEq for Value {
-    fn eq(&self, other: &Value) -> bool {
+impl PartialEq for Value<'_> {
+    fn eq(&self, other: &Value<'_>) -> bool {
         match (self, other) {
             (Value::Null, Value::Null) => true,
             (Value::Text(a), Value::Text(b)) | (Value::Number(a), Value::Number(b)) => a == b,
@@ -75,7 +79,7 @@ impl PartialEq for Value {
     }
 }
 
-impl Eq for Value {}
+impl Eq for Value<'_> {}
 
 /// Whether two names are the same: lengths first, inline, so the lookups below (a body's every
 /// field against every name asked for) call `memcmp` only for names of the right length. The
@@ -87,6 +91,16 @@ pub(crate) fn same_name(a: &str, b: &str) -> bool {
 
 pub(crate) use crate::small_std::trim;
 
+/// `text` trimmed: a borrowed text stays borrowed, an owned one is copied only when it had
+/// whitespace to lose.
+pub(crate) fn trimmed(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(text) => Cow::Borrowed(trim(text)),
+        Cow::Owned(text) if trim(&text).len() == text.len() => Cow::Owned(text),
+        Cow::Owned(text) => Cow::Owned(trim(&text).to_owned()),
+    }
+}
+
 /// `text.trim_matches('"')`: a quoted parameter's value (a multipart boundary, a form field's
 /// name).
 pub(crate) fn unquote(text: &str) -> &str {
@@ -94,10 +108,10 @@ pub(crate) fn unquote(text: &str) -> &str {
 }
 
 /// The value of field `name` in `fields`.
-pub(crate) fn field_mut<'a>(
-    fields: &'a mut [(String, Value)],
+pub(crate) fn field_mut<'f, 'a>(
+    fields: &'f mut [(Cow<'a, str>, Value<'a>)],
     name: &str,
-) -> Option<&'a mut Value> {
+) -> Option<&'f mut Value<'a>> {
     for (field, value) in fields.iter_mut() {
         if same_name(field, name) {
             return Some(value);
@@ -106,9 +120,9 @@ pub(crate) fn field_mut<'a>(
     None
 }
 
-impl Value {
+impl<'a> Value<'a> {
     /// The child called `name`, if this is an object that has it.
-    pub fn get(&self, name: &str) -> Option<&Value> {
+    pub fn get(&self, name: &str) -> Option<&Value<'a>> {
         match self {
             Value::Object(fields) => {
                 for (field, value) in fields {
@@ -123,7 +137,7 @@ impl Value {
     }
 
     /// The items of a list: a JSON array, or the children of an XML element (`<Legs><Leg/>...`).
-    pub fn items(&self) -> Vec<&Value> {
+    pub fn items(&self) -> Vec<&Value<'a>> {
         match self {
             Value::Array(items) => {
                 let mut out = Vec::new();
@@ -159,11 +173,11 @@ impl Value {
 
 /// Reads a body into a tree, by its content type or, without one, by sniffing.
 /// `accepted` lists the formats the caller takes; the format read is returned with the tree.
-pub fn read_body(
-    body: &[u8],
+pub fn read_body<'a>(
+    body: &'a [u8],
     content_type: Option<&str>,
     accepted: &[BodyFormat],
-) -> Result<(BodyFormat, Value), ParseError> {
+) -> Result<(BodyFormat, Value<'a>), ParseError> {
     let text = core::str::from_utf8(body).map_err(|_| ParseError::NotUtf8)?;
     if trim(text).is_empty() {
         return Err(ParseError::EmptyBody);
@@ -191,7 +205,7 @@ mod differential;
 
 /// The text of a leaf, for the readers' tests.
 #[cfg(test)]
-fn text(v: &Value) -> &str {
+fn text<'v>(v: &'v Value<'_>) -> &'v str {
     match v {
         Value::Text(t) | Value::Number(t) => t,
         _ => panic!("not text: {v:?}"),
@@ -250,6 +264,89 @@ mod tests {
             assert_eq!(unquote(text), text.trim_matches('"'), "{text:?}");
         }
     }
+
+    /// The names and texts of `value` that were copied rather than borrowed from the body.
+    fn copies(value: &Value<'_>) -> Vec<String> {
+        let mut out = Vec::new();
+        match value {
+            Value::Text(Cow::Owned(text)) | Value::Number(Cow::Owned(text)) => {
+                out.push(text.clone())
+            }
+            Value::Object(fields) => {
+                for (name, child) in fields {
+                    if let Cow::Owned(name) = name {
+                        out.push(name.clone());
+                    }
+                    out.extend(copies(child));
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| out.extend(copies(item))),
+            _ => {}
+        }
+        out
+    }
+
+    #[test]
+    fn bodies_are_read_without_copying_what_needs_no_decoding() {
+        let fixture = |path: &str| {
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/").to_owned() + path)
+                .unwrap()
+        };
+        // Exotel's own bodies: every name and value read as it stands in the body, but for
+        // the one URL with an `&amp;` in it.
+        for (path, content_type, copied) in [
+            ("calls/seed.json", "application/json", &[][..]),
+            ("calls/seed.xml", "application/xml", &[]),
+            (
+                "calls/details.xml",
+                "application/xml",
+                &["https://recordings.exotel.com/exotelrecordings/acme/80bfbec2.mp3?a=1&b=2"],
+            ),
+            ("callbacks/terminal-with-legs.json", "application/json", &[]),
+        ] {
+            let body = fixture(path);
+            let (_, tree) = read_body(&body, Some(content_type), &ALL).unwrap();
+            assert_eq!(copies(&tree), copied, "{path}");
+        }
+        // A form callback: only the values with escapes are decoded into copies.
+        let body = fixture("callbacks/terminal.urlencoded");
+        let (_, tree) = read_body(&body, Some("application/x-www-form-urlencoded"), &ALL).unwrap();
+        assert_eq!(
+            copies(&tree),
+            [
+                "https://recordings.exotel.com/exotelrecordings/acme/80bfbec2.mp3",
+                "2017-03-03 12:35:10"
+            ]
+        );
+        // Escapes, references, CDATA and comments are resolved into copies, and only those.
+        let (_, tree) = read_body(
+            br#"{"a\u0062": "x\ny", "plain": "z", "n": 1.50}"#,
+            None,
+            &ALL,
+        )
+        .unwrap();
+        assert_eq!(copies(&tree), ["ab", "x\ny"]);
+        assert_eq!(tree.get("n"), Some(&Value::Number("1.50".into())));
+        let (_, tree) = read_body(
+            b"<R>\n  <A>x &amp; y</A>\n  <B> b </B><C>c<!-- -->d</C><D><![CDATA[<e>]]></D></R>",
+            None,
+            &ALL,
+        )
+        .unwrap();
+        assert_eq!(copies(&tree), ["x & y", "cd"]);
+        assert_eq!(tree.get("R").and_then(|r| r.get("B")).map(text), Some("b"));
+        assert_eq!(
+            tree.get("R").and_then(|r| r.get("D")).map(text),
+            Some("<e>")
+        );
+    }
+
+    const ALL: [BodyFormat; 4] = [
+        BodyFormat::Json,
+        BodyFormat::Xml,
+        BodyFormat::UrlEncoded,
+        BodyFormat::Multipart,
+    ];
 
     #[test]
     fn content_types_and_sniffing() {

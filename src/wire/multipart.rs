@@ -3,13 +3,18 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use alloc::borrow::Cow;
+
 use super::form::nest_pairs;
 use super::{trim, unquote, ParseError, Value};
 use crate::small_std::{concat, split_once_str, split_str};
 
 /// Reads the text fields of a multipart form. Files are not expected from Exotel; a part with a
 /// filename is read like any other.
-pub(super) fn read_multipart(text: &str, boundary: Option<&str>) -> Result<Value, ParseError> {
+pub(super) fn read_multipart<'a>(
+    text: &'a str,
+    boundary: Option<&str>,
+) -> Result<Value<'a>, ParseError> {
     let boundary = boundary
         .filter(|b| !b.is_empty() && b.len() <= 200)
         .ok_or_else(|| ParseError::Multipart("got no boundary".to_owned()))?;
@@ -55,7 +60,7 @@ pub(super) fn read_multipart(text: &str, boundary: Option<&str>) -> Result<Value
             .strip_suffix("\r\n")
             .or_else(|| body.strip_suffix('\n'))
             .unwrap_or(body);
-        pairs.push((name, value.to_owned()));
+        pairs.push((Cow::Borrowed(name), Cow::Borrowed(value)));
     }
     if !closed {
         return Err(ParseError::Multipart("got no closing boundary".to_owned()));
@@ -67,7 +72,7 @@ pub(super) fn read_multipart(text: &str, boundary: Option<&str>) -> Result<Value
 }
 
 /// The `name` parameter of a `Content-Disposition: form-data; name="X"` header.
-fn disposition_name(value: &str) -> Option<String> {
+fn disposition_name(value: &str) -> Option<&str> {
     let params = split_str(value, ";");
     let (kind, params) = params.split_first()?;
     if !trim(kind).eq_ignore_ascii_case("form-data") {
@@ -76,7 +81,7 @@ fn disposition_name(value: &str) -> Option<String> {
     for param in params {
         if let Some((key, value)) = split_once_str(param, "=") {
             if trim(key).eq_ignore_ascii_case("name") {
-                return Some(unquote(trim(value)).to_owned());
+                return Some(unquote(trim(value)));
             }
         }
     }

@@ -3,23 +3,27 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use super::{excerpt, field_mut, ParseError, Value, MAX_DEPTH, MAX_FIELDS};
+use alloc::borrow::Cow;
+
+use super::{excerpt, field_mut, trimmed, ParseError, Value, MAX_DEPTH, MAX_FIELDS};
 use crate::small_std::{
     concat, find_str, parse_unsigned, shortened, split_once_str, trim, trim_end, trim_start,
 };
 
-/// One XML element while its children are read.
-struct Element {
-    name: String,
-    children: Vec<(String, Value)>,
-    text: String,
+/// One XML element while its children are read. Its name and text borrow from the body; text
+/// is copied only when it has a reference to resolve or comes in pieces (around a comment or
+/// CDATA section).
+struct Element<'a> {
+    name: Cow<'a, str>,
+    children: Vec<(Cow<'a, str>, Value<'a>)>,
+    text: Cow<'a, str>,
 }
 
 /// Adds a child element's value; a repeated name turns into a list of all its values.
-fn add_child(
-    children: &mut Vec<(String, Value)>,
-    name: String,
-    value: Value,
+fn add_child<'a>(
+    children: &mut Vec<(Cow<'a, str>, Value<'a>)>,
+    name: Cow<'a, str>,
+    value: Value<'a>,
 ) -> Result<(), ParseError> {
     let full = children.len() == MAX_FIELDS;
     match field_mut(children, &name) {
@@ -34,24 +38,38 @@ fn add_child(
     Ok(())
 }
 
-impl Element {
-    fn new(name: String) -> Element {
+impl<'a> Element<'a> {
+    fn new(name: &'a str) -> Element<'a> {
         Element {
-            name,
+            name: Cow::Borrowed(name),
             children: Vec::new(),
-            text: String::new(),
+            text: Cow::Borrowed(""),
+        }
+    }
+
+    /// Appends character data. While the text so far is only whitespace (all an element with
+    /// children has, between its tags) it is replaced instead: the leading whitespace is
+    /// trimmed in the end anyway, and a borrowed run needs no copy.
+    fn push_text(&mut self, text: Cow<'a, str>) {
+        if text.is_empty() {
+            return;
+        }
+        if trim(&self.text).is_empty() {
+            self.text = text;
+        } else {
+            self.text.to_mut().push_str(&text);
         }
     }
 
     /// An element with children is an object; one with only text is that text; an empty one
     /// is null.
-    fn into_entry(self) -> (String, Value) {
+    fn into_entry(self) -> (Cow<'a, str>, Value<'a>) {
         let value = if !self.children.is_empty() {
             Value::Object(self.children)
         } else if trim(&self.text).is_empty() {
             Value::Null
         } else {
-            Value::Text(trim(&self.text).to_owned())
+            Value::Text(trimmed(self.text))
         };
         (self.name, value)
     }
@@ -63,12 +81,12 @@ impl Element {
 /// refused (`<!DOCTYPE html>` as an HTML page), only XML's five predefined entities and character
 /// references are resolved, end tags must match, nesting stops at [`MAX_DEPTH`]. The tests in
 /// `wire/differential.rs` keep comparing it with quick-xml 0.41 on cut and corrupted bodies.
-pub(super) fn read_xml(text: &str) -> Result<Value, ParseError> {
+pub(super) fn read_xml(text: &str) -> Result<Value<'_>, ParseError> {
     let syntax = |problem: &str| ParseError::Xml(concat(&["got syntax error: ", problem]));
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // The document element is read into this root, so `<TwilioResponse>` is a key of it. Each
     // open element keeps its tag name as written, to match its end tag against.
-    let mut stack = vec![(String::new(), Element::new(String::new()))];
+    let mut stack = vec![("", Element::new(""))];
     let mut seen_root = false;
     let mut rest = text;
     while !rest.is_empty() {
@@ -93,7 +111,7 @@ pub(super) fn read_xml(text: &str) -> Result<Value, ParseError> {
             let end = find_str(after, "]]>")
                 .ok_or_else(|| syntax("CDATA not closed: `]]>` not found before end of input"))?;
             if let Some((_, open)) = stack.last_mut() {
-                open.text.push_str(&after[..end]);
+                open.push_text(Cow::Borrowed(&after[..end]));
             }
             rest = &after[end + 3..];
         } else if starts_with_ignore_case(rest, "<!DOCTYPE") {
@@ -138,7 +156,7 @@ pub(super) fn read_xml(text: &str) -> Result<Value, ParseError> {
             if tag != name {
                 return Err(ParseError::Xml(concat(&[
                     "got ill-formed document: expected ",
-                    &excerpt(&concat(&["</", &tag, ">"])),
+                    &excerpt(&concat(&["</", tag, ">"])),
                     ", but ",
                     &excerpt(&concat(&["</", name, ">"])),
                     " was found",
@@ -166,12 +184,10 @@ pub(super) fn read_xml(text: &str) -> Result<Value, ParseError> {
                 .map_or(tag, |end| tag.get(..end).unwrap_or_default());
             // An empty name (`< a/>`) is read as quick-xml reads it: a child called "".
             // The local name, after the first `:` as quick-xml reads it: `<ns:Call>` is `Call`.
-            let local = split_once_str(name, ":")
-                .map_or(name, |(_, local)| local)
-                .to_owned();
+            let local = split_once_str(name, ":").map_or(name, |(_, local)| local);
             if empty {
                 if let Some((_, parent)) = stack.last_mut() {
-                    add_child(&mut parent.children, local, Value::Null)?;
+                    add_child(&mut parent.children, Cow::Borrowed(local), Value::Null)?;
                 }
                 seen_root |= stack.len() == 1;
             } else {
@@ -181,7 +197,7 @@ pub(super) fn read_xml(text: &str) -> Result<Value, ParseError> {
                 if stack.len() == 1 && local.eq_ignore_ascii_case("html") {
                     return Err(ParseError::HtmlPage);
                 }
-                stack.push((name.to_owned(), Element::new(local)));
+                stack.push((name, Element::new(local)));
             }
         }
     }
@@ -225,10 +241,10 @@ fn start_tag(after_lt: &str) -> Option<(&str, &str)> {
 
 /// Adds character data, its references resolved, to the open element. Outside the document
 /// element only whitespace is allowed.
-fn add_text(stack: &mut [(String, Element)], raw: &str) -> Result<(), ParseError> {
+fn add_text<'a>(stack: &mut [(&'a str, Element<'a>)], raw: &'a str) -> Result<(), ParseError> {
     // Most text (the whitespace between tags, a field's value) has no reference: no copy.
     if find_str(raw, "&").is_none() {
-        return push_text(stack, raw);
+        return push_text(stack, Cow::Borrowed(raw));
     }
     let mut text = String::with_capacity(raw.len());
     let mut rest = raw;
@@ -286,21 +302,24 @@ fn add_text(stack: &mut [(String, Element)], raw: &str) -> Result<(), ParseError
         rest = &after[end + 1..];
     }
     text.push_str(rest);
-    push_text(stack, &text)
+    push_text(stack, Cow::Owned(text))
 }
 
 /// Adds resolved character data to the open element; outside the document element only
 /// whitespace is allowed.
-fn push_text(stack: &mut [(String, Element)], text: &str) -> Result<(), ParseError> {
+fn push_text<'a>(
+    stack: &mut [(&'a str, Element<'a>)],
+    text: Cow<'a, str>,
+) -> Result<(), ParseError> {
     match stack {
         [_root] => {
-            if !trim(text).is_empty() {
+            if !trim(&text).is_empty() {
                 return Err(ParseError::Xml(
                     "got text outside the document element".to_owned(),
                 ));
             }
         }
-        [.., (_, open)] => open.text.push_str(text),
+        [.., (_, open)] => open.push_text(text),
         [] => {}
     }
     Ok(())
