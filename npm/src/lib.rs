@@ -67,15 +67,14 @@ const FUNCTIONS: &str = include_str!("api.d.ts");
 
 /// The one JSON text every export answers with.
 fn answer(result: Result<String, Failure>) -> String {
-    let (key, json) = match result {
+    let (key, mut json) = match result {
         Ok(json) => ("{\"ok\":", json),
         Err(failure) => ("{\"error\":", failure.to_json()),
     };
-    let mut out = String::with_capacity(key.len() + json.len() + 1);
-    out.push_str(key);
-    out.push_str(&json);
-    out.push('}');
-    out
+    // In place: the result was written with room to spare (`JsonObject::new`).
+    json.insert_str(0, key);
+    json.push('}');
+    json
 }
 
 /// Which request [`request`] builds, as npm/api.js names it by number: each of the package's

@@ -24,12 +24,13 @@ impl JsonObject {
         JsonObject { out }
     }
 
+    /// `key` is a field name of the interfaces or a header name of the core's, plain ASCII:
+    /// written as is, unescaped.
     fn key(&mut self, key: &str) {
-        if self.out.len() > 1 {
-            self.out.push(',');
-        }
-        push_json_string(&mut self.out, key);
-        self.out.push(':');
+        self.out
+            .push_str(if self.out.len() > 1 { ",\"" } else { "\"" });
+        self.out.push_str(key);
+        self.out.push_str("\":");
     }
 
     /// A string, or `null` when absent.
