@@ -76,6 +76,8 @@ function exotelPlain(value, key) {
 }
 // The caller's options object as the JSON text the wasm reads. `undefined` and `null` values
 // are left out (not given); a getter or Proxy that throws is an invalid_option, not a crash.
+// The plain copy has no prototype, so a key `__proto__` is an own member like any other, and
+// one JSON.stringify writes it all.
 function exotelOptions(options) {
     const kind = exotelTypeName(options);
     if (kind !== "an object") throw invalidOption("options", `expected an options object, but got ${kind}`);
@@ -85,7 +87,7 @@ function exotelOptions(options) {
     } catch (e) {
         throw invalidOption("options", `expected readable options, but got ${exotelDescribe(e)}`);
     }
-    const members = [];
+    const plain = Object.create(null);
     for (const key of keys) {
         let value;
         try {
@@ -93,9 +95,9 @@ function exotelOptions(options) {
         } catch (e) {
             throw invalidOption(key, `expected a readable value, but reading it threw ${exotelDescribe(e)}`);
         }
-        if (value !== undefined && value !== null) members.push(`${JSON.stringify(exotelWellFormed(key))}:${JSON.stringify(exotelPlain(value, key))}`);
+        if (value !== undefined && value !== null) plain[exotelWellFormed(key)] = exotelPlain(value, key);
     }
-    return `{${members.join(",")}}`;
+    return JSON.stringify(plain);
 }
 // Text as UTF-8 bytes. Up to 16K characters, encodeInto a buffer kept for the purpose (the
 // bytes are copied into wasm memory at once, before the next call can reuse it): about a tenth

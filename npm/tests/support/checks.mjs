@@ -137,6 +137,9 @@ const INVALID = [
     'invalid to: unknown option (expected one of accountSid, apiKey, apiToken, region, baseUrl, format, from, callerId, defaultCountry, callType, timeLimit, timeOut, statusCallback, customField, appId, flowUrl, fetch, signal)'],
   ['connectRequest', { ...flow, defaultCountry: 'ZZ' }, 'invalid_option', 'defaultCountry',
     'invalid defaultCountry: expected a default country among IN, US, CA, GB, SG, AE, but got `ZZ`'],
+  // An own `__proto__` (JSON.parse makes one) is an option like any other, not a prototype.
+  ['connectRequest', { ...flow, ...JSON.parse('{"__proto__": "x"}') }, 'invalid_option', '__proto__',
+    'invalid __proto__: unknown option (expected one of accountSid, apiKey, apiToken, region, baseUrl, format, from, callerId, defaultCountry, callType, timeLimit, timeOut, statusCallback, customField, appId, flowUrl, fetch, signal)'],
   ['connectRequest', null, 'invalid_option', 'options', 'invalid options: expected an options object, but got null'],
   ['connectRequest', undefined, 'invalid_option', 'options', 'invalid options: expected an options object, but got undefined'],
   ['connectRequest', 'acme', 'invalid_option', 'options', 'invalid options: expected an options object, but got a string'],
