@@ -10,9 +10,9 @@
 
 use crate::prelude::*;
 
-use super::excerpt;
 use alloc::borrow::Cow;
 
+use super::excerpt;
 use super::{ParseError, Value, MAX_DEPTH, MAX_FIELDS};
 use crate::small_std::{concat, find_str, split_once_str, split_str};
 
@@ -239,7 +239,7 @@ pub(super) fn nest_pairs<'a>(
     Ok(Value::Object(root))
 }
 
-/// The name at `range` of a field's full name, borrowed when the full name is.
+/// The part `start..end` of a field's full name, borrowed when the full name is.
 fn segment<'a>(name: &Cow<'a, str>, (start, end): (usize, usize)) -> Cow<'a, str> {
     match name {
         Cow::Borrowed(name) => Cow::Borrowed(&name[start..end]),

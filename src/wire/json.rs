@@ -27,9 +27,9 @@ pub fn read_json(text: &str) -> Result<Value<'_>, ParseError> {
 
 /// A JSON reader written for this crate: it builds [`Value`] directly, borrowing every name,
 /// string and number that has no escape, keeps each number's exact text, and stops at
-/// [`MAX_DEPTH`]. (serde_json with `raw_value` did the same for about
-/// 40 KB of wasm, most of it float formatting for error messages this crate never shows.)
-/// Messages follow serde_json's wording and its 1-based line and column.
+/// [`MAX_DEPTH`]. (serde_json with `raw_value` did the same for about 40 KB of wasm, most of it
+/// float formatting for error messages this crate never shows.) Messages follow serde_json's
+/// wording and its 1-based line and column.
 struct JsonReader<'a> {
     text: &'a str,
     bytes: &'a [u8],

@@ -14,7 +14,7 @@ use crate::small_std::{
 /// is copied only when it has a reference to resolve or comes in pieces (around a comment or
 /// CDATA section).
 struct Element<'a> {
-    name: Cow<'a, str>,
+    name: &'a str,
     children: Vec<(Cow<'a, str>, Value<'a>)>,
     text: Cow<'a, str>,
 }
@@ -41,7 +41,7 @@ fn add_child<'a>(
 impl<'a> Element<'a> {
     fn new(name: &'a str) -> Element<'a> {
         Element {
-            name: Cow::Borrowed(name),
+            name,
             children: Vec::new(),
             text: Cow::Borrowed(""),
         }
@@ -71,7 +71,7 @@ impl<'a> Element<'a> {
         } else {
             Value::Text(trimmed(self.text))
         };
-        (self.name, value)
+        (Cow::Borrowed(self.name), value)
     }
 }
 
