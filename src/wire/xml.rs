@@ -96,41 +96,49 @@ pub(super) fn read_xml(text: &str) -> Result<Value<'_>, ParseError> {
         };
         add_text(&mut stack, &rest[..open])?;
         rest = &rest[open..];
-        if let Some(after) = rest.strip_prefix("<!--") {
-            let end = find_str(after, "-->")
-                .ok_or_else(|| syntax("comment not closed: `-->` not found before end of input"))?;
-            // `--` may not appear inside a comment, nor `-` end it (`--->`).
-            if find_str(&after[..end], "--").is_some() || after[..end].ends_with('-') {
-                return Err(ParseError::Xml(
-                    "got ill-formed document: forbidden string `--` was found in a comment"
-                        .to_owned(),
-                ));
-            }
-            rest = &after[end + 3..];
-        } else if let Some(after) = rest.strip_prefix("<![CDATA[") {
-            let end = find_str(after, "]]>")
-                .ok_or_else(|| syntax("CDATA not closed: `]]>` not found before end of input"))?;
-            if let Some((_, open)) = stack.last_mut() {
-                open.push_text(Cow::Borrowed(&after[..end]));
-            }
-            rest = &after[end + 3..];
-        } else if starts_with_ignore_case(rest, "<!DOCTYPE") {
-            if find_str(rest, ">").is_none() {
-                return Err(syntax(
-                    "DOCTYPE not closed: `>` not found before end of input",
-                ));
-            }
-            // `<!DOCTYPE html>` is a proxy's error page, not a hostile DTD.
-            let declared = trim_start(&rest[9..]);
-            let is_html = starts_with_ignore_case(declared, "html");
-            return Err(if is_html {
-                ParseError::HtmlPage
+        // The byte after `<` says which kind of markup this is: one comparison for the
+        // common start and end tags instead of a prefix check per kind.
+        let second = rest.as_bytes().get(1).copied();
+        if second == Some(b'!') {
+            if let Some(after) = rest.strip_prefix("<!--") {
+                let end = find_str(after, "-->").ok_or_else(|| {
+                    syntax("comment not closed: `-->` not found before end of input")
+                })?;
+                // `--` may not appear inside a comment, nor `-` end it (`--->`).
+                if find_str(&after[..end], "--").is_some() || after[..end].ends_with('-') {
+                    return Err(ParseError::Xml(
+                        "got ill-formed document: forbidden string `--` was found in a comment"
+                            .to_owned(),
+                    ));
+                }
+                rest = &after[end + 3..];
+            } else if let Some(after) = rest.strip_prefix("<![CDATA[") {
+                let end = find_str(after, "]]>").ok_or_else(|| {
+                    syntax("CDATA not closed: `]]>` not found before end of input")
+                })?;
+                if let Some((_, open)) = stack.last_mut() {
+                    open.push_text(Cow::Borrowed(&after[..end]));
+                }
+                rest = &after[end + 3..];
+            } else if starts_with_ignore_case(rest, "<!DOCTYPE") {
+                if find_str(rest, ">").is_none() {
+                    return Err(syntax(
+                        "DOCTYPE not closed: `>` not found before end of input",
+                    ));
+                }
+                // `<!DOCTYPE html>` is a proxy's error page, not a hostile DTD.
+                let declared = trim_start(&rest[9..]);
+                let is_html = starts_with_ignore_case(declared, "html");
+                return Err(if is_html {
+                    ParseError::HtmlPage
+                } else {
+                    ParseError::XmlDtd
+                });
             } else {
-                ParseError::XmlDtd
-            });
-        } else if rest.starts_with("<!") {
-            return Err(syntax("unknown or missed symbol in markup"));
-        } else if let Some(after) = rest.strip_prefix("<?") {
+                return Err(syntax("unknown or missed symbol in markup"));
+            }
+        } else if second == Some(b'?') {
+            let after = rest.get(2..).unwrap_or_default();
             // The declaration and processing instructions carry nothing Exotel's bodies need.
             // `<?>` does not close itself (quick-xml refuses it too).
             let end = find_str(after, "?>").filter(|_| !after.starts_with('>'));
@@ -138,7 +146,8 @@ pub(super) fn read_xml(text: &str) -> Result<Value<'_>, ParseError> {
                 syntax("processing instruction not closed: `?>` not found before end of input")
             })?;
             rest = &after[end + 2..];
-        } else if let Some(after) = rest.strip_prefix("</") {
+        } else if second == Some(b'/') {
+            let after = rest.get(2..).unwrap_or_default();
             let end = find_str(after, ">")
                 .ok_or_else(|| syntax("tag not closed: `>` not found before end of input"))?;
             let name = trim_end(&after[..end]);
