@@ -464,7 +464,8 @@ ${winText}
 
 Reading Exotel's XML in Node is faster through the package than through fast-xml-parser or
 xml2js: they build a generic tree of JS objects first, which is then mapped, where the core
-reads straight into the fields. The wasm is built for size (\`opt-level = "z"\`), not speed.
+reads the body into a small tree of slices of it, inside the wasm, and copies out only the
+fields it keeps. The wasm is built for size (\`opt-level = "z"\`), not speed.
 
 ## Scale: how the cost grows
 
