@@ -9,7 +9,8 @@
 //!   the same value (a Call through `to_json`/`to_xml`, an error through `ExotelError::to_json`/
 //!   `to_xml`, a status callback through a urlencoded form, a multipart form and JSON);
 //! - a sniffed body parses as it does with its content type named;
-//! - a normalized phone number is E.164, ends with the digits typed, and parses to itself.
+//! - a normalized phone number is E.164, ends with the digits typed (in ASCII or one of the
+//!   scripts the core reads), and parses to itself.
 
 use std::collections::BTreeMap;
 
@@ -138,27 +139,49 @@ pub fn callback_sniffed(data: &[u8]) {
     }
 }
 
+/// The zero of each script whose digits `PhoneNumber::parse` documents reading as 0-9, besides
+/// ASCII: Devanagari, Bengali, Gurmukhi, Gujarati, Odia, Tamil, Telugu, Kannada, Malayalam,
+/// Ol Chiki and full-width forms. Each script's ten digits follow its zero.
+const DIGIT_ZEROS: [u32; 12] = [
+    0x30, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0x1c50, 0xff10,
+];
+
+/// A digit of one of [`DIGIT_ZEROS`]' scripts: its script's zero and its value.
+fn typed_digit(c: char) -> Option<(u32, char)> {
+    let code = u32::from(c);
+    DIGIT_ZEROS
+        .iter()
+        .find(|&&zero| (zero..zero + 10).contains(&code))
+        .map(|&zero| (zero, char::from(b'0' + (code - zero) as u8)))
+}
+
 /// Target `phone`: the text under every default country.
 pub fn phone(data: &[u8]) {
     let Ok(input) = std::str::from_utf8(data) else {
         return;
     };
     let _ = Country::from_iso(input);
-    let typed: String = input.chars().filter(char::is_ascii_digit).collect();
+    let digits: Vec<(u32, char)> = input.chars().filter_map(typed_digit).collect();
+    let typed: String = digits.iter().map(|&(_, digit)| digit).collect();
     for country in Country::ALL {
         let Ok(number) = PhoneNumber::parse(input, country) else {
             continue;
         };
         valid_number(&number);
-        // Formatting is dropped and country codes added, never a typed digit lost or changed:
-        // every national number has at least 8 digits, all of them typed.
+        // Formatting is dropped and country codes added, never a typed digit lost or changed
+        // (a digit of another script reads as its value): every national number has at least
+        // 8 digits, all of them typed.
         let last8 = &number.digits()[number.digits().len() - 8..];
         assert!(typed.ends_with(last8), "{input:?} became {number}");
         assert!(
             !input
                 .chars()
-                .any(|c| c.is_alphabetic() || (c.is_numeric() && !c.is_ascii_digit())),
-            "{input:?} has letters or non-ASCII digits, yet became {number}"
+                .any(|c| c.is_alphabetic() || (c.is_numeric() && typed_digit(c).is_none())),
+            "{input:?} has letters or digits of another script, yet became {number}"
+        );
+        assert!(
+            digits.iter().all(|&(zero, _)| zero == digits[0].0),
+            "{input:?} mixes the digits of two scripts, yet became {number}"
         );
     }
 }
