@@ -71,7 +71,8 @@ fn answer(result: Result<String, Failure>) -> String {
         Ok(json) => ("{\"ok\":", json),
         Err(failure) => ("{\"error\":", failure.to_json()),
     };
-    // In place: the result was written with room to spare (`JsonObject::new`).
+    // In place: a result object is written with room to spare (`JsonObject::new`), so the
+    // wrapper usually needs no second string.
     json.insert_str(0, key);
     json.push('}');
     json

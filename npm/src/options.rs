@@ -198,7 +198,7 @@ impl<'a> Options<'a> {
     }
 
     /// An array of strings.
-    pub(crate) fn strings(&self, key: &str) -> Result<Vec<String>, Failure> {
+    pub(crate) fn strings(&self, key: &str) -> Result<Vec<&str>, Failure> {
         const EXPECTED: &str = "an array of strings";
         let items = match self.value(key) {
             None => return Ok(Vec::new()),
@@ -208,7 +208,7 @@ impl<'a> Options<'a> {
         let mut out = Vec::new();
         for item in items {
             match item {
-                Value::Text(text) => out.push((**text).to_owned()),
+                Value::Text(text) => out.push(&**text),
                 other => {
                     let got = concat(&[type_name(other), " in it"]);
                     return Err(Options::refuse(key, EXPECTED, &got));

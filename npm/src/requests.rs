@@ -192,8 +192,8 @@ pub(crate) fn customer_whitelist(json: &str) -> Result<HttpRequest, Failure> {
     let account = account(&options)?;
     let virtual_number = options.string("virtualNumber")?.unwrap_or_default();
     let numbers = options.strings("numbers")?;
-    let request = CustomerWhitelist::new(virtual_number, numbers.iter().map(String::as_str))
-        .map_err(|e| match e.field() {
+    let request = CustomerWhitelist::new(virtual_number, numbers).map_err(|e| {
+        match e.field() {
             "Number" => {
                 // "expected at least one number" / "expected at most 100 different numbers":
                 // no phone number message starts so.
@@ -206,7 +206,8 @@ pub(crate) fn customer_whitelist(json: &str) -> Result<HttpRequest, Failure> {
                 Failure::field(code, "numbers", e.problem())
             }
             _ => request_failure(&e, &options),
-        })?;
+        }
+    })?;
     Ok(request.to_request(&account))
 }
 
