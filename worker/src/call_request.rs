@@ -1,9 +1,8 @@
 //! The body of `POST /api/calls`, read and its number normalized. Pure, so the fuzz target
 //! `worker_create_body` (fuzz/) runs exactly what a request runs.
 
-use serde_json::Value;
-
 use crate::error::ApiError;
+use crate::json::{read_json, Value};
 use crate::lead::{kind, Lead};
 use exotel_connect::{Country, PhoneError, PhoneNumber};
 
@@ -25,19 +24,22 @@ pub struct CreateCall {
 impl CreateCall {
     /// Reads the JSON body; each refusal names what was wrong.
     pub fn parse(body: &[u8]) -> Result<CreateCall, ApiError> {
-        let value: Value = serde_json::from_slice(body).map_err(|_| {
-            ApiError::invalid_request(
-                "expected a JSON body like {\"phone\": \"98765 43210\"}, but got something else",
-            )
-        })?;
-        let Value::Object(fields) = value else {
+        let fields = std::str::from_utf8(body)
+            .ok()
+            .and_then(|text| read_json(text).ok())
+            .ok_or_else(|| {
+                ApiError::invalid_request(
+                    "expected a JSON body like {\"phone\": \"98765 43210\"}, but got something else",
+                )
+            })?;
+        if !matches!(fields, Value::Object(_)) {
             return Err(ApiError::invalid_request(format!(
                 "expected a JSON object, but got {}",
-                kind(&value)
+                kind(&fields)
             )));
-        };
+        }
         let phone = match fields.get("phone") {
-            Some(Value::String(phone)) => phone.clone(),
+            Some(Value::Text(phone)) => phone.to_string(),
             None | Some(Value::Null) => {
                 return Err(ApiError::invalid_request(
                     "expected a `phone` field, but got none",
@@ -52,7 +54,7 @@ impl CreateCall {
         };
         let country = match fields.get("country") {
             None | Some(Value::Null) => None,
-            Some(Value::String(code)) => Some(code.clone()),
+            Some(Value::Text(code)) => Some(code.to_string()),
             Some(other) => {
                 return Err(ApiError::invalid_request(format!(
                     "expected `country` to be a string like \"IN\", but got {}",
@@ -61,12 +63,12 @@ impl CreateCall {
             }
         };
         let turnstile_token = match fields.get("turnstileToken") {
-            Some(Value::String(token)) => Some(token.clone()),
+            Some(Value::Text(token)) => Some(token.to_string()),
             _ => None,
         };
         let at = match fields.get("at") {
             None | Some(Value::Null) => None,
-            Some(Value::String(at)) => Some(at.clone()),
+            Some(Value::Text(at)) => Some(at.to_string()),
             Some(other) => {
                 return Err(ApiError::invalid_request(format!(
                     "expected `at` to be a time like \"2026-12-03T10:30:00+05:30\", but got {}",
@@ -222,7 +224,7 @@ mod tests {
         let mut replayed = 0;
         for entry in std::fs::read_dir(dir).expect("tests/fixtures/fuzz/worker_create_body") {
             let body = std::fs::read(entry.expect("entry").path()).expect("readable");
-            let fields: Option<Value> = serde_json::from_slice(&body).ok();
+            let fields: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
             let field = |name: &str| fields.as_ref().and_then(|f| f.get(name)?.as_str());
             for default_country in Country::ALL {
                 match fuzz_create_body(&body, default_country) {

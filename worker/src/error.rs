@@ -3,7 +3,7 @@
 //! carry a phone number, an Exotel Sid, Exotel's own wording, or anything from configuration
 //! beyond a setting's name.
 
-use serde::Serialize;
+use crate::json::Object;
 use worker::Response;
 
 use crate::log::{self, Event};
@@ -272,39 +272,21 @@ impl ApiError {
 
     /// The response: the JSON body, the status, and `Retry-After` when there is one.
     pub fn into_response(self) -> worker::Result<Response> {
-        #[derive(Serialize)]
-        struct Body<'a> {
-            error: Inner<'a>,
-        }
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Inner<'a> {
-            code: &'a str,
-            message: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            retry_after: Option<u32>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            field: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            reason: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            missed_call_number: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            whitelist: Option<&'a str>,
-        }
         let refusal = self.refusal.as_deref();
-        let body = Body {
-            error: Inner {
-                code: self.code,
-                message: &self.message,
-                retry_after: self.retry_after,
-                field: self.field.as_deref(),
-                reason: refusal.map(|r| r.reason),
-                missed_call_number: refusal.and_then(|r| r.missed_call_number.as_deref()),
-                whitelist: refusal.and_then(|r| r.whitelist),
-            },
-        };
-        let mut response = crate::http::json(self.status, &body)?;
+        let error = Object::new()
+            .string("code", self.code)
+            .string("message", &self.message)
+            .optional_number("retryAfter", self.retry_after)
+            .optional_string("field", self.field.as_deref())
+            .optional_string("reason", refusal.map(|r| r.reason))
+            .optional_string(
+                "missedCallNumber",
+                refusal.and_then(|r| r.missed_call_number.as_deref()),
+            )
+            .optional_string("whitelist", refusal.and_then(|r| r.whitelist))
+            .finish();
+        let body = Object::new().raw("error", &error).finish();
+        let mut response = crate::http::json_text(self.status, body)?;
         if let Some(seconds) = self.retry_after {
             response
                 .headers_mut()

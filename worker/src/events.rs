@@ -3,6 +3,7 @@
 //! the other).
 
 use crate::config::Config;
+use crate::json;
 
 /// The outbox's name for the Standard Webhooks destination (`WEBHOOK_URL`).
 pub const WEBHOOK: &str = "webhook";
@@ -78,6 +79,7 @@ impl Targets {
 
     /// `["webhook", "slack"]` for SQL's `json_each`; `None` when events go nowhere.
     pub fn as_json(&self) -> Option<String> {
-        (!self.names.is_empty()).then(|| serde_json::to_string(&self.names).unwrap_or_default())
+        (!self.names.is_empty())
+            .then(|| json::array(self.names.iter().map(|name| json::string(name))))
     }
 }

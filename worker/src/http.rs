@@ -1,15 +1,19 @@
 //! HTTP helpers every handler shares: JSON responses, bounded request bodies, and origins.
 
 use futures_util::StreamExt;
-use serde::Serialize;
 use worker::{Request, Response};
 
 use crate::guard::api_headers;
+use crate::json::ToJson;
 
 /// A JSON response that is never cached (statuses change from one poll to the next).
-pub fn json<T: Serialize>(status: u16, body: &T) -> worker::Result<Response> {
-    let bytes = serde_json::to_vec(body).map_err(|e| worker::Error::RustError(e.to_string()))?;
-    let mut response = Response::from_bytes(bytes)?.with_status(status);
+pub fn json(status: u16, body: &impl ToJson) -> worker::Result<Response> {
+    json_text(status, body.to_json())
+}
+
+/// [`json`] for a body already written as JSON text.
+pub fn json_text(status: u16, body: String) -> worker::Result<Response> {
+    let mut response = Response::from_bytes(body.into_bytes())?.with_status(status);
     let headers = response.headers_mut();
     headers.set("Content-Type", "application/json; charset=utf-8")?;
     api_headers(headers)?;

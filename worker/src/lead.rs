@@ -5,10 +5,8 @@
 //!
 //! Pure, so the fuzz target reading request bodies runs exactly what a request runs.
 
-use serde::Serialize;
-use serde_json::{Map, Value};
-
 use crate::error::ApiError;
+use crate::json::{Object, Value};
 use exotel_connect::wire::form::Form;
 
 /// Longest name, in characters (what a person's name plausibly needs, and what fits a
@@ -43,38 +41,26 @@ pub struct Lead {
 }
 
 /// UTM parameters, each optional.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Utm {
     /// `utm_source`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// `utm_medium`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub medium: Option<String>,
     /// `utm_campaign`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign: Option<String>,
     /// `utm_term`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub term: Option<String>,
     /// `utm_content`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 
-impl Utm {
-    fn is_empty(&self) -> bool {
-        self == &Utm::default()
-    }
-}
-
 /// What the visitor agreed to, stored with the call as it was shown to them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Consent {
     /// Whether they ticked it.
     pub given: bool,
     /// The wording they saw.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
@@ -89,10 +75,10 @@ enum Lines {
 impl Lead {
     /// Reads the lead fields of a request body's object; unknown fields (and unknown members
     /// of `utm` and `consent`) are ignored, like every unknown field of the body.
-    pub fn read(fields: &Map<String, Value>) -> Result<Lead, ApiError> {
+    pub fn read(fields: &Value<'_>) -> Result<Lead, ApiError> {
         let utm = match fields.get("utm") {
             None | Some(Value::Null) => Utm::default(),
-            Some(Value::Object(utm)) => {
+            Some(utm @ Value::Object(_)) => {
                 let read =
                     |name: &str| text(utm.get(name), &format!("utm.{name}"), MAX_UTM, Lines::One);
                 Utm {
@@ -115,7 +101,7 @@ impl Lead {
         };
         let consent = match fields.get("consent") {
             None | Some(Value::Null) => None,
-            Some(Value::Object(consent)) => {
+            Some(consent @ Value::Object(_)) => {
                 let given = match consent.get("given") {
                     Some(Value::Bool(given)) => *given,
                     None | Some(Value::Null) => {
@@ -162,28 +148,28 @@ impl Lead {
     /// Everything but the name, as stored in the `lead` column (JSON with only the members
     /// that were sent); `None` when there is nothing.
     pub fn context_json(&self) -> Option<String> {
-        #[derive(Serialize)]
-        struct Stored<'a> {
-            #[serde(skip_serializing_if = "Option::is_none")]
-            note: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            page: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            referrer: Option<&'a str>,
-            #[serde(skip_serializing_if = "Utm::is_empty")]
-            utm: &'a Utm,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            consent: Option<&'a Consent>,
+        let mut stored = Object::new()
+            .optional_string("note", self.note.as_deref())
+            .optional_string("page", self.page.as_deref())
+            .optional_string("referrer", self.referrer.as_deref());
+        let utm = &self.utm;
+        let utm = Object::new()
+            .optional_string("source", utm.source.as_deref())
+            .optional_string("medium", utm.medium.as_deref())
+            .optional_string("campaign", utm.campaign.as_deref())
+            .optional_string("term", utm.term.as_deref())
+            .optional_string("content", utm.content.as_deref());
+        if !utm.is_empty() {
+            stored = stored.raw("utm", &utm.finish());
         }
-        let stored = Stored {
-            note: self.note.as_deref(),
-            page: self.page.as_deref(),
-            referrer: self.referrer.as_deref(),
-            utm: &self.utm,
-            consent: self.consent.as_ref(),
-        };
-        let json = serde_json::to_string(&stored).ok()?;
-        (json != "{}").then_some(json)
+        if let Some(consent) = &self.consent {
+            let consent = Object::new()
+                .boolean("given", consent.given)
+                .optional_string("text", consent.text.as_deref())
+                .finish();
+            stored = stored.raw("consent", &consent);
+        }
+        (!stored.is_empty()).then(|| stored.finish())
     }
 }
 
@@ -240,14 +226,14 @@ fn continues_letter(c: char) -> bool {
 /// characters (after trimming), with no control characters (line feeds only in [`Lines::Many`])
 /// and none of the invisible characters that reorder or hide text on the operator's screen.
 fn text(
-    value: Option<&Value>,
+    value: Option<&Value<'_>>,
     field: &str,
     max: usize,
     lines: Lines,
 ) -> Result<Option<String>, ApiError> {
     let raw = match value {
         None | Some(Value::Null) => return Ok(None),
-        Some(Value::String(raw)) => raw,
+        Some(Value::Text(raw)) => raw,
         Some(other) => {
             return Err(ApiError::invalid_field(
                 field,
@@ -285,7 +271,7 @@ fn text(
 }
 
 /// A page URL: a text field that must be an absolute `http(s)` URL with no spaces.
-fn url(value: Option<&Value>, field: &str) -> Result<Option<String>, ApiError> {
+fn url(value: Option<&Value<'_>>, field: &str) -> Result<Option<String>, ApiError> {
     let Some(url) = text(value, field, MAX_URL, Lines::One)? else {
         return Ok(None);
     };
@@ -312,12 +298,12 @@ fn hidden_or_control(c: char) -> bool {
 }
 
 /// How a JSON value is named in a refusal: `a number`, `an object`...
-pub(crate) fn kind(value: &Value) -> &'static str {
+pub(crate) fn kind(value: &Value<'_>) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
         Value::Number(_) => "a number",
-        Value::String(_) => "a string",
+        Value::Text(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
@@ -328,10 +314,12 @@ mod tests {
     use super::*;
 
     fn read(body: &str) -> Result<Lead, ApiError> {
-        match serde_json::from_str(body).expect("test bodies are JSON") {
-            Value::Object(fields) => Lead::read(&fields),
-            _ => panic!("test bodies are objects"),
-        }
+        let fields = crate::json::read_json(body).expect("test bodies are JSON");
+        assert!(
+            matches!(fields, Value::Object(_)),
+            "test bodies are objects"
+        );
+        Lead::read(&fields)
     }
 
     fn refused_field(body: &str) -> String {
@@ -354,7 +342,8 @@ mod tests {
         assert_eq!(lead.note.as_deref(), Some("About pricing\nafter 5 pm"));
         assert_eq!(lead.utm.source.as_deref(), Some("google"));
         assert_eq!(lead.utm.medium, None);
-        let stored: Value = serde_json::from_str(&lead.context_json().unwrap()).unwrap();
+        let stored: serde_json::Value =
+            serde_json::from_str(&lead.context_json().unwrap()).unwrap();
         assert_eq!(
             stored,
             serde_json::json!({

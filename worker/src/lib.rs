@@ -15,7 +15,7 @@
 //! - [`operator`]: the operator's sign-in (session cookie, bearer token, Cloudflare Access) and
 //!   the pure parts of the dashboard's list (filters, categories, CSV).
 //! - [`ids`], [`crypto`]: call handles and HMAC callback tokens, on WebCrypto; [`http`]: JSON
-//!   responses, bounded bodies, origins.
+//!   responses, bounded bodies, origins; [`json`]: JSON written and read without serde.
 
 mod app;
 mod call_request;
@@ -29,6 +29,7 @@ mod handlers;
 mod hours;
 mod http;
 mod ids;
+mod json;
 mod lead;
 mod log;
 mod notify;

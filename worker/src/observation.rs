@@ -10,7 +10,7 @@
 //! - each observation has a dedupe key, so a repeated callback is neither logged twice nor
 //!   applied twice.
 
-use serde::Serialize;
+use crate::json::Object;
 
 use crate::status::Status;
 use exotel_connect::{Call, StatusCallback};
@@ -124,22 +124,11 @@ impl Observation {
 
     /// The observation's extras, as stored in `call_events.detail`.
     pub fn detail_json(&self) -> String {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Detail<'a> {
-            #[serde(skip_serializing_if = "Option::is_none")]
-            duration: Option<u64>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            recording_url: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            date_updated: Option<&'a str>,
-        }
-        serde_json::to_string(&Detail {
-            duration: self.duration,
-            recording_url: self.recording_url.as_deref(),
-            date_updated: self.reported_at.as_deref(),
-        })
-        .unwrap_or_default()
+        Object::new()
+            .optional_number("duration", self.duration)
+            .optional_string("recordingUrl", self.recording_url.as_deref())
+            .optional_string("dateUpdated", self.reported_at.as_deref())
+            .finish()
     }
 }
 

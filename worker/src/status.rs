@@ -2,14 +2,11 @@
 //! ([`Outcome`]). Both are stored as text (migrations/ names the values); everything else in
 //! the Worker compares these enums, never the strings.
 
-use serde::Deserialize;
-
 use exotel_connect::CallStatus;
 
 /// Where a call stands, as the page sees it: Exotel's statuses, plus `unknown` for a call whose
 /// outcome was never learned before the cut-off.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(from = "String")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
     /// Waiting for its time (`scheduled_for`): asked for while closed, at a chosen time, or a
     /// second try.
@@ -112,8 +109,7 @@ impl From<String> for Status {
 }
 
 /// How placing a call went, and the error the visitor was answered with when it failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(from = "String")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// Waiting for its time; nothing sent yet.
     Scheduled,

@@ -1,11 +1,9 @@
 //! Cloudflare Turnstile: verifying the page's token with siteverify before a call is placed.
 
-use serde::Deserialize;
-use worker::wasm_bindgen::JsValue;
-use worker::{AbortSignal, Fetch, Headers, RequestInit};
-
 use crate::config::Turnstile;
+use crate::json::{read_json, Value};
 use crate::log::{self, Event};
+use crate::upstream::fetch::{fetch, form_post};
 use exotel_connect::wire::form::Form;
 
 /// Longest token Cloudflare issues.
@@ -17,13 +15,31 @@ const TIMEOUT_MS: u32 = 5_000;
 /// solved for another purpose on the same site does not pass.
 pub const ACTION: &str = "call";
 
-#[derive(Deserialize)]
 struct Verdict {
     success: bool,
-    #[serde(default)]
     hostname: Option<String>,
-    #[serde(default)]
     action: Option<String>,
+}
+
+impl Verdict {
+    /// siteverify's answer: `success` must be a boolean, `hostname` and `action` strings when
+    /// present; anything else is no verdict.
+    fn read(bytes: &[u8]) -> Option<Verdict> {
+        let answer = read_json(std::str::from_utf8(bytes).ok()?).ok()?;
+        let Some(Value::Bool(success)) = answer.get("success") else {
+            return None;
+        };
+        let text = |name: &str| match answer.get(name) {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::Text(text)) => Some(Some(text.to_string())),
+            Some(_) => None,
+        };
+        Some(Verdict {
+            success: *success,
+            hostname: text("hostname")?,
+            action: text("action")?,
+        })
+    }
 }
 
 /// What a good token must also say: where it was solved and for what.
@@ -73,23 +89,11 @@ pub async fn verify(
 }
 
 async fn siteverify(url: &str, body: String) -> Result<Verdict, ()> {
-    let headers = Headers::new();
-    headers
-        .set("Content-Type", "application/x-www-form-urlencoded")
-        .map_err(|_| ())?;
-    let mut init = RequestInit::new();
-    init.with_method(worker::Method::Post)
-        .with_headers(headers)
-        .with_body(Some(JsValue::from_str(&body)));
-    let request = worker::Request::new_with_init(url, &init).map_err(|_| ())?;
-    let signal = AbortSignal::from(worker::web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS));
-    let mut response = Fetch::Request(request)
-        .send_with_signal(&signal)
+    let response = fetch(&form_post(url, body), TIMEOUT_MS)
         .await
         .map_err(|_| ())?;
-    if response.status_code() != 200 {
+    if response.status != 200 {
         return Err(());
     }
-    let bytes = response.bytes().await.map_err(|_| ())?;
-    serde_json::from_slice(&bytes).map_err(|_| ())
+    Verdict::read(&response.body).ok_or(())
 }

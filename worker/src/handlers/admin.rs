@@ -10,7 +10,6 @@
 //! - `POST /api/admin/calls/{id}/call-back`: a new attempt of a missed or failed call, placed
 //!   through the same path and guards as a call the cron places.
 
-use serde::Serialize;
 use worker::{Request, Response};
 
 use crate::app::App;
@@ -20,6 +19,7 @@ use crate::guard::mask_phone;
 use crate::hours::schedule::Date;
 use crate::http::{self, json};
 use crate::ids::CallId;
+use crate::json::{array, read_json, Object, ToJson, Value};
 use crate::log;
 use crate::operator;
 use crate::operator::view::{self, csv_record, Category, Filters, MAX_EXPORT_ROWS, UTF8_BOM};
@@ -27,6 +27,7 @@ use crate::placement::place_due;
 use crate::store::admin::{self as store, AdminCall, AdminEvent, Selection};
 use crate::store::limits::{self, BUDGET_BUCKET};
 use crate::time::{now_ms, rfc3339};
+use exotel_connect::wire::json::push_string;
 
 const DAY_MS: i64 = 86_400_000;
 /// Days the chart covers when `from=` is not given.
@@ -34,19 +35,30 @@ const DEFAULT_CHART_DAYS: i64 = 30;
 /// The most days one chart covers.
 const MAX_CHART_DAYS: i64 = 366;
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct Event<'a> {
     source: &'a str,
     status: &'a str,
     applied: bool,
     received_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    detail: Option<serde_json::Value>,
+    /// The stored detail, JSON text of a non-empty object; left out otherwise.
+    detail: Option<&'a str>,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+impl ToJson for Event<'_> {
+    fn to_json(&self) -> String {
+        let event = Object::new()
+            .string("source", self.source)
+            .string("status", self.status)
+            .boolean("applied", self.applied)
+            .string("receivedAt", &self.received_at);
+        match self.detail {
+            Some(detail) => event.raw("detail", detail),
+            None => event,
+        }
+        .finish()
+    }
+}
+
 struct CallRow<'a> {
     id: &'a str,
     mode: &'a str,
@@ -69,20 +81,56 @@ struct CallRow<'a> {
     scheduled_for: Option<String>,
     duration: Option<i64>,
     lead_name: Option<&'a str>,
-    lead: Option<serde_json::Value>,
+    /// The stored lead context, JSON text of an object; `null` otherwise.
+    lead: Option<&'a str>,
     created_at: String,
     updated_at: String,
     events: Vec<Event<'a>>,
 }
 
-#[derive(Serialize)]
+impl ToJson for CallRow<'_> {
+    fn to_json(&self) -> String {
+        Object::new()
+            .string("id", self.id)
+            .string("mode", self.mode)
+            .string("phone", &self.phone)
+            .boolean("masked", self.masked)
+            .string_or_null("exotelSid", self.exotel_sid)
+            .string("status", self.status)
+            .string("category", self.category)
+            .boolean("canCallBack", self.can_call_back)
+            .string("outcome", self.outcome)
+            .string_or_null("failure", self.failure)
+            .number_or_null("upstreamStatus", self.upstream_status)
+            .string_or_null("reason", self.reason)
+            .string_or_null("whitelist", self.whitelist)
+            .string_or_null("requestId", self.request_id)
+            .number("attempt", self.attempt)
+            .string_or_null("scheduledFor", self.scheduled_for.as_deref())
+            .number_or_null("duration", self.duration)
+            .string_or_null("leadName", self.lead_name)
+            .raw("lead", self.lead.unwrap_or("null"))
+            .string("createdAt", &self.created_at)
+            .string("updatedAt", &self.updated_at)
+            .raw("events", &array(self.events.iter().map(Event::to_json)))
+            .finish()
+    }
+}
+
 struct BudgetUse {
     used: u64,
     max: u32,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+impl ToJson for BudgetUse {
+    fn to_json(&self) -> String {
+        Object::new()
+            .number("used", self.used)
+            .number("max", self.max)
+            .finish()
+    }
+}
+
 struct Budgets {
     per_hour: BudgetUse,
     per_day: BudgetUse,
@@ -90,8 +138,16 @@ struct Budgets {
     paused: bool,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+impl ToJson for Budgets {
+    fn to_json(&self) -> String {
+        Object::new()
+            .raw("perHour", &self.per_hour.to_json())
+            .raw("perDay", &self.per_day.to_json())
+            .boolean("paused", self.paused)
+            .finish()
+    }
+}
+
 struct Listing<'a> {
     calls: Vec<CallRow<'a>>,
     /// Calls the filters select in all.
@@ -101,6 +157,18 @@ struct Listing<'a> {
     budgets: Budgets,
     /// Configuration the operator should look at (toll-fraud ranges let in).
     warnings: Vec<String>,
+}
+
+impl ToJson for Listing<'_> {
+    fn to_json(&self) -> String {
+        Object::new()
+            .raw("calls", &array(self.calls.iter().map(CallRow::to_json)))
+            .number("total", self.total)
+            .number_or_null("nextOffset", self.next_offset)
+            .raw("budgets", &self.budgets.to_json())
+            .strings("warnings", &self.warnings)
+            .finish()
+    }
 }
 
 /// The query string, sliced rather than parsed: the `url` crate costs ~100 KB of wasm.
@@ -185,8 +253,6 @@ fn warnings(app: &App) -> Vec<String> {
     warnings
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct Day {
     date: String,
     answered: u64,
@@ -197,12 +263,36 @@ struct Day {
     canceled: u64,
 }
 
-#[derive(Serialize)]
+impl ToJson for Day {
+    fn to_json(&self) -> String {
+        Object::new()
+            .string("date", &self.date)
+            .number("answered", self.answered)
+            .number("missed", self.missed)
+            .number("failed", self.failed)
+            .number("scheduled", self.scheduled)
+            .number("inProgress", self.in_progress)
+            .number("canceled", self.canceled)
+            .finish()
+    }
+}
+
 struct Stats {
     zone: String,
     from: String,
     to: String,
     days: Vec<Day>,
+}
+
+impl ToJson for Stats {
+    fn to_json(&self) -> String {
+        Object::new()
+            .string("zone", &self.zone)
+            .string("from", &self.from)
+            .string("to", &self.to)
+            .raw("days", &array(self.days.iter().map(Day::to_json)))
+            .finish()
+    }
 }
 
 /// `GET /api/admin/stats`: calls per local day by category over `?from=`..`?to=` (default the
@@ -304,17 +394,21 @@ pub async fn export(req: Request, app: &App) -> Result<Response, ApiError> {
         &mut out,
     );
     for call in &calls {
-        let lead = lead_json(call).unwrap_or(serde_json::Value::Null);
+        let lead = call.lead.as_deref().and_then(object);
         let field = |path: &[&str]| -> String {
-            let mut value = &lead;
+            let mut value = lead.as_ref();
             for key in path {
-                value = &value[*key];
+                value = value.and_then(|v| v.get(key));
             }
             match value {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Bool(b) => b.to_string(),
-                serde_json::Value::Null => String::new(),
-                other => other.to_string(),
+                Some(Value::Text(s)) => s.to_string(),
+                Some(Value::Bool(b)) => b.to_string(),
+                None | Some(Value::Null) => String::new(),
+                Some(other) => {
+                    let mut text = String::new();
+                    write_value(other, &mut text);
+                    text
+                }
             }
         };
         csv_record(
@@ -362,13 +456,21 @@ pub async fn export(req: Request, app: &App) -> Result<Response, ApiError> {
     Ok(response)
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct Revealed<'a> {
     id: &'a str,
     phone: &'a str,
     /// Times this number has been shown, this one included.
     reveals: u64,
+}
+
+impl ToJson for Revealed<'_> {
+    fn to_json(&self) -> String {
+        Object::new()
+            .string("id", self.id)
+            .string("phone", self.phone)
+            .number("reveals", self.reveals)
+            .finish()
+    }
 }
 
 /// `POST /api/admin/calls/{id}/reveal`: the call's full number. Logged (who, which call, when)
@@ -398,9 +500,14 @@ pub async fn reveal(req: Request, id: &str, app: &App) -> Result<Response, ApiEr
     )?)
 }
 
-#[derive(Serialize)]
 struct CalledBack<'a> {
     call: CallRow<'a>,
+}
+
+impl ToJson for CalledBack<'_> {
+    fn to_json(&self) -> String {
+        Object::new().raw("call", &self.call.to_json()).finish()
+    }
 }
 
 /// `POST /api/admin/calls/{id}/call-back`: on a missed or failed call that is its request's
@@ -477,11 +584,55 @@ async fn budget_use(db: &worker::D1Database, limit: Limit) -> Result<BudgetUse, 
     })
 }
 
-fn lead_json(call: &AdminCall) -> Option<serde_json::Value> {
-    call.lead
-        .as_deref()
-        .and_then(|lead| serde_json::from_str::<serde_json::Value>(lead).ok())
-        .filter(serde_json::Value::is_object)
+/// Stored JSON text read as an object, when it is one.
+fn object(text: &str) -> Option<Value<'_>> {
+    read_json(text)
+        .ok()
+        .filter(|value| matches!(value, Value::Object(_)))
+}
+
+/// A call's stored lead context, to embed as it is, when it is an object.
+fn lead_text(call: &AdminCall) -> Option<&str> {
+    call.lead.as_deref().filter(|lead| object(lead).is_some())
+}
+
+/// Stored event detail text, to embed as it is, when it is a non-empty object (an empty
+/// detail says nothing).
+fn detail_text(detail: Option<&str>) -> Option<&str> {
+    detail.filter(|d| matches!(object(d), Some(Value::Object(fields)) if !fields.is_empty()))
+}
+
+/// `value` as compact JSON, for a CSV cell that holds a number, list or object. Numbers keep
+/// their stored text.
+fn write_value(value: &Value<'_>, out: &mut String) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(n),
+        Value::Text(s) => push_string(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(fields) => {
+            out.push('{');
+            for (i, (name, item)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                push_string(out, name);
+                out.push(':');
+                write_value(item, out);
+            }
+            out.push('}');
+        }
+    }
 }
 
 fn row<'a>(call: &'a AdminCall, events: &'a [AdminEvent]) -> CallRow<'a> {
@@ -508,7 +659,7 @@ fn row<'a>(call: &'a AdminCall, events: &'a [AdminEvent]) -> CallRow<'a> {
         scheduled_for: call.scheduled_for.map(|at| rfc3339(at.max(0) as u64)),
         duration: call.duration,
         lead_name: call.lead_name.as_deref(),
-        lead: lead_json(call),
+        lead: lead_text(call),
         created_at: ms(call.created_at),
         updated_at: ms(call.updated_at),
         events: events
@@ -519,12 +670,111 @@ fn row<'a>(call: &'a AdminCall, events: &'a [AdminEvent]) -> CallRow<'a> {
                 status: &e.status,
                 applied: e.applied != 0,
                 received_at: ms(e.received_at),
-                detail: e
-                    .detail
-                    .as_deref()
-                    .and_then(|d| serde_json::from_str(d).ok())
-                    .filter(|d: &serde_json::Value| d.as_object().is_some_and(|o| !o.is_empty())),
+                detail: detail_text(e.detail.as_deref()),
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::status::{Outcome, Status};
+
+    fn call(lead: Option<&str>) -> AdminCall {
+        AdminCall {
+            id: "c1".into(),
+            mode: "sandbox".into(),
+            phone: "+919876543210".into(),
+            exotel_sid: None,
+            status: Status::parse("no-answer"),
+            outcome: Outcome::Placed,
+            failure: None,
+            upstream_status: Some(429),
+            reason: None,
+            whitelist: None,
+            request_id: Some("r1".into()),
+            attempt: 2,
+            scheduled_for: None,
+            duration: Some(-1),
+            created_at: 0,
+            updated_at: 1_000,
+            lead_name: Some("Priya \"P\"".into()),
+            lead: lead.map(str::to_owned),
+            masked_at: None,
+            latest: Some(1),
+        }
+    }
+
+    fn event(detail: Option<&str>) -> AdminEvent {
+        AdminEvent {
+            call_id: "c1".into(),
+            source: "callback".into(),
+            status: "ringing".into(),
+            detail: detail.map(str::to_owned),
+            applied: 1,
+            received_at: 0,
+        }
+    }
+
+    #[test]
+    fn rows_keep_their_members_nulls_and_stored_objects() {
+        let lead = r#"{"note": "a\nb", "utm": {"source": "g"}, "consent": {"given": true}}"#;
+        let call = call(Some(lead));
+        let events = [
+            event(Some(r#"{"requestedBy": "session:abcd"}"#)),
+            event(Some("{}")),
+            event(Some("[1]")),
+            event(Some("not json")),
+            event(None),
+        ];
+        let text = CalledBack {
+            call: row(&call, &events),
+        }
+        .to_json();
+        let got: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let event = |detail: Option<serde_json::Value>| {
+            let mut event = serde_json::json!({"source": "callback", "status": "ringing",
+                "applied": true, "receivedAt": "1970-01-01T00:00:00.000Z"});
+            if let Some(detail) = detail {
+                event["detail"] = detail;
+            }
+            event
+        };
+        let expected = serde_json::json!({"call": {
+            "id": "c1", "mode": "sandbox", "phone": "+91******3210", "masked": false,
+            "exotelSid": null, "status": "no-answer", "category": "missed", "canCallBack": true,
+            "outcome": "placed", "failure": null, "upstreamStatus": 429, "reason": null,
+            "whitelist": null, "requestId": "r1", "attempt": 2, "scheduledFor": null,
+            "duration": -1, "leadName": "Priya \"P\"",
+            "lead": serde_json::from_str::<serde_json::Value>(lead).unwrap(),
+            "createdAt": "1970-01-01T00:00:00.000Z", "updatedAt": "1970-01-01T00:00:01.000Z",
+            "events": [
+                event(Some(serde_json::json!({"requestedBy": "session:abcd"}))),
+                event(None), event(None), event(None), event(None)
+            ]
+        }});
+        assert_eq!(got, expected, "{text}");
+        // Members come in the struct's order.
+        assert!(text.starts_with(r#"{"call":{"id":"c1","mode":"sandbox","phone":"#));
+    }
+
+    #[test]
+    fn a_lead_that_is_not_an_object_is_null() {
+        assert_eq!(lead_text(&call(Some("{}"))), Some("{}"));
+        for lead in [None, Some("[]"), Some("\"x\""), Some("{"), Some("")] {
+            assert_eq!(lead_text(&call(lead)), None, "{lead:?}");
+            let text = row(&call(lead), &[]).to_json();
+            assert!(text.contains(r#","lead":null,"#), "{text}");
+        }
+    }
+
+    #[test]
+    fn csv_cells_of_other_values_are_compact_json() {
+        let value =
+            read_json(r#"{ "n": [1.50, -2e3, true, null], "s": "a\"\n", "o": {} }"#).unwrap();
+        let mut text = String::new();
+        write_value(&value, &mut text);
+        assert_eq!(text, r#"{"n":[1.50,-2e3,true,null],"s":"a\"\n","o":{}}"#);
     }
 }

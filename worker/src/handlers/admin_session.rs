@@ -8,7 +8,6 @@
 //! - `DELETE` revokes the session server-side (its cookie is refused from then on, wherever it
 //!   was copied) and clears the cookie.
 
-use serde::{Deserialize, Serialize};
 use worker::{Request, Response};
 
 use crate::app::App;
@@ -16,6 +15,7 @@ use crate::crypto::{base64url, random_bytes};
 use crate::error::ApiError;
 use crate::guard;
 use crate::http::{self, json};
+use crate::json::{read_json, Object, ToJson, Value};
 use crate::log::{self, Event};
 use crate::operator::cookie::{self, SESSION_TTL_S};
 use crate::operator::{self, access, NotSignedIn, Operator, Via};
@@ -25,21 +25,29 @@ use crate::time::{now_ms, rfc3339};
 /// The largest sign-in body read.
 const MAX_BODY_BYTES: usize = 1024;
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct SessionState {
     signed_in: bool,
     /// `token` (bearer), `session` or `access`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     via: Option<&'static str>,
     /// Who Access signed in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     who: Option<String>,
     /// When the session ends, for a session just started.
-    #[serde(skip_serializing_if = "Option::is_none")]
     expires_at: Option<String>,
     /// Whether Cloudflare Access sign-in is configured.
     access: bool,
+}
+
+/// Members without a value are left out.
+impl ToJson for SessionState {
+    fn to_json(&self) -> String {
+        Object::new()
+            .boolean("signedIn", self.signed_in)
+            .optional_string("via", self.via)
+            .optional_string("who", self.who.as_deref())
+            .optional_string("expiresAt", self.expires_at.as_deref())
+            .boolean("access", self.access)
+            .finish()
+    }
 }
 
 fn state(app: &App, operator: Option<&Operator>) -> SessionState {
@@ -71,9 +79,14 @@ pub async fn show(req: Request, app: &App) -> Result<Response, ApiError> {
     }
 }
 
-#[derive(Deserialize)]
-struct SignIn {
-    token: String,
+/// The `token` of a sign-in body: a JSON object with a string `token` (other members are
+/// ignored); `None` for any other body.
+fn sign_in_token(body: &[u8]) -> Option<String> {
+    let body = read_json(std::str::from_utf8(body).ok()?).ok()?;
+    match body.get("token")? {
+        Value::Text(token) => Some(token.to_string()),
+        _ => None,
+    }
 }
 
 /// `POST /api/admin/session` `{"token": "..."}`.
@@ -93,9 +106,9 @@ pub async fn create(mut req: Request, app: &App) -> Result<Response, ApiError> {
     let bucket = operator::failure_bucket(&req, app).await?;
     operator::check_not_locked_out(app, &bucket).await?;
     let body = http::read_body(&mut req, MAX_BODY_BYTES).await?;
-    let given = serde_json::from_slice::<SignIn>(&body)
-        .map_err(|_| ApiError::invalid_request("expected a JSON object like {\"token\": \"...\"}"))?
-        .token;
+    let given = sign_in_token(&body).ok_or_else(|| {
+        ApiError::invalid_request("expected a JSON object like {\"token\": \"...\"}")
+    })?;
     if !operator::token_matches(token, given.trim()).await? {
         return Err(operator::count_failure(app, &bucket, "a wrong admin token").await);
     }
@@ -154,4 +167,51 @@ pub async fn delete(req: Request, app: &App) -> Result<Response, ApiError> {
         .headers_mut()
         .append("Set-Cookie", &cookie::clear(!operator::local_request(&req)))?;
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_is_a_string_member_of_an_object() {
+        let token = |body: &[u8]| sign_in_token(body);
+        assert_eq!(token(br#"{"token": "s3cret"}"#).as_deref(), Some("s3cret"));
+        assert_eq!(
+            token(br#" {"other": 1, "token": "a\"b"} "#).as_deref(),
+            Some("a\"b")
+        );
+        for body in [
+            &br#"{"token": 5}"#[..],
+            br#"{"token": null}"#,
+            br#"{}"#,
+            br#"["s3cret"]"#,
+            br#""s3cret""#,
+            br#"{"token": "x"} trailing"#,
+            b"",
+            b"{\"token\": \"\xff\"}",
+        ] {
+            assert_eq!(token(body), None, "{}", String::from_utf8_lossy(body));
+        }
+    }
+
+    #[test]
+    fn session_state_leaves_out_what_it_does_not_have() {
+        let mut state = SessionState {
+            signed_in: false,
+            via: None,
+            who: None,
+            expires_at: None,
+            access: false,
+        };
+        assert_eq!(state.to_json(), r#"{"signedIn":false,"access":false}"#);
+        state.signed_in = true;
+        state.via = Some("access");
+        state.who = Some("ops@x".into());
+        state.expires_at = Some("2030-01-01T00:00:00Z".into());
+        assert_eq!(
+            state.to_json(),
+            r#"{"signedIn":true,"via":"access","who":"ops@x","expiresAt":"2030-01-01T00:00:00Z","access":false}"#
+        );
+    }
 }

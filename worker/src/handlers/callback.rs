@@ -8,13 +8,13 @@
 //! through the same statements as every other status, which makes repeats and late arrivals
 //! harmless; the answer is a quick 200, after one round trip to the database.
 
-use serde::Serialize;
 use worker::{Request, Response};
 
 use crate::app::App;
 use crate::error::ApiError;
 use crate::http::{json, read_body};
 use crate::ids::{verify_callback_token, TokenError};
+use crate::json::{Object, ToJson};
 use crate::log::{self, Event};
 use crate::observation::Observation;
 use crate::retry;
@@ -25,11 +25,19 @@ use exotel_connect::{parse_status_callback, CallDetails};
 /// Largest status callback body read, bytes: Exotel's, `Legs` included, are under 2 KB.
 const MAX_CALLBACK_BYTES: usize = 16 * 1024;
 
-#[derive(Serialize)]
 struct Accepted {
     ok: bool,
     /// Whether the callback moved the call's status (false for repeats and late arrivals).
     applied: bool,
+}
+
+impl ToJson for Accepted {
+    fn to_json(&self) -> String {
+        Object::new()
+            .boolean("ok", self.ok)
+            .boolean("applied", self.applied)
+            .finish()
+    }
 }
 
 /// Receives one status callback.

@@ -1,13 +1,13 @@
 //! `POST /api/calls` (place or schedule a call), `GET /api/calls/{id}` (where it stands) and
 //! `DELETE /api/calls/{id}` (cancel a call still waiting for its time).
 
-use serde::Serialize;
 use worker::{Request, Response};
 
 use crate::app::App;
 use crate::error::ApiError;
 use crate::http::{self, json};
 use crate::ids::CallId;
+use crate::json::{Object, ToJson};
 use crate::log::{self, Event};
 use crate::observation::Source;
 use crate::placement::{self, Answer, Incoming};
@@ -16,13 +16,20 @@ use crate::status::Status;
 use crate::store::calls::{self as store, StoredCall};
 use crate::time::{now_ms, rfc3339};
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct Created<'a> {
     id: &'a str,
     status: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     scheduled_for: Option<&'a str>,
+}
+
+impl ToJson for Created<'_> {
+    fn to_json(&self) -> String {
+        Object::new()
+            .string("id", self.id)
+            .string("status", self.status)
+            .optional_string("scheduledFor", self.scheduled_for)
+            .finish()
+    }
 }
 
 /// `POST /api/calls`: places the call (see [`placement`]) and answers `201 {"id", "status"}`,
@@ -54,20 +61,31 @@ pub async fn create(mut req: Request, app: &App) -> Result<Response, ApiError> {
     )?)
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct CallView<'a> {
     id: &'a str,
     status: &'a str,
     created_at: String,
     updated_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     duration: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     scheduled_for: Option<String>,
     /// Which try this is, of `attempts` at most.
     attempt: u32,
     attempts: u32,
+}
+
+impl ToJson for CallView<'_> {
+    fn to_json(&self) -> String {
+        Object::new()
+            .string("id", self.id)
+            .string("status", self.status)
+            .string("createdAt", &self.created_at)
+            .string("updatedAt", &self.updated_at)
+            .optional_number("duration", self.duration)
+            .optional_string("scheduledFor", self.scheduled_for.as_deref())
+            .number("attempt", self.attempt)
+            .number("attempts", self.attempts)
+            .finish()
+    }
 }
 
 /// The visitor's view of their request: its latest attempt.
@@ -112,10 +130,18 @@ pub async fn show(id: &str, app: &App) -> Result<Response, ApiError> {
     Ok(json(200, &view(request.as_str(), &call, app))?)
 }
 
-#[derive(Serialize)]
 struct Canceled<'a> {
     id: &'a str,
     status: &'a str,
+}
+
+impl ToJson for Canceled<'_> {
+    fn to_json(&self) -> String {
+        Object::new()
+            .string("id", self.id)
+            .string("status", self.status)
+            .finish()
+    }
 }
 
 /// `DELETE /api/calls/{id}`: cancels a call still waiting for its time (`200 canceled`);

@@ -1,6 +1,5 @@
 //! `GET /api/config`: what the page and widget need to render, opening hours included.
 
-use serde::Serialize;
 use worker::Response;
 
 use crate::app::App;
@@ -9,11 +8,10 @@ use crate::error::ApiError;
 use crate::hours::schedule::describe;
 use crate::hours::OpeningHours;
 use crate::http::json;
+use crate::json::{Object, ToJson};
 use crate::time::now_ms;
 
 /// Whether calls are taken now, when that changes, and the schedule, for the page.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct HoursView {
     open: bool,
     timezone: String,
@@ -42,15 +40,25 @@ impl HoursView {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+impl ToJson for HoursView {
+    fn to_json(&self) -> String {
+        Object::new()
+            .boolean("open", self.open)
+            .string("timezone", &self.timezone)
+            .string_or_null("nextOpen", self.next_open.as_deref())
+            .string_or_null("nextClose", self.next_close.as_deref())
+            .string_or_null("schedule", self.schedule.as_deref())
+            .strings("holidays", &self.holidays)
+            .number("scheduleMaxDays", self.schedule_max_days)
+            .finish()
+    }
+}
+
 struct RetryView {
     attempts: u32,
     after_seconds: u64,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct PublicConfig<'a> {
     default_country: &'a str,
     allowed_prefixes: Vec<&'a str>,
@@ -61,6 +69,24 @@ struct PublicConfig<'a> {
     /// configured, naming the setting).
     hours: Option<HoursView>,
     retry: RetryView,
+}
+
+impl ToJson for PublicConfig<'_> {
+    fn to_json(&self) -> String {
+        let retry = Object::new()
+            .number("attempts", self.retry.attempts)
+            .number("afterSeconds", self.retry.after_seconds)
+            .finish();
+        let hours = self.hours.as_ref().map(HoursView::to_json);
+        Object::new()
+            .string("defaultCountry", self.default_country)
+            .strings("allowedPrefixes", &self.allowed_prefixes)
+            .string_or_null("turnstileSiteKey", self.turnstile_site_key)
+            .boolean("sandbox", self.sandbox)
+            .raw("hours", hours.as_deref().unwrap_or("null"))
+            .raw("retry", &retry)
+            .finish()
+    }
 }
 
 /// Answers the public part of the configuration. Never a secret, never a setting's value

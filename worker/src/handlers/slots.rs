@@ -1,19 +1,27 @@
 //! `GET /api/slots`: the times a visitor may choose for a call, for the page's picker.
 
-use serde::Serialize;
 use worker::Response;
 
 use crate::app::App;
 use crate::error::ApiError;
 use crate::http::json;
+use crate::json::{Object, ToJson};
 use crate::time::now_ms;
 
-#[derive(Serialize)]
 struct Slots {
     timezone: String,
     /// Every quarter hour inside opening hours over `SCHEDULE_MAX_DAYS`, RFC 3339 with the
     /// business's offset.
     slots: Vec<String>,
+}
+
+impl ToJson for Slots {
+    fn to_json(&self) -> String {
+        Object::new()
+            .string("timezone", &self.timezone)
+            .strings("slots", &self.slots)
+            .finish()
+    }
 }
 
 /// The next bookable slots; `503 not_configured` naming the setting when the hours are wrong.

@@ -1,14 +1,14 @@
 //! A short message per event for a Slack incoming webhook, written from the event's payload
 //! (so it carries nothing the webhook's payload does not: the number masked).
 
-use serde_json::Value;
+use crate::json::{read_json, Object, Value};
 
 /// `{"text": "..."}` for the event `payload`; `None` if it is not an event.
 pub fn body(payload: &str) -> Option<String> {
-    let event: Value = serde_json::from_str(payload).ok()?;
-    let kind = event.get("type")?.as_str()?;
+    let event = read_json(payload).ok()?;
+    let kind = string(event.get("type"))?;
     let data = event.get("data")?;
-    let field = |name: &str| data.get(name).and_then(Value::as_str);
+    let field = |name: &str| string(data.get(name));
     let who = match (field("name"), field("phone")) {
         (Some(name), Some(phone)) => format!("{} ({phone})", escape(name)),
         (Some(name), None) => escape(name),
@@ -17,7 +17,7 @@ pub fn body(payload: &str) -> Option<String> {
     };
     let attempt = data
         .get("attempt")
-        .and_then(Value::as_u64)
+        .and_then(unsigned)
         .filter(|&n| n > 1)
         .map(|n| format!(" (try {n})"))
         .unwrap_or_default();
@@ -31,7 +31,7 @@ pub fn body(payload: &str) -> Option<String> {
         "call.answered" => {
             let duration = data
                 .get("duration")
-                .and_then(Value::as_u64)
+                .and_then(unsigned)
                 .map(|s| format!(", {}:{:02}", s / 60, s % 60))
                 .unwrap_or_default();
             format!(":white_check_mark: {who} answered{attempt}{duration}.")
@@ -49,12 +49,29 @@ pub fn body(payload: &str) -> Option<String> {
             )
         }
         "calls.paused" => {
-            let wait = data.get("retryAfter").and_then(Value::as_u64).unwrap_or(0);
+            let wait = data.get("retryAfter").and_then(unsigned).unwrap_or(0);
             format!(":octagonal_sign: Calls are paused: a call budget is reached (frees in about {} min).", wait.div_ceil(60))
         }
         _ => return None,
     };
-    Some(serde_json::json!({ "text": text }).to_string())
+    Some(Object::new().string("text", &text).finish())
+}
+
+/// The string `value` holds, if it is one.
+fn string<'v>(value: Option<&'v Value<'_>>) -> Option<&'v str> {
+    match value? {
+        Value::Text(text) => Some(text),
+        _ => None,
+    }
+}
+
+/// The number `value` holds, if it is a count: digits only, up to `u64::MAX` (the payload's
+/// counts are written so; `2.0`, `2e0` or `-1` are not counts).
+fn unsigned(value: &Value<'_>) -> Option<u64> {
+    match value {
+        Value::Number(number) => number.parse().ok(),
+        _ => None,
+    }
 }
 
 /// Slack reads `<...>` as links and mentions (`<!channel>`) and `&` as an entity: a visitor's
@@ -68,6 +85,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     fn text(payload: Value) -> String {
         let body: Value = serde_json::from_str(&body(&payload.to_string()).unwrap()).unwrap();
@@ -101,6 +119,17 @@ mod tests {
             ":warning: Not placed: +91******3214 (exotel_rejected)."
         );
         assert!(body(r#"{"type": "other", "data": {}}"#).is_none());
+        // Only whole numbers count: no try or duration is read from anything else.
+        for count in ["2.0", "2e0", "-2", "\"2\"", "18446744073709551616"] {
+            let payload = format!(
+                r#"{{"type": "call.answered", "data": {{"attempt": {count}, "duration": {count}}}}}"#
+            );
+            let said: Value = serde_json::from_str(&body(&payload).unwrap()).unwrap();
+            assert_eq!(
+                said["text"], ":white_check_mark: A visitor answered.",
+                "{count}"
+            );
+        }
         assert!(body("not json").is_none());
     }
 

@@ -9,13 +9,13 @@
 
 use std::cell::RefCell;
 
-use serde_json::Value;
 use worker::js_sys::{Array, Object, Promise, Reflect};
 use worker::wasm_bindgen::prelude::*;
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::{AbortSignal, Env, Fetch, RequestInit, RequestRedirect};
 
 use crate::http;
+use crate::json::{read_json, Value};
 use crate::operator::cookie::is_local;
 
 #[wasm_bindgen(wasm_bindgen = ::worker::wasm_bindgen, js_sys = ::worker::js_sys)]
@@ -130,9 +130,32 @@ pub struct Identity {
     pub who: String,
 }
 
-// The header, claims and keys are read as `serde_json::Value` (already in the wasm for the event
-// log) rather than with derives: four derived readers and an untagged enum cost kilobytes of
-// wasm for a few fields.
+// The header, claims and keys are read into the core's JSON tree and picked from it: a few
+// fields of each are wanted, not a typed reader per shape.
+
+/// JSON text as bytes (a decoded JWT part, a response body) read into a tree; `None` when it
+/// is not UTF-8 or not JSON.
+fn read(bytes: &[u8]) -> Option<Value<'_>> {
+    read_json(std::str::from_utf8(bytes).ok()?).ok()
+}
+
+/// The string `value` holds, if it is one.
+fn string<'v>(value: Option<&'v Value<'_>>) -> Option<&'v str> {
+    match value? {
+        Value::Text(text) => Some(text),
+        _ => None,
+    }
+}
+
+/// The time `value` holds, in seconds, if it is a number; anything else is no time (a missing
+/// `exp` is refused, a missing `nbf` not checked). A number beyond `f64`'s range reads as the
+/// infinity it points to: `nbf: 1e400` is never valid yet, `exp: -1e400` long expired.
+fn seconds(value: Option<&Value<'_>>) -> Option<f64> {
+    match value? {
+        Value::Number(number) => number.parse::<f64>().ok().filter(|s| !s.is_nan()),
+        _ => None,
+    }
+}
 
 /// The claims checked, from the assertion's payload.
 struct Claims {
@@ -145,20 +168,20 @@ struct Claims {
 
 impl Claims {
     fn read(payload: &Value) -> Claims {
-        let text = |name: &str| payload[name].as_str().map(str::to_owned);
-        let aud = match &payload["aud"] {
-            Value::String(one) => vec![one.clone()],
-            Value::Array(many) => many
+        let text = |name: &str| string(payload.get(name)).map(str::to_owned);
+        let aud = match payload.get("aud") {
+            Some(Value::Text(one)) => vec![one.to_string()],
+            Some(Value::Array(many)) => many
                 .iter()
-                .filter_map(|a| a.as_str().map(str::to_owned))
+                .filter_map(|a| string(Some(a)).map(str::to_owned))
                 .collect(),
             _ => Vec::new(),
         };
         Claims {
             aud,
             iss: text("iss"),
-            exp: payload["exp"].as_f64(),
-            nbf: payload["nbf"].as_f64(),
+            exp: seconds(payload.get("exp")),
+            nbf: seconds(payload.get("nbf")),
             who: text("email")
                 .or_else(|| text("common_name"))
                 .or_else(|| text("sub")),
@@ -176,21 +199,19 @@ struct Jwk {
 
 /// The RSA keys of a JWK set (`{"keys": [...]}`); others are skipped.
 fn read_keys(set: &Value) -> Vec<Jwk> {
-    set["keys"]
-        .as_array()
-        .map(|keys| {
-            keys.iter()
-                .filter(|k| k["kty"] == "RSA")
-                .filter_map(|k| {
-                    Some(Jwk {
-                        kid: k["kid"].as_str().map(str::to_owned),
-                        n: k["n"].as_str()?.to_owned(),
-                        e: k["e"].as_str()?.to_owned(),
-                    })
-                })
-                .collect()
+    let Some(Value::Array(keys)) = set.get("keys") else {
+        return Vec::new();
+    };
+    keys.iter()
+        .filter(|k| string(k.get("kty")) == Some("RSA"))
+        .filter_map(|k| {
+            Some(Jwk {
+                kid: string(k.get("kid")).map(str::to_owned),
+                n: string(k.get("n"))?.to_owned(),
+                e: string(k.get("e"))?.to_owned(),
+            })
         })
-        .unwrap_or_default()
+        .collect()
 }
 
 thread_local! {
@@ -212,18 +233,18 @@ pub async fn verify(config: &AccessConfig, jwt: &str, now_ms: u64) -> Result<Ide
     let decode = |part: &str, what: &str| {
         base64url_decode(part).ok_or_else(|| format!("the assertion's {what} is not base64url"))
     };
-    let header: Value = serde_json::from_slice(&decode(head, "header")?)
-        .map_err(|_| "the assertion's header is not JSON".to_owned())?;
-    if header["alg"] != "RS256" {
+    let header = decode(head, "header")?;
+    let header = read(&header).ok_or_else(|| "the assertion's header is not JSON".to_owned())?;
+    if string(header.get("alg")) != Some("RS256") {
         return Err("the assertion is not signed with RS256".into());
     }
-    let payload: Value = serde_json::from_slice(&decode(body, "payload")?)
-        .map_err(|_| "the assertion's payload is not JSON".to_owned())?;
+    let payload = decode(body, "payload")?;
+    let payload = read(&payload).ok_or_else(|| "the assertion's payload is not JSON".to_owned())?;
     let claims = Claims::read(&payload);
     let signature = decode(signature, "signature")?;
     let signed = &jwt[..head.len() + 1 + body.len()];
 
-    let key = key_for(config, header["kid"].as_str(), now_ms).await?;
+    let key = key_for(config, string(header.get("kid")), now_ms).await?;
     if !rs256_verify(&key, &signature, signed.as_bytes()).await? {
         return Err("the assertion's signature does not check out".into());
     }
@@ -296,8 +317,7 @@ async fn fetch_keys(url: &str) -> Result<Vec<Jwk>, String> {
         ));
     }
     let body = response.bytes().await.map_err(failed)?;
-    let set: Value = serde_json::from_slice(&body)
-        .map_err(|_| "the team's keys are not a JWK set".to_owned())?;
+    let set = read(&body).ok_or_else(|| "the team's keys are not a JWK set".to_owned())?;
     Ok(read_keys(&set))
 }
 
@@ -397,31 +417,42 @@ mod tests {
 
     #[test]
     fn keys_and_claims_are_read_from_json() {
-        let set = serde_json::json!({"keys": [
-            {"kty": "EC", "kid": "e1", "x": "..."},
-            {"kty": "RSA", "kid": "k1", "n": "AQAB-n", "e": "AQAB"},
-            {"kty": "RSA", "kid": "k2"}
-        ]});
+        let set = read_json(
+            r#"{"keys": [
+                {"kty": "EC", "kid": "e1", "x": "..."},
+                {"kty": "RSA", "kid": "k1", "n": "AQAB-n", "e": "AQAB"},
+                {"kty": "RSA", "kid": "k2"}
+            ]}"#,
+        )
+        .unwrap();
         let keys = read_keys(&set);
         assert_eq!(keys.len(), 1);
         assert_eq!(
             (keys[0].kid.as_deref(), keys[0].n.as_str()),
             (Some("k1"), "AQAB-n")
         );
-        assert!(read_keys(&serde_json::json!({"keys": 5})).is_empty());
+        assert!(read_keys(&read_json(r#"{"keys": 5}"#).unwrap()).is_empty());
 
-        let one = Claims::read(&serde_json::json!({"aud": "app", "exp": 5, "sub": "svc"}));
+        let one = Claims::read(&read_json(r#"{"aud": "app", "exp": 5, "sub": "svc"}"#).unwrap());
         assert_eq!(
             (one.aud, one.exp, one.who.as_deref()),
             (vec!["app".to_owned()], Some(5.0), Some("svc"))
         );
-        let many =
-            Claims::read(&serde_json::json!({"aud": ["a", 7, "b"], "email": "ops@x", "sub": "u"}));
+        let many = Claims::read(
+            &read_json(r#"{"aud": ["a", 7, "b"], "email": "ops@x", "sub": "u"}"#).unwrap(),
+        );
         assert_eq!(
             (many.aud, many.who.as_deref()),
             (vec!["a".to_owned(), "b".to_owned()], Some("ops@x"))
         );
-        assert!(Claims::read(&serde_json::json!({"aud": {"x": 1}}))
+        let times = Claims::read(&read_json(r#"{"exp": 1.8e9, "nbf": "5"}"#).unwrap());
+        assert_eq!((times.exp, times.nbf), (Some(1.8e9), None));
+        let far = Claims::read(&read_json(r#"{"exp": -1e400, "nbf": 1e400}"#).unwrap());
+        assert_eq!(
+            (far.exp, far.nbf),
+            (Some(f64::NEG_INFINITY), Some(f64::INFINITY))
+        );
+        assert!(Claims::read(&read_json(r#"{"aud": {"x": 1}}"#).unwrap())
             .aud
             .is_empty());
     }

@@ -2,17 +2,18 @@
 //! a call's full number and the log of who saw it (`admin_reveals`), a call back (a new attempt
 //! of the same request), and dashboard sessions (`admin_sessions`).
 
-use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 use worker::D1Database;
 
 use super::calls::StoredCall;
-use super::{changed, number, text};
+use super::d1::{self, FromRow, Row, Run};
+use super::{number, text};
+use crate::json::Object;
 use crate::operator::view::{like_escape, Filters, Search, CATEGORY_SQL};
 use crate::status::{Outcome, Status, SCHEDULED_RANK};
 
 /// A call as the operator sees it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AdminCall {
     /// The public handle.
     pub id: String,
@@ -56,6 +57,33 @@ pub struct AdminCall {
     pub latest: Option<i64>,
 }
 
+impl FromRow for AdminCall {
+    fn from_row(row: &Row) -> worker::Result<Self> {
+        Ok(AdminCall {
+            id: row.text("id")?,
+            mode: row.text("mode")?,
+            phone: row.text("phone")?,
+            exotel_sid: row.optional_text("exotel_sid")?,
+            status: row.text("status")?.into(),
+            outcome: row.text("outcome")?.into(),
+            failure: row.optional_text("failure")?,
+            upstream_status: row.optional_number("upstream_status")?,
+            reason: row.optional_text("reason")?,
+            whitelist: row.optional_text("whitelist")?,
+            request_id: row.optional_text("request_id")?,
+            attempt: row.number("attempt")?,
+            scheduled_for: row.optional_number("scheduled_for")?,
+            duration: row.optional_number("duration")?,
+            created_at: row.number("created_at")?,
+            updated_at: row.number("updated_at")?,
+            lead_name: row.optional_text("lead_name")?,
+            lead: row.optional_text("lead")?,
+            masked_at: row.optional_number("masked_at")?,
+            latest: row.optional_number("latest")?,
+        })
+    }
+}
+
 const ADMIN_COLUMNS: &str =
     "id, mode, phone, exotel_sid, status, outcome, failure, upstream_status, reason, whitelist,
     request_id, attempt, scheduled_for, duration, created_at, updated_at, lead_name, lead,
@@ -64,7 +92,7 @@ const ADMIN_COLUMNS: &str =
       AS latest";
 
 /// One logged observation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AdminEvent {
     /// The call.
     pub call_id: String,
@@ -78,6 +106,19 @@ pub struct AdminEvent {
     pub applied: i64,
     /// Unix ms.
     pub received_at: i64,
+}
+
+impl FromRow for AdminEvent {
+    fn from_row(row: &Row) -> worker::Result<Self> {
+        Ok(AdminEvent {
+            call_id: row.text("call_id")?,
+            source: row.text("source")?,
+            status: row.text("status")?,
+            detail: row.optional_text("detail")?,
+            applied: row.number("applied")?,
+            received_at: row.number("received_at")?,
+        })
+    }
 }
 
 /// The `WHERE` clause of a filtered list, with its parameters (`?1`...).
@@ -157,26 +198,33 @@ pub async fn list(
             selection.sql
         ))
         .bind(&selection.params)?;
-    let results = db.batch(vec![calls, events, total]).await?;
+    let results = d1::batch(db, vec![calls, events, total]).await?;
     let mut results = results.into_iter();
     let calls = match results.next() {
-        Some(result) => result.results::<AdminCall>()?,
+        Some(result) => result.rows::<AdminCall>()?,
         None => Vec::new(),
     };
     let events = match results.next() {
-        Some(result) => result.results::<AdminEvent>()?,
+        Some(result) => result.rows::<AdminEvent>()?,
         None => Vec::new(),
     };
     let total = match results.next() {
-        Some(result) => result.results::<Count>()?.first().map_or(0, |c| c.n),
+        Some(result) => result.first::<Count>()?.map_or(0, |c| c.n),
         None => 0,
     };
     Ok((calls, events, total))
 }
 
-#[derive(Deserialize)]
 struct Count {
     n: u64,
+}
+
+impl FromRow for Count {
+    fn from_row(row: &Row) -> worker::Result<Self> {
+        Ok(Count {
+            n: row.number("n")?,
+        })
+    }
 }
 
 /// Up to `max` of the selected calls, newest first, without their events (the CSV export).
@@ -193,14 +241,13 @@ pub async fn export(
         selection.next()
     ))
     .bind(&params)?
-    .all()
-    .await?
-    .results::<AdminCall>()
+    .rows::<AdminCall>()
+    .await
 }
 
 /// Selected calls counted per quarter hour (Unix ms / 900 000) and category: every time zone's
 /// offset is a whole number of quarter hours, so the caller can add them up per local day.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct QuarterCount {
     /// `created_at / 900000`.
     pub quarter: i64,
@@ -208,6 +255,16 @@ pub struct QuarterCount {
     pub category: String,
     /// Calls.
     pub n: u64,
+}
+
+impl FromRow for QuarterCount {
+    fn from_row(row: &Row) -> worker::Result<Self> {
+        Ok(QuarterCount {
+            quarter: row.number("quarter")?,
+            category: row.text("category")?,
+            n: row.number("n")?,
+        })
+    }
 }
 
 /// The selection's calls counted per quarter hour and category.
@@ -221,16 +278,15 @@ pub async fn quarter_counts(
         selection.sql
     ))
     .bind(&selection.params)?
-    .all()
-    .await?
-    .results::<QuarterCount>()
+    .rows::<QuarterCount>()
+    .await
 }
 
 /// One call, by its id.
 pub async fn find(db: &D1Database, id: &str) -> worker::Result<Option<AdminCall>> {
     db.prepare(format!("SELECT {ADMIN_COLUMNS} FROM calls WHERE id = ?1"))
         .bind(&[text(id)])?
-        .first::<AdminCall>(None)
+        .first_row::<AdminCall>()
         .await
 }
 
@@ -241,9 +297,8 @@ pub async fn events(db: &D1Database, id: &str) -> worker::Result<Vec<AdminEvent>
          WHERE call_id = ?1 ORDER BY id",
     )
     .bind(&[text(id)])?
-    .all()
-    .await?
-    .results::<AdminEvent>()
+    .rows::<AdminEvent>()
+    .await
 }
 
 /// Records that `operator` was shown call `call_id`'s full number.
@@ -255,7 +310,7 @@ pub async fn log_reveal(
 ) -> worker::Result<()> {
     db.prepare("INSERT INTO admin_reveals (call_id, operator, at) VALUES (?1, ?2, ?3)")
         .bind(&[text(call_id), text(operator), number(now_ms)])?
-        .run()
+        .execute()
         .await?;
     Ok(())
 }
@@ -265,7 +320,7 @@ pub async fn reveal_count(db: &D1Database, call_id: &str) -> worker::Result<u64>
     Ok(db
         .prepare("SELECT COUNT(*) AS n FROM admin_reveals WHERE call_id = ?1")
         .bind(&[text(call_id)])?
-        .first::<Count>(None)
+        .first_row::<Count>()
         .await?
         .map_or(0, |c| c.n))
 }
@@ -283,13 +338,9 @@ pub async fn insert_call_back(
     operator: &str,
     now_ms: u64,
 ) -> worker::Result<bool> {
-    // `operator` is ours (`token`, `session:...`, `access:<email>`); serde_json quotes it.
-    let detail = format!(
-        "{{\"requestedBy\":{}}}",
-        serde_json::to_string(operator).unwrap_or_else(|_| "null".to_owned())
-    );
-    let results = db
-        .batch(vec![
+    // `operator` is ours (`token`, `session:...`, `access:<email>`), quoted all the same.
+    let detail = Object::new().string("requestedBy", operator).finish();
+    let results = d1::batch(db, vec![
             db.prepare(
                 "INSERT INTO calls (id, request_id, attempt, mode, phone, status, status_rank,
                                     outcome, scheduled_for, callback_base, lead_name, lead,
@@ -318,7 +369,7 @@ pub async fn insert_call_back(
         ])
         .await?;
     match results.first() {
-        Some(result) => changed(result),
+        Some(result) => Ok(result.changed()),
         None => Ok(false),
     }
 }
@@ -331,7 +382,7 @@ pub async fn stored_call(db: &D1Database, id: &str) -> worker::Result<Option<Sto
          FROM calls WHERE id = ?1",
     )
     .bind(&[text(id)])?
-    .first::<StoredCall>(None)
+    .first_row::<StoredCall>()
     .await
 }
 
@@ -342,12 +393,17 @@ pub async fn create_session(
     now_ms: u64,
     expires_ms: u64,
 ) -> worker::Result<()> {
-    db.batch(vec![
-        db.prepare("DELETE FROM admin_sessions WHERE expires_at < ?1")
-            .bind(&[number(now_ms.saturating_sub(86_400_000))])?,
-        db.prepare("INSERT INTO admin_sessions (id, created_at, expires_at) VALUES (?1, ?2, ?3)")
+    d1::batch(
+        db,
+        vec![
+            db.prepare("DELETE FROM admin_sessions WHERE expires_at < ?1")
+                .bind(&[number(now_ms.saturating_sub(86_400_000))])?,
+            db.prepare(
+                "INSERT INTO admin_sessions (id, created_at, expires_at) VALUES (?1, ?2, ?3)",
+            )
             .bind(&[text(id), number(now_ms), number(expires_ms)])?,
-    ])
+        ],
+    )
     .await?;
     Ok(())
 }
@@ -360,7 +416,7 @@ pub async fn session_live(db: &D1Database, id: &str, now_ms: u64) -> worker::Res
              WHERE id = ?1 AND revoked_at IS NULL AND expires_at > ?2",
         )
         .bind(&[text(id), number(now_ms)])?
-        .first::<Count>(None)
+        .first_row::<Count>()
         .await?
         .is_some_and(|c| c.n > 0))
 }
@@ -369,7 +425,7 @@ pub async fn session_live(db: &D1Database, id: &str, now_ms: u64) -> worker::Res
 pub async fn revoke_session(db: &D1Database, id: &str, now_ms: u64) -> worker::Result<()> {
     db.prepare("UPDATE admin_sessions SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")
         .bind(&[text(id), number(now_ms)])?
-        .run()
+        .execute()
         .await?;
     Ok(())
 }

@@ -1,12 +1,13 @@
 //! Calls and their event log (`calls`, `call_events`).
 
-use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
-use super::{changed, number, optional_number, optional_text, text};
+use super::d1::{self, FromRow, Row, Run};
+use super::{number, optional_number, optional_text, text};
 use crate::events::{CallEvent, Targets};
 use crate::ids::CallId;
+use crate::json::Object;
 use crate::observation::Observation;
 use crate::status::{Outcome, Status, QUEUED_RANK, UNKNOWN_RANK};
 
@@ -14,7 +15,7 @@ use crate::status::{Outcome, Status, QUEUED_RANK, UNKNOWN_RANK};
 type Millis = Option<i64>;
 
 /// A call as stored.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct StoredCall {
     /// The public handle.
     pub id: String,
@@ -46,6 +47,28 @@ pub struct StoredCall {
     pub callback_base: Option<String>,
     /// The name the visitor gave (for the connect request's `CustomField`).
     pub lead_name: Option<String>,
+}
+
+impl FromRow for StoredCall {
+    fn from_row(row: &Row) -> worker::Result<Self> {
+        Ok(StoredCall {
+            id: row.text("id")?,
+            mode: row.text("mode")?,
+            exotel_sid: row.optional_text("exotel_sid")?,
+            status: row.text("status")?.into(),
+            outcome: row.text("outcome")?.into(),
+            duration: row.optional_number("duration")?,
+            created_at: row.number("created_at")?,
+            updated_at: row.number("updated_at")?,
+            refreshed_at: row.optional_number("refreshed_at")?,
+            attempt: row.number("attempt")?,
+            scheduled_for: row.optional_number("scheduled_for")?,
+            placed_at: row.optional_number("placed_at")?,
+            phone: row.text("phone")?,
+            callback_base: row.optional_text("callback_base")?,
+            lead_name: row.optional_text("lead_name")?,
+        })
+    }
 }
 
 const CALL_COLUMNS: &str =
@@ -133,7 +156,7 @@ pub async fn find_request(db: &D1Database, request_id: &str) -> worker::Result<O
         "SELECT {CALL_COLUMNS} FROM calls WHERE request_id = ?1 ORDER BY attempt DESC LIMIT 1"
     ))
     .bind(&[text(request_id)])?
-    .first::<StoredCall>(None)
+    .first_row::<StoredCall>()
     .await
 }
 
@@ -149,9 +172,8 @@ pub async fn due_calls(
          ORDER BY scheduled_for LIMIT ?2"
     ))
     .bind(&[number(now_ms), number(u64::from(limit))])?
-    .all()
-    .await?
-    .results::<StoredCall>()
+    .rows::<StoredCall>()
+    .await
 }
 
 /// Moves a scheduled call to `at_ms` (calls are paused, or it is closed now).
@@ -161,7 +183,7 @@ pub async fn reschedule(db: &D1Database, id: &str, at_ms: u64, now_ms: u64) -> w
          WHERE id = ?1 AND outcome = 'scheduled'",
     )
     .bind(&[text(id), number(at_ms), number(now_ms)])?
-    .run()
+    .execute()
     .await?;
     Ok(())
 }
@@ -202,7 +224,7 @@ pub async fn mark_limited(
         id,
         now_ms,
     )?);
-    db.batch(statements).await?;
+    d1::batch(db, statements).await?;
     Ok(())
 }
 
@@ -210,8 +232,9 @@ pub async fn mark_limited(
 /// Returns whether it was canceled.
 pub async fn cancel(db: &D1Database, request_id: &str, now_ms: u64) -> worker::Result<bool> {
     let canceled = Status::Ended(exotel_connect::CallStatus::Canceled);
-    let results = db
-        .batch(vec![
+    let results = d1::batch(
+        db,
+        vec![
             db.prepare(
                 "UPDATE calls SET status = ?2, status_rank = ?3, outcome = 'canceled',
                                   updated_at = ?4
@@ -230,10 +253,11 @@ pub async fn cancel(db: &D1Database, request_id: &str, now_ms: u64) -> worker::R
                  WHERE request_id = ?1 AND outcome = 'canceled' AND changes() > 0",
             )
             .bind(&[text(request_id), number(now_ms)])?,
-        ])
-        .await?;
+        ],
+    )
+    .await?;
     match results.first() {
-        Some(result) => changed(result),
+        Some(result) => Ok(result.changed()),
         None => Ok(false),
     }
 }
@@ -261,7 +285,7 @@ fn log_event(
 }
 
 /// A call found by its idempotency key: what a repeated request is answered with.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct KeyedCall {
     /// When it is due, for a scheduled call.
     pub scheduled_for: Millis,
@@ -283,6 +307,22 @@ pub struct KeyedCall {
     pub whitelist: Option<String>,
 }
 
+impl FromRow for KeyedCall {
+    fn from_row(row: &Row) -> worker::Result<Self> {
+        Ok(KeyedCall {
+            scheduled_for: row.optional_number("scheduled_for")?,
+            id: row.text("id")?,
+            phone: row.text("phone")?,
+            status: row.text("status")?.into(),
+            outcome: row.text("outcome")?.into(),
+            upstream_status: row.optional_number("upstream_status")?,
+            retry_after: row.optional_number("retry_after")?,
+            reason: row.optional_text("reason")?,
+            whitelist: row.optional_text("whitelist")?,
+        })
+    }
+}
+
 /// The call holding idempotency key `key` (already hashed and scoped), if any.
 pub async fn find_by_idempotency_key(
     db: &D1Database,
@@ -294,7 +334,7 @@ pub async fn find_by_idempotency_key(
          FROM calls WHERE idempotency_key = ?1",
     )
     .bind(&[text(key)])?
-    .first::<KeyedCall>(None)
+    .first_row::<KeyedCall>()
     .await
 }
 
@@ -313,9 +353,9 @@ pub async fn record_placed(
         )
         .bind(&[text(id.as_str()), text(exotel_sid), number(now_ms)])?;
     let [apply, log] = observation_statements(db, id, observation, now_ms, None)?;
-    let results = db.batch(vec![placed, apply, log]).await?;
+    let results = d1::batch(db, vec![placed, apply, log]).await?;
     match results.get(1) {
-        Some(result) => changed(result),
+        Some(result) => Ok(result.changed()),
         None => Ok(false),
     }
 }
@@ -350,7 +390,9 @@ pub async fn mark_not_placed(
     now_ms: u64,
     targets: &Targets,
 ) -> worker::Result<()> {
-    let event_detail = serde_json::json!({ "error": failure.outcome.as_str() }).to_string();
+    let event_detail = Object::new()
+        .string("error", failure.outcome.as_str())
+        .finish();
     let mut statements = vec![
         db.prepare(
             "UPDATE calls SET status = ?2, status_rank = ?3, outcome = ?4, error_detail = ?5,
@@ -390,7 +432,7 @@ pub async fn mark_not_placed(
         id.as_str(),
         now_ms,
     )?);
-    db.batch(statements).await?;
+    d1::batch(db, statements).await?;
     Ok(())
 }
 
@@ -398,7 +440,7 @@ pub async fn mark_not_placed(
 pub async fn find_call(db: &D1Database, id: &CallId) -> worker::Result<Option<StoredCall>> {
     db.prepare(format!("SELECT {CALL_COLUMNS} FROM calls WHERE id = ?1"))
         .bind(&[text(id.as_str())])?
-        .first::<StoredCall>(None)
+        .first_row::<StoredCall>()
         .await
 }
 
@@ -421,9 +463,9 @@ pub async fn claim_refresh(
             number(now_ms),
             number(now_ms.saturating_sub(min_interval_ms)),
         ])?
-        .run()
+        .execute()
         .await?;
-    changed(&result)
+    Ok(result.changed())
 }
 
 /// The second try to store with an observation, should it end the call in one of `on`.
@@ -465,9 +507,9 @@ pub async fn record_observation(
     targets: &Targets,
 ) -> worker::Result<bool> {
     let statements = observation_batch(db, id, observation, now_ms, retry, targets, None)?;
-    let results = db.batch(statements).await?;
+    let results = d1::batch(db, statements).await?;
     match results.first() {
-        Some(result) => changed(result),
+        Some(result) => Ok(result.changed()),
         None => Ok(false),
     }
 }
@@ -525,26 +567,29 @@ pub async fn record_callback(
         db.prepare("SELECT exotel_sid FROM calls WHERE id = ?1")
             .bind(&[text(id.as_str())])?,
     );
-    let results = db.batch(statements).await?;
+    let results = d1::batch(db, statements).await?;
     let applied = match results.get(applied_at) {
-        Some(result) => changed(result)?,
+        Some(result) => result.changed(),
         None => false,
     };
-    #[derive(Deserialize)]
-    struct Sid {
-        exotel_sid: Option<String>,
-    }
     let found = match results.last() {
-        Some(result) => result.results::<Sid>()?.into_iter().next(),
+        Some(result) => result.first::<Sid>()?,
         None => None,
     };
     Ok(match found {
         None => CallbackApplied::NoSuchCall,
-        Some(Sid { exotel_sid: stored }) if stored.as_deref() != Some(exotel_sid) => {
-            CallbackApplied::OtherSid
-        }
+        Some(Sid(stored)) if stored.as_deref() != Some(exotel_sid) => CallbackApplied::OtherSid,
         Some(_) => CallbackApplied::Recorded(applied),
     })
+}
+
+/// A call's Exotel Sid, `NULL` until it is placed.
+struct Sid(Option<String>);
+
+impl FromRow for Sid {
+    fn from_row(row: &Row) -> worker::Result<Self> {
+        row.optional_text("exotel_sid").map(Sid)
+    }
 }
 
 /// The statements of an observation: applied, logged, the next try when it earns one, and the
@@ -619,7 +664,7 @@ fn retry_statements(
             number(now_ms),
             number(u64::from(plan.up_to_attempt)),
         ])?;
-    let detail = serde_json::json!({ "scheduledFor": plan.at_ms }).to_string();
+    let detail = Object::new().number("scheduledFor", plan.at_ms).finish();
     let log = db
         .prepare(
             "INSERT OR IGNORE INTO call_events
@@ -706,7 +751,6 @@ pub async fn open_calls(
         number(placed_before_ms),
         number(u64::from(limit)),
     ])?
-    .all()
-    .await?
-    .results::<StoredCall>()
+    .rows::<StoredCall>()
+    .await
 }

@@ -5,10 +5,10 @@
 //! every check-and-count is one SQLite statement, so concurrent requests cannot slip through
 //! together: D1 runs one statement (and one batch) at a time.
 
-use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
 
 use super::calls::NewCall;
+use super::d1::{self, FromRow, Row, Run};
 use super::{number, text};
 use crate::config::Limit;
 use crate::events::{CallEvent, Targets};
@@ -194,20 +194,20 @@ async fn admit_where(
     let state = limit_state(db, &checks, now_ms)?;
     let mut statements = vec![count, then, state];
     statements.extend(events);
-    match db.batch(statements).await {
+    match d1::batch(db, statements).await {
         Ok(results) => {
             let admitted = match results.get(1) {
-                Some(result) => super::changed(result)?,
+                Some(result) => result.changed(),
                 None => false,
             };
             if admitted {
                 return Ok(Admission::Admitted);
             }
             let state = match results.get(2) {
-                Some(result) => result.results::<serde_json::Value>()?,
-                None => Vec::new(),
+                Some(result) => result.first::<LimitState>()?,
+                None => None,
             };
-            Ok(match refusal(&checks, state.first(), now_ms) {
+            Ok(match refusal(&checks, state.as_ref(), now_ms) {
                 Some(refused) => refused,
                 // Nothing full, and not claimed: another cron run claimed it first.
                 None if unclaimed.is_some() => Admission::KeyTaken,
@@ -223,21 +223,35 @@ async fn admit_where(
     }
 }
 
-/// The first full limit in `row` (from [`limit_state`]), as a refusal.
+/// [`limit_state`]'s row: for each check, its count and the time that keeps it full.
+struct LimitState {
+    counts: Vec<(Option<u64>, Option<u64>)>,
+}
+
+impl FromRow for LimitState {
+    fn from_row(row: &Row) -> worker::Result<Self> {
+        let mut counts = Vec::new();
+        // As many pairs as there were checks; the row ends where `n<i>` is missing.
+        while let Some(n) = row.optional_number(&format!("n{}", counts.len()))? {
+            let at = row.optional_number(&format!("t{}", counts.len()))?;
+            counts.push((Some(n), at));
+        }
+        Ok(LimitState { counts })
+    }
+}
+
+/// The first full limit in `row` (from [`limit_state`]), as a refusal. A check the row does not
+/// report counts as full: the state could not be read, so nothing is known to have room.
 fn refusal(
     checks: &[(Refusal, &str, Limit)],
-    row: Option<&serde_json::Value>,
+    row: Option<&LimitState>,
     now_ms: u64,
 ) -> Option<Admission> {
     for (i, (refusal, _, limit)) in checks.iter().enumerate() {
-        let count = row
-            .and_then(|r| r.get(format!("n{i}")))
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(u64::MAX);
-        if count >= u64::from(limit.max) {
-            let oldest = row
-                .and_then(|r| r.get(format!("t{i}")))
-                .and_then(serde_json::Value::as_u64);
+        let (count, oldest) = row
+            .and_then(|r| r.counts.get(i).copied())
+            .unwrap_or((None, None));
+        if count.unwrap_or(u64::MAX) >= u64::from(limit.max) {
             return Some(Admission::Refused {
                 by: *refusal,
                 retry_after: retry_after(oldest, *limit, now_ms),
@@ -299,16 +313,16 @@ pub async fn count(
             number(u64::from(limit.max)),
         ])?;
     let wait = oldest_counted(db, bucket, limit, now_ms)?;
-    let results = db.batch(vec![insert, wait]).await?;
+    let results = d1::batch(db, vec![insert, wait]).await?;
     let counted = match results.first() {
-        Some(result) => super::changed(result)?,
+        Some(result) => result.changed(),
         None => false,
     };
     if counted {
         return Ok(None);
     }
     let oldest = match results.get(1) {
-        Some(result) => result.results::<At>()?.first().map(|row| row.at),
+        Some(result) => result.first::<At>()?.map(|row| row.at),
         None => None,
     };
     Ok(Some(retry_after(oldest, limit, now_ms)))
@@ -323,7 +337,7 @@ pub async fn full(
     now_ms: u64,
 ) -> worker::Result<Option<u32>> {
     let oldest = oldest_counted(db, bucket, limit, now_ms)?
-        .first::<At>(None)
+        .first_row::<At>()
         .await?
         .map(|row| row.at);
     Ok(match oldest {
@@ -335,21 +349,34 @@ pub async fn full(
 
 /// How many rows `bucket` has in `limit`'s window.
 pub async fn used(db: &D1Database, bucket: &str, limit: Limit, now_ms: u64) -> worker::Result<u64> {
-    #[derive(Deserialize)]
     struct Count {
         n: u64,
+    }
+    impl FromRow for Count {
+        fn from_row(row: &Row) -> worker::Result<Self> {
+            Ok(Count {
+                n: row.number("n")?,
+            })
+        }
     }
     let row = db
         .prepare("SELECT COUNT(*) AS n FROM rate_events WHERE bucket = ?1 AND at > ?2")
         .bind(&[text(bucket), number(since(limit, now_ms))])?
-        .first::<Count>(None)
+        .first_row::<Count>()
         .await?;
     Ok(row.map_or(0, |row| row.n))
 }
 
-#[derive(Deserialize)]
 struct At {
     at: u64,
+}
+
+impl FromRow for At {
+    fn from_row(row: &Row) -> worker::Result<Self> {
+        Ok(At {
+            at: row.number("at")?,
+        })
+    }
 }
 
 /// The `max`-th newest row of `bucket` in `limit`'s window: the one that keeps it full.
@@ -394,7 +421,7 @@ fn retry_after(oldest_ms: Option<u64>, limit: Limit, now_ms: u64) -> u32 {
 pub async fn prune(db: &D1Database, before_ms: u64) -> worker::Result<()> {
     db.prepare("DELETE FROM rate_events WHERE at <= ?1")
         .bind(&[number(before_ms)])?
-        .run()
+        .execute()
         .await?;
     Ok(())
 }

@@ -6,16 +6,18 @@
 //!   batch that admits a call against all of them while storing it;
 //! - [`outbox`]: notifications waiting to be delivered (`outbox`);
 //! - [`retention`]: masking and deleting old calls;
-//! - [`admin`]: what the operator's view reads.
+//! - [`admin`]: what the operator's view reads;
+//! - [`d1`]: running statements and batches, and reading their rows column by column.
 
 pub mod admin;
 pub mod calls;
+pub mod d1;
 pub mod limits;
 pub mod outbox;
 pub mod retention;
 
 use worker::wasm_bindgen::JsValue;
-use worker::{D1Database, D1Result, Env};
+use worker::{D1Database, Env};
 
 /// The D1 binding's name in wrangler.toml.
 const BINDING: &str = "DB";
@@ -40,12 +42,4 @@ fn number(value: u64) -> JsValue {
 
 fn optional_number(value: Option<u64>) -> JsValue {
     value.map_or(JsValue::NULL, number)
-}
-
-/// Whether a statement changed any row.
-fn changed(result: &D1Result) -> worker::Result<bool> {
-    Ok(result
-        .meta()?
-        .and_then(|meta| meta.changes)
-        .is_some_and(|n| n > 0))
 }

@@ -1,14 +1,15 @@
 //! The notification outbox (`outbox`): events written in the same batch as the change they
 //! report, then claimed, delivered and retried by [`crate::notify`].
 
-use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
 
+use super::d1::{FromRow, Row, Run};
 use super::{number, optional_text, text};
 use crate::events::{CallEvent, Targets};
+use crate::json::Object;
 
 /// An outbox row claimed for delivery.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct Message {
     /// The message id (`webhook-id`).
     pub id: String,
@@ -20,6 +21,18 @@ pub struct Message {
     pub payload: String,
     /// Tries before this one.
     pub attempts: u32,
+}
+
+impl FromRow for Message {
+    fn from_row(row: &Row) -> worker::Result<Self> {
+        Ok(Message {
+            id: row.text("id")?,
+            target: row.text("target")?,
+            event: row.text("event")?,
+            payload: row.text("payload")?,
+            attempts: row.number("attempts")?,
+        })
+    }
 }
 
 /// The statement that queues `event` about attempt `call_id` for every target, when the call's
@@ -76,12 +89,14 @@ pub async fn enqueue_paused(
         return Ok(());
     };
     let hour = now_ms / 3_600_000;
-    let payload = serde_json::json!({
-        "type": "calls.paused",
-        "timestamp": crate::time::rfc3339(now_ms),
-        "data": { "retryAfter": retry_after_s },
-    })
-    .to_string();
+    let payload = Object::new()
+        .string("type", "calls.paused")
+        .string("timestamp", &crate::time::rfc3339(now_ms))
+        .raw(
+            "data",
+            &Object::new().number("retryAfter", retry_after_s).finish(),
+        )
+        .finish();
     db.prepare(
         "INSERT OR IGNORE INTO outbox (id, target, event, payload, created_at, next_at)
          SELECT ?1, value, 'calls.paused', ?2, ?3, ?3 FROM json_each(?4)",
@@ -92,7 +107,7 @@ pub async fn enqueue_paused(
         number(now_ms),
         text(&targets),
     ])?
-    .run()
+    .execute()
     .await?;
     Ok(())
 }
@@ -119,9 +134,8 @@ pub async fn claim(
         number(now_ms + lease_ms),
         number(u64::from(limit)),
     ])?
-    .all()
-    .await?
-    .results::<Message>()
+    .rows::<Message>()
+    .await
 }
 
 /// What became of one try.
@@ -168,7 +182,7 @@ pub async fn record_try(
         optional(next),
         optional_text(error),
     ])?
-    .run()
+    .execute()
     .await?;
     Ok(())
 }
@@ -181,7 +195,7 @@ pub async fn prune(db: &D1Database, before_ms: u64) -> worker::Result<()> {
          WHERE COALESCE(delivered_at, dead_at) IS NOT NULL AND COALESCE(delivered_at, dead_at) < ?1",
     )
     .bind(&[number(before_ms)])?
-    .run()
+    .execute()
     .await?;
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 use worker::D1Database;
 
+use super::d1;
 use super::number;
 use crate::status::UNKNOWN_RANK;
 
@@ -29,8 +30,9 @@ pub async fn expire(
     now_ms: u64,
 ) -> worker::Result<Expired> {
     let over = number(UNKNOWN_RANK as u64);
-    let results = db
-        .batch(vec![
+    let results = d1::batch(
+        db,
+        vec![
             db.prepare(
                 "UPDATE calls SET phone = phone_masked, masked_at = ?2
                  WHERE id IN (SELECT id FROM calls
@@ -69,15 +71,10 @@ pub async fn expire(
                  WHERE COALESCE(revoked_at, expires_at) < ?1",
             )
             .bind(&[number(now_ms.saturating_sub(86_400_000))])?,
-        ])
-        .await?;
-    let changes = |i: usize| {
-        results
-            .get(i)
-            .and_then(|r| r.meta().ok().flatten())
-            .and_then(|m| m.changes)
-            .unwrap_or(0) as u64
-    };
+        ],
+    )
+    .await?;
+    let changes = |i: usize| results.get(i).map_or(0, d1::Outcome::changes);
     Ok(Expired {
         masked: changes(0),
         deleted: changes(2),

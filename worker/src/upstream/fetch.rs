@@ -1,4 +1,5 @@
-//! Sending a request with the runtime's `fetch`: to Exotel, and to notification receivers.
+//! Sending a request with the runtime's `fetch`: to Exotel, to notification receivers, to
+//! Turnstile's siteverify, and the sandbox's callbacks to the Worker itself.
 //!
 //! Through `web_sys` rather than `worker::Fetch`: the answer's body is read with one
 //! `arrayBuffer()` instead of a stream reader pulled chunk by chunk, and nothing is asked of the
@@ -12,7 +13,17 @@ use worker::web_sys::{
 };
 
 use super::answer::{RawResponse, TransportError};
-use exotel_connect::HttpRequest;
+use exotel_connect::{HttpRequest, Method};
+
+/// A form-encoded `POST` of `body` to `url`.
+pub fn form_post(url: &str, body: String) -> HttpRequest {
+    HttpRequest {
+        method: Method::Post,
+        url: url.to_owned(),
+        headers: vec![("Content-Type", "application/x-www-form-urlencoded".into())],
+        body: Some(body),
+    }
+}
 
 /// Sends `request` with the runtime's `fetch`, giving up after `timeout_ms` (headers and body).
 /// Redirects are not followed: Exotel's API does not redirect, and following one would carry

@@ -8,8 +8,7 @@ pub mod simulator;
 
 use std::time::Duration;
 
-use worker::wasm_bindgen::JsValue;
-use worker::{AbortSignal, Context, Delay, Fetch, Headers, RequestInit};
+use worker::{Context, Delay};
 
 use crate::config::{Mode, SandboxTimings};
 use crate::crypto::random_bytes;
@@ -78,26 +77,10 @@ impl Upstream {
 /// not: it carries the token); Call Details refreshes reconcile a lost callback.
 async fn deliver(callback: ScheduledCallback) {
     Delay::from(Duration::from_millis(callback.delay_ms)).await;
-    let headers = Headers::new();
-    let mut init = RequestInit::new();
-    let prepared = headers
-        .set("Content-Type", "application/x-www-form-urlencoded")
-        .and_then(|()| {
-            init.with_method(worker::Method::Post)
-                .with_headers(headers)
-                .with_body(Some(JsValue::from_str(&callback.body)));
-            worker::Request::new_with_init(&callback.url, &init)
-        });
-    let result = match prepared {
-        Ok(request) => {
-            let signal = AbortSignal::from(worker::web_sys::AbortSignal::timeout_with_u32(10_000));
-            Fetch::Request(request).send_with_signal(&signal).await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
+    let request = fetch::form_post(&callback.url, callback.body);
+    match fetch::fetch(&request, 10_000).await {
         Ok(response) => log::info(Event::SandboxCallbackSent)
-            .number("http_status", response.status_code().into())
+            .number("http_status", response.status.into())
             .emit(),
         // Not the error itself: the runtime's message can quote the URL, and with it the token.
         Err(_) => log::warn(Event::SandboxCallbackFailed).emit(),
