@@ -12,11 +12,13 @@ use std::cell::RefCell;
 use worker::js_sys::{Array, Object, Promise, Reflect};
 use worker::wasm_bindgen::prelude::*;
 use worker::wasm_bindgen_futures::JsFuture;
-use worker::{AbortSignal, Env, Fetch, RequestInit, RequestRedirect};
+use worker::Env;
 
 use crate::http;
 use crate::json::{read_json, Value};
 use crate::operator::cookie::is_local;
+use crate::upstream::fetch::fetch;
+use exotel_connect::{HttpRequest, Method};
 
 #[wasm_bindgen(wasm_bindgen = ::worker::wasm_bindgen, js_sys = ::worker::js_sys)]
 extern "C" {
@@ -298,25 +300,22 @@ async fn key_for(config: &AccessConfig, kid: Option<&str>, now_ms: u64) -> Resul
 }
 
 async fn fetch_keys(url: &str) -> Result<Vec<Jwk>, String> {
-    let failed = |_| "the team's keys could not be fetched".to_owned();
-    let mut init = RequestInit::new();
-    init.with_method(worker::Method::Get)
-        .with_redirect(RequestRedirect::Manual);
-    let request = worker::Request::new_with_init(url, &init).map_err(failed)?;
-    let signal = AbortSignal::from(worker::web_sys::AbortSignal::timeout_with_u32(
-        FETCH_TIMEOUT_MS,
-    ));
-    let mut response = Fetch::Request(request)
-        .send_with_signal(&signal)
+    let request = HttpRequest {
+        method: Method::Get,
+        url: url.to_owned(),
+        headers: Vec::new(),
+        body: None,
+    };
+    let response = fetch(&request, FETCH_TIMEOUT_MS)
         .await
-        .map_err(failed)?;
-    if response.status_code() != 200 {
+        .map_err(|_| "the team's keys could not be fetched".to_owned())?;
+    if response.status != 200 {
         return Err(format!(
             "the team's keys could not be fetched (HTTP {})",
-            response.status_code()
+            response.status
         ));
     }
-    let body = response.bytes().await.map_err(failed)?;
+    let body = response.body;
     let set = read(&body).ok_or_else(|| "the team's keys are not a JWK set".to_owned())?;
     Ok(read_keys(&set))
 }

@@ -1,5 +1,6 @@
 //! Sending a request with the runtime's `fetch`: to Exotel, to notification receivers, to
-//! Turnstile's siteverify, and the sandbox's callbacks to the Worker itself.
+//! Turnstile's siteverify, Cloudflare Access's keys, and the sandbox's callbacks to the Worker
+//! itself.
 //!
 //! Through `web_sys` rather than `worker::Fetch`: the answer's body is read with one
 //! `arrayBuffer()` instead of a stream reader pulled chunk by chunk, and nothing is asked of the
