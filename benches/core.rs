@@ -6,10 +6,10 @@
 //! BENCHMARKS.md beside the same jobs done in Node (benches/node-core.mjs). The inputs are
 //! the fixture files those Node figures use too.
 //!
-//! Beside each case the core has a peer, in the group `peer`: the same job done the way a Rust
-//! user would otherwise do it with the usual crates (serde_json into a `Value` then mapped,
-//! quick-xml's event reader, form_urlencoded, a request built by hand), mapped to the same
-//! fields, so the ratio compares equal work.
+//! Four cases have a peer, in the group `peer`: the same job done the way a Rust user would
+//! otherwise do it with the usual crates (serde_json into a `Value` then mapped, quick-xml's
+//! event reader, form_urlencoded, a request built by hand), mapped to the same fields, so the
+//! ratio compares equal work. Each runs right after its core case.
 //!
 //! `cargo bench --bench core` runs it alone; `scripts/bench.sh` passes shorter warm-up and
 //! measurement times to keep `make bench` within its budget.
@@ -31,19 +31,61 @@ const CALLBACK_JSON: &[u8] = include_bytes!("../tests/fixtures/callbacks/termina
 const MULTIPART_TYPE: &str = "multipart/form-data; boundary=----exotelBoundary7MA4YWxkTrZu0gW";
 
 fn core(c: &mut Criterion) {
+    let mut group = c.benchmark_group("core");
+    group.bench_function("normalize_phone", |b| {
+        b.iter(|| PhoneNumber::parse(black_box("098765-43210"), Country::INDIA).ok())
+    });
+    group.bench_function("parse_call_xml_details", |b| {
+        b.iter(|| parse_response(200, None, black_box(DETAILS_XML)).ok())
+    });
+    group.bench_function("parse_status_callback_multipart", |b| {
+        b.iter(|| parse_status_callback(black_box(CALLBACK_MULTIPART), Some(MULTIPART_TYPE)).ok())
+    });
+    group.bench_function("parse_status_callback_json", |b| {
+        b.iter(|| parse_status_callback(black_box(CALLBACK_JSON), None).ok())
+    });
+    group.finish();
+}
+
+/// Runs the core's case `id`, then its peer's, back to back: load on a shared machine drifts
+/// over a run, and a minute between the two sides of a ratio moved it by a fifth.
+fn pair<C, P, R, S>(c: &mut Criterion, id: &str, mut ours: C, mut theirs: P)
+where
+    C: FnMut() -> R,
+    P: FnMut() -> S,
+{
+    c.benchmark_group("core")
+        .bench_function(id, |b| b.iter(&mut ours));
+    c.benchmark_group("peer")
+        .bench_function(id, |b| b.iter(&mut theirs));
+}
+
+fn compared(c: &mut Criterion) {
+    // The peers read what the core reads: a check that the comparison is of equal work.
+    assert_eq!(
+        peer_json(SEED_JSON).expect("seed.json").sid,
+        "80bfbec2d78bbbf10fb851f4fa165211"
+    );
+    let xml = peer_xml(SEED_XML).expect("seed.xml");
+    assert_eq!(
+        (xml.sid.as_str(), xml.status.as_str()),
+        ("b6cfaf6e8d9b1d5a4d2d8e0a1c3f5b7e", "in-progress")
+    );
+    assert_eq!(peer_form(CALLBACK_FORM).expect("form").status, "completed");
+    let (_, auth, body) = peer_connect("98765 43210").expect("connect");
+    assert_eq!(auth, "Basic YXBpLWtleTphcGktdG9rZW4=");
+    assert!(body.starts_with("From=%2B919876543210&CallerId=%2B918047112400"));
+
     let account = Account::new(
         "acme",
         Credentials::new("api-key", "api-token").expect("valid credentials"),
         ApiBase::region(Region::Mumbai),
     )
     .expect("valid account");
-    let mut group = c.benchmark_group("core");
-
-    group.bench_function("normalize_phone", |b| {
-        b.iter(|| PhoneNumber::parse(black_box("098765-43210"), Country::INDIA).ok())
-    });
-    group.bench_function("connect_request", |b| {
-        b.iter(|| {
+    pair(
+        c,
+        "connect_request",
+        || {
             ConnectToFlow::builder()
                 .from(black_box("98765 43210"))
                 .caller_id("08047112400")
@@ -53,27 +95,27 @@ fn core(c: &mut Criterion) {
                 .build()
                 .map(|c| c.to_request(&account))
                 .ok()
-        })
-    });
-    group.bench_function("parse_call_json", |b| {
-        b.iter(|| parse_response(200, Some("application/json"), black_box(SEED_JSON)).ok())
-    });
-    group.bench_function("parse_call_xml", |b| {
-        b.iter(|| parse_response(200, Some("application/xml"), black_box(SEED_XML)).ok())
-    });
-    group.bench_function("parse_call_xml_details", |b| {
-        b.iter(|| parse_response(200, None, black_box(DETAILS_XML)).ok())
-    });
-    group.bench_function("parse_status_callback_urlencoded", |b| {
-        b.iter(|| parse_status_callback(black_box(CALLBACK_FORM), None).ok())
-    });
-    group.bench_function("parse_status_callback_multipart", |b| {
-        b.iter(|| parse_status_callback(black_box(CALLBACK_MULTIPART), Some(MULTIPART_TYPE)).ok())
-    });
-    group.bench_function("parse_status_callback_json", |b| {
-        b.iter(|| parse_status_callback(black_box(CALLBACK_JSON), None).ok())
-    });
-    group.finish();
+        },
+        || peer_connect(black_box("98765 43210")),
+    );
+    pair(
+        c,
+        "parse_call_json",
+        || parse_response(200, Some("application/json"), black_box(SEED_JSON)).ok(),
+        || peer_json(black_box(SEED_JSON)),
+    );
+    pair(
+        c,
+        "parse_call_xml",
+        || parse_response(200, Some("application/xml"), black_box(SEED_XML)).ok(),
+        || peer_xml(black_box(SEED_XML)),
+    );
+    pair(
+        c,
+        "parse_status_callback_urlencoded",
+        || parse_status_callback(black_box(CALLBACK_FORM), None).ok(),
+        || peer_form(black_box(CALLBACK_FORM)),
+    );
 }
 
 /// What the peers map a body to: the fields the core's `Call` and `StatusCallback` carry.
@@ -233,37 +275,5 @@ fn peer_connect(from: &str) -> Option<(String, String, String)> {
     Some((url, auth, body))
 }
 
-fn peer(c: &mut Criterion) {
-    // The peers read what the core reads: a check that the comparison is of equal work.
-    assert_eq!(
-        peer_json(SEED_JSON).expect("seed.json").sid,
-        "80bfbec2d78bbbf10fb851f4fa165211"
-    );
-    let xml = peer_xml(SEED_XML).expect("seed.xml");
-    assert_eq!(
-        (xml.sid.as_str(), xml.status.as_str()),
-        ("b6cfaf6e8d9b1d5a4d2d8e0a1c3f5b7e", "in-progress")
-    );
-    assert_eq!(peer_form(CALLBACK_FORM).expect("form").status, "completed");
-    let (_, auth, body) = peer_connect("98765 43210").expect("connect");
-    assert_eq!(auth, "Basic YXBpLWtleTphcGktdG9rZW4=");
-    assert!(body.starts_with("From=%2B919876543210&CallerId=%2B918047112400"));
-
-    let mut group = c.benchmark_group("peer");
-    group.bench_function("connect_request", |b| {
-        b.iter(|| peer_connect(black_box("98765 43210")))
-    });
-    group.bench_function("parse_call_json", |b| {
-        b.iter(|| peer_json(black_box(SEED_JSON)))
-    });
-    group.bench_function("parse_call_xml", |b| {
-        b.iter(|| peer_xml(black_box(SEED_XML)))
-    });
-    group.bench_function("parse_status_callback_urlencoded", |b| {
-        b.iter(|| peer_form(black_box(CALLBACK_FORM)))
-    });
-    group.finish();
-}
-
-criterion_group!(benches, core, peer);
+criterion_group!(benches, compared, core);
 criterion_main!(benches);

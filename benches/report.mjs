@@ -522,7 +522,7 @@ ${tripsTable}
   \`--minify\`: fast-xml-parser (what a JS user adds to read Exotel's XML) and the baseline Worker.
 - **Core speed, native**: criterion (benches/core.rs), median time per call, shown as calls per
   second; each case's peer is the same job with the usual crates (group \`peer\`), checked to
-  read the same fields first. Built with \`[profile.bench]\` (opt-level 3, what a Rust user's
+  read the same fields first, and measured right after it. Built with \`[profile.bench]\` (opt-level 3, what a Rust user's
   release build gets; the wasm builds use opt-level "z").
 - **Core speed, Node**: benches/node-core.mjs. The npm package (\`pkg/node.mjs\`) against the JS
   way of doing the same job, from the same bytes to the same object (checked with
