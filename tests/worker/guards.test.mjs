@@ -309,6 +309,35 @@ describe('request hygiene', () => {
     assert.equal(fitting.status, 201, fitting.text);
   });
 
+  test('a body over the limit is read to its end before the 413, so a client still sending gets the answer', async () => {
+    const { typed, e164 } = freshNumber();
+    const order = [];
+    const answer = await new Promise((resolve, reject) => {
+      // No Content-Length: sent chunked, the rest of the body half a second after the first
+      // 17 KB (over the 16 KiB limit).
+      const req = http.request(`${worker.url}/api/calls`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': freshIp() },
+      });
+      req.on('response', (res) => {
+        order.push('answered');
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode, text }));
+      });
+      req.on('error', reject);
+      req.write(`{"phone": "${typed}", "padding": "${'x'.repeat(17000)}`);
+      setTimeout(() => {
+        order.push('sent');
+        req.end('"}');
+      }, 500);
+    });
+    assert.equal(answer.status, 413, answer.text);
+    assert.equal(JSON.parse(answer.text).error.code, 'payload_too_large');
+    assert.deepEqual(order, ['sent', 'answered'], 'answered before the body ended');
+    assert.equal(connectsTo(e164), 0);
+  });
+
   test('415 unsupported_media_type unless the body is declared JSON', async () => {
     const { typed, e164 } = freshNumber();
     const body = JSON.stringify({ phone: typed, turnstileToken: 'good-token' });

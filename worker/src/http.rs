@@ -29,8 +29,16 @@ pub enum BodyError {
     Unreadable,
 }
 
-/// Reads the body, refusing a `Content-Length` over `max` before reading, and a body sent
-/// without one (chunked) as soon as it grows past `max` bytes.
+/// How far past the limit a refused body is still read, and thrown away, before the refusal
+/// goes out. Most clients send their whole body before they read the answer: refused with the
+/// body unread, they met a reset connection instead of the 413, and a connection kept open in
+/// front of the Worker was left mid-body for its next request. A body further over is refused
+/// unread.
+const DRAINED_PAST_LIMIT: usize = 64 * 1024;
+
+/// Reads the body, refusing a `Content-Length` over `max`, and a body sent without one
+/// (chunked) as soon as it grows past `max` bytes. A refused body at most
+/// [`DRAINED_PAST_LIMIT`] bytes over is read to its end first, and dropped.
 ///
 /// With a `Content-Length` the body is read whole, in one step: HTTP's framing ends it at the
 /// declared length, so it cannot outgrow `max`; it is measured again all the same. A chunked
@@ -44,7 +52,12 @@ pub async fn read_body(req: &mut Request, max: usize) -> Result<Vec<u8>, BodyErr
         .flatten()
         .and_then(|n| n.trim().parse::<u64>().ok());
     match declared {
-        Some(length) if length > max as u64 => Err(BodyError::TooLarge(max)),
+        Some(length) if length > max as u64 => {
+            if length <= max.saturating_add(DRAINED_PAST_LIMIT) as u64 {
+                let _ = req.bytes().await;
+            }
+            Err(BodyError::TooLarge(max))
+        }
         Some(_) => {
             let body = req.bytes().await.map_err(|_| BodyError::Unreadable)?;
             if body.len() > max {
@@ -65,6 +78,14 @@ async fn read_chunks(req: &mut Request, max: usize) -> Result<Vec<u8>, BodyError
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|_| BodyError::Unreadable)?;
         if body.len() + chunk.len() > max {
+            let mut read = body.len() + chunk.len();
+            drop(body);
+            while read <= max.saturating_add(DRAINED_PAST_LIMIT) {
+                match stream.next().await {
+                    Some(Ok(chunk)) => read += chunk.len(),
+                    _ => break,
+                }
+            }
             return Err(BodyError::TooLarge(max));
         }
         body.extend_from_slice(&chunk);
