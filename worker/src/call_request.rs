@@ -2,7 +2,7 @@
 //! `worker_create_body` (fuzz/) runs exactly what a request runs.
 
 use crate::error::ApiError;
-use crate::json::{read_json, Value};
+use crate::json::{read_bytes, Value};
 use crate::lead::{kind, Lead};
 use exotel_connect::{Country, PhoneError, PhoneNumber};
 
@@ -24,14 +24,11 @@ pub struct CreateCall {
 impl CreateCall {
     /// Reads the JSON body; each refusal names what was wrong.
     pub fn parse(body: &[u8]) -> Result<CreateCall, ApiError> {
-        let fields = std::str::from_utf8(body)
-            .ok()
-            .and_then(|text| read_json(text).ok())
-            .ok_or_else(|| {
-                ApiError::invalid_request(
-                    "expected a JSON body like {\"phone\": \"98765 43210\"}, but got something else",
-                )
-            })?;
+        let fields = read_bytes(body).ok_or_else(|| {
+            ApiError::invalid_request(
+                "expected a JSON body like {\"phone\": \"98765 43210\"}, but got something else",
+            )
+        })?;
         if !matches!(fields, Value::Object(_)) {
             return Err(ApiError::invalid_request(format!(
                 "expected a JSON object, but got {}",

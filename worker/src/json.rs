@@ -161,6 +161,53 @@ pub fn array(items: impl IntoIterator<Item = String>) -> String {
     text
 }
 
+/// JSON text as bytes (a request or response body, a decoded JWT part) read into a tree;
+/// `None` when it is not UTF-8 or not JSON.
+pub fn read_bytes(bytes: &[u8]) -> Option<Value<'_>> {
+    read_json(std::str::from_utf8(bytes).ok()?).ok()
+}
+
+/// The string `value` holds, if it is one.
+pub fn text<'v>(value: Option<&'v Value<'_>>) -> Option<&'v str> {
+    match value? {
+        Value::Text(text) => Some(text),
+        _ => None,
+    }
+}
+
+/// Appends `value` as compact JSON (a CSV cell that holds a number, list or object). Numbers
+/// keep their source text; object members their order.
+pub fn write_value(value: &Value<'_>, out: &mut String) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(n),
+        Value::Text(s) => push_string(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(fields) => {
+            out.push('{');
+            for (i, (name, item)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                push_string(out, name);
+                out.push(':');
+                write_value(item, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,5 +252,14 @@ mod tests {
             Object::new().strings::<&str>("l", &[]).finish(),
             r#"{"l":[]}"#
         );
+    }
+
+    #[test]
+    fn csv_cells_of_other_values_are_compact_json() {
+        let value =
+            read_json(r#"{ "n": [1.50, -2e3, true, null], "s": "a\"\n", "o": {} }"#).unwrap();
+        let mut text = String::new();
+        write_value(&value, &mut text);
+        assert_eq!(text, r#"{"n":[1.50,-2e3,true,null],"s":"a\"\n","o":{}}"#);
     }
 }

@@ -1,7 +1,7 @@
 //! Cloudflare Turnstile: verifying the page's token with siteverify before a call is placed.
 
 use crate::config::Turnstile;
-use crate::json::{read_json, Value};
+use crate::json::{read_bytes, Value};
 use crate::log::{self, Event};
 use crate::upstream::fetch::{fetch, form_post};
 use exotel_connect::wire::form::Form;
@@ -25,7 +25,7 @@ impl Verdict {
     /// siteverify's answer: `success` must be a boolean, `hostname` and `action` strings when
     /// present; anything else is no verdict.
     fn read(bytes: &[u8]) -> Option<Verdict> {
-        let answer = read_json(std::str::from_utf8(bytes).ok()?).ok()?;
+        let answer = read_bytes(bytes)?;
         let Some(Value::Bool(success)) = answer.get("success") else {
             return None;
         };

@@ -19,7 +19,7 @@ use crate::guard::mask_phone;
 use crate::hours::schedule::Date;
 use crate::http::{self, json};
 use crate::ids::CallId;
-use crate::json::{array, read_json, Object, ToJson, Value};
+use crate::json::{array, read_json, write_value, Object, ToJson, Value};
 use crate::log;
 use crate::operator;
 use crate::operator::view::{self, csv_record, Category, Filters, MAX_EXPORT_ROWS, UTF8_BOM};
@@ -27,7 +27,6 @@ use crate::placement::place_due;
 use crate::store::admin::{self as store, AdminCall, AdminEvent, Selection};
 use crate::store::limits::{self, BUDGET_BUCKET};
 use crate::time::{now_ms, rfc3339};
-use exotel_connect::wire::json::push_string;
 
 const DAY_MS: i64 = 86_400_000;
 /// Days the chart covers when `from=` is not given.
@@ -602,39 +601,6 @@ fn detail_text(detail: Option<&str>) -> Option<&str> {
     detail.filter(|d| matches!(object(d), Some(Value::Object(fields)) if !fields.is_empty()))
 }
 
-/// `value` as compact JSON, for a CSV cell that holds a number, list or object. Numbers keep
-/// their stored text.
-fn write_value(value: &Value<'_>, out: &mut String) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(n),
-        Value::Text(s) => push_string(out, s),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_value(item, out);
-            }
-            out.push(']');
-        }
-        Value::Object(fields) => {
-            out.push('{');
-            for (i, (name, item)) in fields.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                push_string(out, name);
-                out.push(':');
-                write_value(item, out);
-            }
-            out.push('}');
-        }
-    }
-}
-
 fn row<'a>(call: &'a AdminCall, events: &'a [AdminEvent]) -> CallRow<'a> {
     let ms = |t: i64| rfc3339(t.max(0) as u64);
     let category = Category::of(call.status.as_str(), call.outcome.as_str());
@@ -767,14 +733,5 @@ mod tests {
             let text = row(&call(lead), &[]).to_json();
             assert!(text.contains(r#","lead":null,"#), "{text}");
         }
-    }
-
-    #[test]
-    fn csv_cells_of_other_values_are_compact_json() {
-        let value =
-            read_json(r#"{ "n": [1.50, -2e3, true, null], "s": "a\"\n", "o": {} }"#).unwrap();
-        let mut text = String::new();
-        write_value(&value, &mut text);
-        assert_eq!(text, r#"{"n":[1.50,-2e3,true,null],"s":"a\"\n","o":{}}"#);
     }
 }

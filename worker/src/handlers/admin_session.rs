@@ -15,7 +15,7 @@ use crate::crypto::{base64url, random_bytes};
 use crate::error::ApiError;
 use crate::guard;
 use crate::http::{self, json};
-use crate::json::{read_json, Object, ToJson, Value};
+use crate::json::{read_bytes, Object, ToJson, Value};
 use crate::log::{self, Event};
 use crate::operator::cookie::{self, SESSION_TTL_S};
 use crate::operator::{self, access, NotSignedIn, Operator, Via};
@@ -82,7 +82,7 @@ pub async fn show(req: Request, app: &App) -> Result<Response, ApiError> {
 /// The `token` of a sign-in body: a JSON object with a string `token` (other members are
 /// ignored); `None` for any other body.
 fn sign_in_token(body: &[u8]) -> Option<String> {
-    let body = read_json(std::str::from_utf8(body).ok()?).ok()?;
+    let body = read_bytes(body)?;
     match body.get("token")? {
         Value::Text(token) => Some(token.to_string()),
         _ => None,

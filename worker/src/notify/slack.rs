@@ -1,14 +1,14 @@
 //! A short message per event for a Slack incoming webhook, written from the event's payload
 //! (so it carries nothing the webhook's payload does not: the number masked).
 
-use crate::json::{read_json, Object, Value};
+use crate::json::{self, read_json, Object, Value};
 
 /// `{"text": "..."}` for the event `payload`; `None` if it is not an event.
 pub fn body(payload: &str) -> Option<String> {
     let event = read_json(payload).ok()?;
-    let kind = string(event.get("type"))?;
+    let kind = json::text(event.get("type"))?;
     let data = event.get("data")?;
-    let field = |name: &str| string(data.get(name));
+    let field = |name: &str| json::text(data.get(name));
     let who = match (field("name"), field("phone")) {
         (Some(name), Some(phone)) => format!("{} ({phone})", escape(name)),
         (Some(name), None) => escape(name),
@@ -55,14 +55,6 @@ pub fn body(payload: &str) -> Option<String> {
         _ => return None,
     };
     Some(Object::new().string("text", &text).finish())
-}
-
-/// The string `value` holds, if it is one.
-fn string<'v>(value: Option<&'v Value<'_>>) -> Option<&'v str> {
-    match value? {
-        Value::Text(text) => Some(text),
-        _ => None,
-    }
 }
 
 /// The number `value` holds, if it is a count: digits only, up to `u64::MAX` (the payload's

@@ -15,7 +15,7 @@ use worker::wasm_bindgen_futures::JsFuture;
 use worker::Env;
 
 use crate::http;
-use crate::json::{read_json, Value};
+use crate::json::{read_bytes, text, Value};
 use crate::operator::cookie::is_local;
 use crate::upstream::fetch::fetch;
 use exotel_connect::{HttpRequest, Method};
@@ -135,20 +135,6 @@ pub struct Identity {
 // The header, claims and keys are read into the core's JSON tree and picked from it: a few
 // fields of each are wanted, not a typed reader per shape.
 
-/// JSON text as bytes (a decoded JWT part, a response body) read into a tree; `None` when it
-/// is not UTF-8 or not JSON.
-fn read(bytes: &[u8]) -> Option<Value<'_>> {
-    read_json(std::str::from_utf8(bytes).ok()?).ok()
-}
-
-/// The string `value` holds, if it is one.
-fn string<'v>(value: Option<&'v Value<'_>>) -> Option<&'v str> {
-    match value? {
-        Value::Text(text) => Some(text),
-        _ => None,
-    }
-}
-
 /// The time `value` holds, in seconds, if it is a number; anything else is no time (a missing
 /// `exp` is refused, a missing `nbf` not checked). A number beyond `f64`'s range reads as the
 /// infinity it points to: `nbf: 1e400` is never valid yet, `exp: -1e400` long expired.
@@ -170,23 +156,23 @@ struct Claims {
 
 impl Claims {
     fn read(payload: &Value) -> Claims {
-        let text = |name: &str| string(payload.get(name)).map(str::to_owned);
+        let claim = |name: &str| text(payload.get(name)).map(str::to_owned);
         let aud = match payload.get("aud") {
             Some(Value::Text(one)) => vec![one.to_string()],
             Some(Value::Array(many)) => many
                 .iter()
-                .filter_map(|a| string(Some(a)).map(str::to_owned))
+                .filter_map(|a| text(Some(a)).map(str::to_owned))
                 .collect(),
             _ => Vec::new(),
         };
         Claims {
             aud,
-            iss: text("iss"),
+            iss: claim("iss"),
             exp: seconds(payload.get("exp")),
             nbf: seconds(payload.get("nbf")),
-            who: text("email")
-                .or_else(|| text("common_name"))
-                .or_else(|| text("sub")),
+            who: claim("email")
+                .or_else(|| claim("common_name"))
+                .or_else(|| claim("sub")),
         }
     }
 }
@@ -205,12 +191,12 @@ fn read_keys(set: &Value) -> Vec<Jwk> {
         return Vec::new();
     };
     keys.iter()
-        .filter(|k| string(k.get("kty")) == Some("RSA"))
+        .filter(|k| text(k.get("kty")) == Some("RSA"))
         .filter_map(|k| {
             Some(Jwk {
-                kid: string(k.get("kid")).map(str::to_owned),
-                n: string(k.get("n"))?.to_owned(),
-                e: string(k.get("e"))?.to_owned(),
+                kid: text(k.get("kid")).map(str::to_owned),
+                n: text(k.get("n"))?.to_owned(),
+                e: text(k.get("e"))?.to_owned(),
             })
         })
         .collect()
@@ -236,17 +222,19 @@ pub async fn verify(config: &AccessConfig, jwt: &str, now_ms: u64) -> Result<Ide
         base64url_decode(part).ok_or_else(|| format!("the assertion's {what} is not base64url"))
     };
     let header = decode(head, "header")?;
-    let header = read(&header).ok_or_else(|| "the assertion's header is not JSON".to_owned())?;
-    if string(header.get("alg")) != Some("RS256") {
+    let header =
+        read_bytes(&header).ok_or_else(|| "the assertion's header is not JSON".to_owned())?;
+    if text(header.get("alg")) != Some("RS256") {
         return Err("the assertion is not signed with RS256".into());
     }
     let payload = decode(body, "payload")?;
-    let payload = read(&payload).ok_or_else(|| "the assertion's payload is not JSON".to_owned())?;
+    let payload =
+        read_bytes(&payload).ok_or_else(|| "the assertion's payload is not JSON".to_owned())?;
     let claims = Claims::read(&payload);
     let signature = decode(signature, "signature")?;
     let signed = &jwt[..head.len() + 1 + body.len()];
 
-    let key = key_for(config, string(header.get("kid")), now_ms).await?;
+    let key = key_for(config, text(header.get("kid")), now_ms).await?;
     if !rs256_verify(&key, &signature, signed.as_bytes()).await? {
         return Err("the assertion's signature does not check out".into());
     }
@@ -316,7 +304,7 @@ async fn fetch_keys(url: &str) -> Result<Vec<Jwk>, String> {
         ));
     }
     let body = response.body;
-    let set = read(&body).ok_or_else(|| "the team's keys are not a JWK set".to_owned())?;
+    let set = read_bytes(&body).ok_or_else(|| "the team's keys are not a JWK set".to_owned())?;
     Ok(read_keys(&set))
 }
 
@@ -360,6 +348,7 @@ pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
     use crate::crypto::base64url;
+    use crate::json::read_json;
 
     #[test]
     fn base64url_decodes_what_it_encodes() {

@@ -6,7 +6,7 @@ use worker::wasm_bindgen::JsValue;
 use worker::D1Database;
 
 use super::calls::StoredCall;
-use super::d1::{self, FromRow, Row, Run};
+use super::d1::{self, Count, FromRow, Row, Run};
 use super::{number, text};
 use crate::json::Object;
 use crate::operator::view::{like_escape, Filters, Search, CATEGORY_SQL};
@@ -213,18 +213,6 @@ pub async fn list(
         None => 0,
     };
     Ok((calls, events, total))
-}
-
-struct Count {
-    n: u64,
-}
-
-impl FromRow for Count {
-    fn from_row(row: &Row) -> worker::Result<Self> {
-        Ok(Count {
-            n: row.number("n")?,
-        })
-    }
 }
 
 /// Up to `max` of the selected calls, newest first, without their events (the CSV export).

@@ -166,6 +166,20 @@ impl Row {
     }
 }
 
+/// A `SELECT COUNT(*) AS n ...` row.
+pub struct Count {
+    /// The count.
+    pub n: u64,
+}
+
+impl FromRow for Count {
+    fn from_row(row: &Row) -> worker::Result<Self> {
+        Ok(Count {
+            n: row.number("n")?,
+        })
+    }
+}
+
 fn mistyped(column: &str, expected: &str) -> worker::Error {
     worker::Error::RustError(format!("D1 column `{column}` is not {expected}"))
 }

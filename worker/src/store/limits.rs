@@ -8,7 +8,7 @@
 use worker::{D1Database, D1PreparedStatement};
 
 use super::calls::NewCall;
-use super::d1::{self, FromRow, Row, Run};
+use super::d1::{self, Count, FromRow, Row, Run};
 use super::{number, text};
 use crate::config::Limit;
 use crate::events::{CallEvent, Targets};
@@ -349,16 +349,6 @@ pub async fn full(
 
 /// How many rows `bucket` has in `limit`'s window.
 pub async fn used(db: &D1Database, bucket: &str, limit: Limit, now_ms: u64) -> worker::Result<u64> {
-    struct Count {
-        n: u64,
-    }
-    impl FromRow for Count {
-        fn from_row(row: &Row) -> worker::Result<Self> {
-            Ok(Count {
-                n: row.number("n")?,
-            })
-        }
-    }
     let row = db
         .prepare("SELECT COUNT(*) AS n FROM rate_events WHERE bucket = ?1 AND at > ?2")
         .bind(&[text(bucket), number(since(limit, now_ms))])?
