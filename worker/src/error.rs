@@ -312,7 +312,33 @@ impl From<crate::http::BodyError> for ApiError {
 
 impl From<worker::Error> for ApiError {
     fn from(e: worker::Error) -> ApiError {
-        ApiError::internal(&e)
+        ApiError::internal(&runtime_error_text(&e))
+    }
+}
+
+/// Logs a runtime failure no handler turned into an answer.
+pub fn log_internal(e: &worker::Error) {
+    log::error(Event::InternalError)
+        .message(runtime_error_text(e))
+        .emit();
+}
+
+/// What the runtime said went wrong, for the log. `worker::Error`'s own `Display` is not used:
+/// through it, every error type the `worker` crate wraps (serde's, its router's, std::io's)
+/// brings its messages into the Worker, and none of them can occur here.
+fn runtime_error_text(e: &worker::Error) -> String {
+    match e {
+        worker::Error::JsError(text) | worker::Error::RustError(text) => text.clone(),
+        worker::Error::UnknownJsError {
+            name: Some(name),
+            message,
+            ..
+        } => format!("{name}: {message}"),
+        worker::Error::UnknownJsError { message, .. } => message.clone(),
+        worker::Error::Internal(value) => value
+            .as_string()
+            .unwrap_or_else(|| "a JS value that is neither an Error nor a string".to_owned()),
+        other => <&'static str>::from(other).to_owned(),
     }
 }
 

@@ -54,15 +54,64 @@ pub use call_request::fuzz_create_body;
 use std::future::Future;
 use std::pin::Pin;
 
-use worker::{event, Context, Env, Method, Request, Response, ScheduleContext, ScheduledEvent};
+use worker::wasm_bindgen::{prelude::wasm_bindgen, JsValue};
+use worker::worker_sys::{web_sys, Context as ContextSys, ScheduleContext as ScheduleContextSys};
+use worker::{Context, Env, Method, Request, Response, ResponseBody, ScheduledEvent};
 
 use app::App;
 use error::ApiError;
 use guard::Cors;
 
-/// The Worker's entry point.
-#[event(fetch)]
-async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response> {
+// The two exports workers-rs's JS shim calls, written out rather than by `#[event]`: its glue
+// turns a failure into `Box<dyn Error>` and prints it, which compiles in the text of every
+// error `worker::Error` can carry (serde_json's, the router's, std::io's), and it converts the
+// response with a path for streamed bodies, which this Worker never sends.
+
+/// The Worker's entry point: every HTTP request.
+#[wasm_bindgen(
+    wasm_bindgen = ::worker::wasm_bindgen,
+    wasm_bindgen_futures = ::worker::wasm_bindgen_futures,
+    js_sys = ::worker::js_sys
+)]
+pub async fn fetch(req: web_sys::Request, env: Env, ctx: ContextSys) -> Result<JsValue, JsValue> {
+    let response = match serve(req.into(), env, Context::new(ctx)).await {
+        Ok(response) => into_web_sys(response),
+        Err(e) => Err(e),
+    };
+    match response {
+        Ok(response) => Ok(response.into()),
+        Err(e) => {
+            error::log_internal(&e);
+            let init = web_sys::ResponseInit::new();
+            init.set_status(500);
+            Ok(
+                web_sys::Response::new_with_opt_str_and_init(Some("INTERNAL SERVER ERROR"), &init)?
+                    .into(),
+            )
+        }
+    }
+}
+
+/// The response as the runtime takes it. Every response of this Worker has its body in hand
+/// (or none).
+fn into_web_sys(response: Response) -> worker::Result<web_sys::Response> {
+    let init = web_sys::ResponseInit::new();
+    init.set_status(response.status_code());
+    init.set_headers(&response.headers().0);
+    Ok(match response.body() {
+        ResponseBody::Body(bytes) => web_sys::Response::new_with_opt_buffer_source_and_init(
+            Some(&worker::js_sys::Uint8Array::from(bytes.as_slice())),
+            &init,
+        )?,
+        ResponseBody::Empty => web_sys::Response::new_with_opt_str_and_init(None, &init)?,
+        ResponseBody::Stream(stream) => {
+            web_sys::Response::new_with_opt_readable_stream_and_init(Some(stream), &init)?
+        }
+    })
+}
+
+/// Answers one request.
+async fn serve(req: Request, env: Env, ctx: Context) -> worker::Result<Response> {
     let app = App::new(env, Some(ctx));
     let path = req.path();
     if !path.starts_with("/api/") && path != "/api" {
@@ -86,13 +135,23 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response>
 /// The cron (wrangler.toml `[triggers]`): places the calls whose time has come (by the
 /// trigger's scheduled time), reconciles calls with no outcome, delivers notifications, and
 /// masks and deletes what has reached its age.
-#[event(scheduled)]
-async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+#[wasm_bindgen(
+    wasm_bindgen = ::worker::wasm_bindgen,
+    wasm_bindgen_futures = ::worker::wasm_bindgen_futures,
+    js_sys = ::worker::js_sys
+)]
+pub async fn scheduled(
+    event: worker::worker_sys::ScheduledEvent,
+    env: Env,
+    _ctx: ScheduleContextSys,
+) -> Result<JsValue, JsValue> {
+    let event = ScheduledEvent::from(event);
     let app = App::new(env, None);
     due::run(&app, event.schedule() as i64).await;
     reconcile::run(&app).await;
     notify::run(&app).await;
     retention::run(&app).await;
+    Ok(JsValue::UNDEFINED)
 }
 
 fn respond(result: Result<Response, ApiError>) -> worker::Result<Response> {

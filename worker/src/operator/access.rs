@@ -140,9 +140,68 @@ pub struct Identity {
 /// infinity it points to: `nbf: 1e400` is never valid yet, `exp: -1e400` long expired.
 fn seconds(value: Option<&Value<'_>>) -> Option<f64> {
     match value? {
-        Value::Number(number) => number.parse::<f64>().ok().filter(|s| !s.is_nan()),
+        Value::Number(number) => approximate(number),
         _ => None,
     }
+}
+
+/// A JSON number's value, near enough to compare with the clock: its first 19 significant
+/// digits, scaled by a power of ten (within a few units in the last place; the times checked
+/// have a minute's leeway). `str::parse::<f64>` would be exact, and would compile core's float
+/// parser and its 10 KB table of powers of five into the Worker for these two claims.
+fn approximate(number: &str) -> Option<f64> {
+    let (negative, unsigned) = match number.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, number),
+    };
+    let (decimal, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((decimal, exponent)) => (decimal, Some(exponent)),
+        None => (unsigned, None),
+    };
+    let (whole, fraction) = match decimal.split_once('.') {
+        Some((whole, fraction)) if !fraction.is_empty() => (whole, fraction),
+        Some(_) => return None,
+        None => (decimal, ""),
+    };
+    let all_digits = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(whole) || !(fraction.is_empty() || all_digits(fraction)) {
+        return None;
+    }
+    // Digits past the 19th are dropped: whole ones still count a power of ten each.
+    let (mut digits, mut scale) = (0u64, 0i64);
+    for (at, digit) in whole.bytes().chain(fraction.bytes()).enumerate() {
+        let in_fraction = at >= whole.len();
+        if digits < 1_000_000_000_000_000_000 {
+            digits = digits * 10 + u64::from(digit - b'0');
+            scale -= i64::from(in_fraction);
+        } else {
+            scale += i64::from(!in_fraction);
+        }
+    }
+    let exponent = match exponent {
+        None => 0,
+        Some(text) => {
+            let (sign, magnitude) = match text.as_bytes().first() {
+                Some(b'-') => (-1, &text[1..]),
+                Some(b'+') => (1, &text[1..]),
+                _ => (1, text),
+            };
+            if !all_digits(magnitude) {
+                return None;
+            }
+            // Past a thousand any time is zero or infinite: the rest of a longer exponent
+            // changes nothing.
+            let capped = magnitude
+                .bytes()
+                .fold(0i64, |n, d| (n * 10 + i64::from(d - b'0')).min(1_000));
+            sign * capped
+        }
+    };
+    let value = match digits {
+        0 => 0.0,
+        _ => digits as f64 * 10f64.powi((exponent + scale).clamp(-1_000, 1_000) as i32),
+    };
+    Some(if negative { -value } else { value })
 }
 
 /// The claims checked, from the assertion's payload.
@@ -443,6 +502,44 @@ mod tests {
         assert!(Claims::read(&read_json(r#"{"aud": {"x": 1}}"#).unwrap())
             .aud
             .is_empty());
+    }
+
+    #[test]
+    fn times_are_read_near_enough_to_parse() {
+        for number in [
+            "0",
+            "-0",
+            "5",
+            "1800000000",
+            "1.8e9",
+            "1800000000.75",
+            "-1800000000.5",
+            "18E8",
+            "18e+8",
+            "180000000000e-2",
+            "0.000000000001e21",
+            "12345678901234567890123",
+            "1234567890.12345678901234567890",
+            "1e308",
+            "2e-300",
+        ] {
+            let exact: f64 = number.parse().unwrap();
+            let near = approximate(number).unwrap();
+            assert!(
+                (near - exact).abs() <= exact.abs() * 1e-14,
+                "{number}: {near} against {exact}"
+            );
+        }
+        let far = |number: &str| approximate(number).unwrap();
+        assert_eq!(far("1e400"), f64::INFINITY);
+        assert_eq!(far("-1e99999999999999999999"), f64::NEG_INFINITY);
+        assert_eq!(far("1e-400"), 0.0);
+        assert_eq!(far("0e400"), 0.0);
+        for not_a_number in [
+            "", "-", "1.", ".5", "1e", "1e+", "0x10", "1,5", "NaN", "inf",
+        ] {
+            assert_eq!(approximate(not_a_number), None, "{not_a_number:?}");
+        }
     }
 
     #[test]
