@@ -19,9 +19,7 @@ pub async fn run(app: &App, now: i64) {
             .count(n)
             .ms(now_ms().saturating_sub(started))
             .emit(),
-        Err(e) => log::error(Event::DueFailed)
-            .message(format_args!("{e:?}"))
-            .emit(),
+        Err(e) => log::error(Event::DueFailed).message(e).emit(),
     }
 }
 

@@ -299,6 +299,13 @@ impl ApiError {
     }
 }
 
+/// For the log: the code, the status and the message, as the client read them.
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}): {}", self.code, self.status, self.message)
+    }
+}
+
 impl From<crate::http::BodyError> for ApiError {
     fn from(e: crate::http::BodyError) -> ApiError {
         match e {
@@ -363,5 +370,25 @@ impl ApiError {
     /// 409: "Call back now" on a call it is not offered for (the message says why).
     pub fn not_callable(message: impl Into<String>) -> ApiError {
         ApiError::new(409, "not_callable", message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_logged_as_the_client_read_them() {
+        assert_eq!(
+            ApiError::not_found("no such endpoint").to_string(),
+            "not_found (404): no such endpoint"
+        );
+        assert_eq!(
+            runtime_error_text(&worker::Error::RustError(
+                "D1 column `id` is not text".into()
+            )),
+            "D1 column `id` is not text"
+        );
+        assert_eq!(runtime_error_text(&worker::Error::BodyUsed), "BodyUsed");
     }
 }

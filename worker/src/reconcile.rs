@@ -47,9 +47,7 @@ pub async fn run(app: &App) {
             .ms(now_ms().saturating_sub(started))
             .emit(),
         Ok(_) => {}
-        Err(e) => log::error(Event::ReconcileFailed)
-            .message(format_args!("{e:?}"))
-            .emit(),
+        Err(e) => log::error(Event::ReconcileFailed).message(e).emit(),
     }
 }
 
