@@ -29,8 +29,9 @@ const WRANGLER_OWN = [
   /^The file \S+ changed, restarting build\.\.\.$/,
   // Where wrangler wrote its own debug log, after it printed an error of its own.
   /^🪵 +Logs were written to /,
-  // Miniflare's word for work still pending (a waitUntil) when the harness stops the Worker.
-  /^Error: The service was stopped$/,
+  // Miniflare's word for work still pending (a waitUntil) when the harness stops the Worker,
+  // with the pipe error it met, if any (`: write EPIPE`).
+  /^Error: The service was stopped(: [\w ]+)?$/,
   // esbuild's word when wrangler's bundler is asked to rebuild after the harness stopped it.
   /^Error: The service is no longer running/,
 ];
