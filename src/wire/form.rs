@@ -189,6 +189,9 @@ pub fn pairs(body: &str) -> Vec<(String, String)> {
 
 /// Reads `name=value` pairs into an object. Bracketed names (`Legs[0][Status]`) nest, the way
 /// form encoders write arrays of objects.
+// Not inlined into `read_body`: V8 compiles a wasm function whole when it first runs, and a
+// body of another format need not compile this reader.
+#[inline(never)]
 pub(super) fn read_urlencoded(text: &str) -> Result<Value<'_>, ParseError> {
     let text = super::trim(text);
     let mut pairs = Vec::new();

@@ -11,6 +11,9 @@ use crate::small_std::{concat, split_once_str, split_str};
 
 /// Reads the text fields of a multipart form. Files are not expected from Exotel; a part with a
 /// filename is read like any other.
+// Not inlined into `read_body`: V8 compiles a wasm function whole when it first runs, and a
+// body of another format need not compile this reader.
+#[inline(never)]
 pub(super) fn read_multipart<'a>(
     text: &'a str,
     boundary: Option<&str>,

@@ -81,6 +81,9 @@ impl<'a> Element<'a> {
 /// refused (`<!DOCTYPE html>` as an HTML page), only XML's five predefined entities and character
 /// references are resolved, end tags must match, nesting stops at [`MAX_DEPTH`]. The tests in
 /// `wire/differential.rs` keep comparing it with quick-xml 0.41 on cut and corrupted bodies.
+// Not inlined into `read_body`: V8 compiles a wasm function whole when it first runs, and a
+// body of another format need not compile this reader.
+#[inline(never)]
 pub(super) fn read_xml(text: &str) -> Result<Value<'_>, ParseError> {
     let syntax = |problem: &str| ParseError::Xml(concat(&["got syntax error: ", problem]));
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

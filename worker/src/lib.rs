@@ -17,6 +17,7 @@
 //! - [`ids`], [`crypto`]: call handles and HMAC callback tokens, on WebCrypto; [`http`]: JSON
 //!   responses, bounded bodies, origins; [`json`]: JSON written and read without serde.
 
+mod apart;
 mod app;
 mod call_request;
 mod config;
@@ -58,6 +59,7 @@ use worker::wasm_bindgen::{prelude::wasm_bindgen, JsValue};
 use worker::worker_sys::{web_sys, Context as ContextSys, ScheduleContext as ScheduleContextSys};
 use worker::{Context, Env, Method, Request, Response, ResponseBody, ScheduledEvent};
 
+use apart::apart;
 use app::App;
 use error::ApiError;
 use guard::Cors;
@@ -201,6 +203,24 @@ async fn route(req: Request, app: &App) -> Result<Response, ApiError> {
             Method::Get => handlers::slots::list(app),
             _ => Err(ApiError::method_not_allowed("GET")),
         },
+        // The operator's endpoints are routed apart: a visitor's first request does not
+        // compile their arms.
+        ["api", "admin", ..] => handled(route_operator(req, app)).await,
+        ["exotel", "status", token] => match method {
+            Method::Post => handled(handlers::callback::receive(req, token, app)).await,
+            _ => Err(ApiError::method_not_allowed("POST")),
+        },
+        ["api" | "exotel", ..] => Err(ApiError::not_found("no such endpoint")),
+        _ => handled(handlers::assets::serve(req, app)).await,
+    }
+}
+
+/// Wires `/api/admin/*`, the operator's endpoints.
+async fn route_operator(req: Request, app: &App) -> Result<Response, ApiError> {
+    let path = req.path();
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let method = req.method();
+    match segments.as_slice() {
         ["api", "admin", "calls"] => match method {
             Method::Get => handled(handlers::admin::list(req, app)).await,
             _ => Err(ApiError::method_not_allowed("GET")),
@@ -227,21 +247,14 @@ async fn route(req: Request, app: &App) -> Result<Response, ApiError> {
             Method::Delete => handled(handlers::admin_session::delete(req, app)).await,
             _ => Err(ApiError::method_not_allowed("GET, POST, DELETE")),
         },
-        ["exotel", "status", token] => match method {
-            Method::Post => handled(handlers::callback::receive(req, token, app)).await,
-            _ => Err(ApiError::method_not_allowed("POST")),
-        },
-        ["api" | "exotel", ..] => Err(ApiError::not_found("no such endpoint")),
-        _ => handled(handlers::assets::serve(req, app)).await,
+        _ => Err(ApiError::not_found("no such endpoint")),
     }
 }
 
-/// A handler's work as its own boxed future. Awaited in place, every handler's state machine
-/// would be compiled into `route`'s one function, and V8 compiles a wasm function whole the
-/// first time it runs: a cold start's first request would compile the dashboard, the callback
-/// and every other handler before answering. Boxed, each is compiled when first called.
+/// A handler's work, compiled apart from `route` ([`apart`]): a cold start's first request
+/// compiles the handler it runs, not the dashboard, the callback and every other one.
 fn handled<'a>(
     work: impl Future<Output = Result<Response, ApiError>> + 'a,
 ) -> Pin<Box<dyn Future<Output = Result<Response, ApiError>> + 'a>> {
-    Box::pin(work)
+    apart(work)
 }

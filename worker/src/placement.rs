@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use worker::{D1Database, Delay, Env};
 
+use crate::apart::apart;
 use crate::app::App;
 use crate::call_request::read_input;
 use crate::config::{FlowSetting, Limit, Placement};
@@ -39,7 +40,7 @@ use crate::store::limits::{self, Admission, CallBuckets, Refusal};
 use crate::store::outbox;
 use crate::time::now_ms;
 use crate::turnstile;
-use crate::upstream::answer::{classify, ConnectOutcome};
+use crate::upstream::answer::{classify, NotPlaced};
 use crate::upstream::reason::{self, Reason};
 use exotel_connect::{CallStatus, ConnectToFlow, CustomerWhitelist, HttpRequest, PhoneNumber};
 
@@ -342,87 +343,124 @@ async fn send(
         .send(&request, app.ctx.as_ref())
         .await;
     let ms = now_ms().saturating_sub(started);
-    let not_placed = |outcome: Outcome| {
-        log::warn(Event::CallNotPlaced)
-            .call(id)
-            .reason(outcome.as_str())
-            .number("attempt", attempt.into())
-            .ms(ms)
+    let call = match classify(sent) {
+        Ok(call) => call,
+        Err(why) => {
+            let not_placed = NotPlacedCall {
+                id,
+                attempt,
+                phone,
+                placement,
+                ms,
+            };
+            return apart(not_placed.record(app, db, why)).await;
+        }
     };
-    match classify(sent) {
-        ConnectOutcome::Placed(call) => {
-            let observation = Observation::from_call(Source::Connect, &call);
-            let status = observation.status.shown_after_placing().to_owned();
-            record_placed(app, db, id, &call.sid, &observation).await;
-            log::info(Event::CallPlaced)
+    let observation = Observation::from_call(Source::Connect, &call);
+    let status = observation.status.shown_after_placing().to_owned();
+    record_placed(app, db, id, &call.sid, &observation).await;
+    log::info(Event::CallPlaced)
+        .call(id)
+        .status(&status)
+        .text("mode", config.mode.as_str())
+        .number("attempt", attempt.into())
+        .ms(ms)
+        .emit();
+    Ok(status)
+}
+
+/// A connect request that placed no call, as far as is known.
+struct NotPlacedCall<'a> {
+    id: &'a CallId,
+    attempt: u32,
+    phone: &'a PhoneNumber,
+    placement: &'a Placement,
+    /// How long Exotel took to answer (or not).
+    ms: u64,
+}
+
+impl NotPlacedCall<'_> {
+    /// Logs and stores why the call was not placed (asking Exotel to whitelist a number on the
+    /// DND list, where the business allows it); the error for the visitor.
+    async fn record(self, app: &App, db: &D1Database, why: NotPlaced) -> Result<String, ApiError> {
+        let id = self.id;
+        let log = |outcome: Outcome| {
+            log::warn(Event::CallNotPlaced)
                 .call(id)
-                .status(&status)
-                .text("mode", config.mode.as_str())
-                .number("attempt", attempt.into())
-                .ms(ms)
-                .emit();
-            Ok(status)
-        }
-        ConnectOutcome::Rejected {
-            http_status,
-            reason,
-            detail,
-        } => {
-            not_placed(Outcome::Rejected)
-                .number("http_status", http_status.into())
-                .text("refusal", reason.map_or("unknown", Reason::as_str))
-                .emit();
-            let whitelist = match reason {
-                Some(Reason::Dnd) => request_whitelist(app, db, id, placement, phone).await,
-                _ => None,
-            };
-            let failure = Failure {
-                outcome: Outcome::Rejected,
-                kind: "rejected",
-                upstream_status: Some(http_status),
-                retry_after: None,
-                detail: &detail,
-                reason: reason.map(Reason::as_str),
-                whitelist,
-            };
-            let failed = Status::Ended(CallStatus::Failed);
-            calls::mark_not_placed(db, id, &failed, &failure, now_ms(), &app.targets()).await?;
-            let requested = whitelist == Some(WHITELIST_REQUESTED);
-            Err(rejected(Some(placement), http_status, reason, requested))
-        }
-        ConnectOutcome::Busy { retry_after } => {
-            not_placed(Outcome::Busy).retry_after_s(retry_after).emit();
-            let detail = format!("HTTP 429, retry after {retry_after} s");
-            let failure = Failure {
-                outcome: Outcome::Busy,
-                kind: "busy_429",
-                upstream_status: Some(429),
-                retry_after: Some(retry_after),
-                detail: &detail,
-                reason: None,
-                whitelist: None,
-            };
-            let failed = Status::Ended(CallStatus::Failed);
-            calls::mark_not_placed(db, id, &failed, &failure, now_ms(), &app.targets()).await?;
-            Err(ApiError::upstream_busy(retry_after))
-        }
-        ConnectOutcome::Unavailable { kind, detail } => {
-            // The detail goes to the store only: it can quote what Exotel sent.
-            not_placed(Outcome::Unavailable).text("kind", kind).emit();
-            // The request may have reached Exotel and placed the call: the outcome is
-            // `unknown`, which a status callback bearing this call's token can still settle.
-            let failure = Failure {
-                outcome: Outcome::Unavailable,
-                kind,
-                upstream_status: None,
-                retry_after: None,
-                detail: &detail,
-                reason: None,
-                whitelist: None,
-            };
-            let unknown = Status::Unknown;
-            calls::mark_not_placed(db, id, &unknown, &failure, now_ms(), &app.targets()).await?;
-            Err(ApiError::upstream_unavailable())
+                .reason(outcome.as_str())
+                .number("attempt", self.attempt.into())
+                .ms(self.ms)
+        };
+        match why {
+            NotPlaced::Rejected {
+                http_status,
+                reason,
+                detail,
+            } => {
+                log(Outcome::Rejected)
+                    .number("http_status", http_status.into())
+                    .text("refusal", reason.map_or("unknown", Reason::as_str))
+                    .emit();
+                let whitelist = match reason {
+                    Some(Reason::Dnd) => {
+                        request_whitelist(app, db, id, self.placement, self.phone).await
+                    }
+                    _ => None,
+                };
+                let failure = Failure {
+                    outcome: Outcome::Rejected,
+                    kind: "rejected",
+                    upstream_status: Some(http_status),
+                    retry_after: None,
+                    detail: &detail,
+                    reason: reason.map(Reason::as_str),
+                    whitelist,
+                };
+                let failed = Status::Ended(CallStatus::Failed);
+                calls::mark_not_placed(db, id, &failed, &failure, now_ms(), &app.targets()).await?;
+                let requested = whitelist == Some(WHITELIST_REQUESTED);
+                Err(rejected(
+                    Some(self.placement),
+                    http_status,
+                    reason,
+                    requested,
+                ))
+            }
+            NotPlaced::Busy { retry_after } => {
+                log(Outcome::Busy).retry_after_s(retry_after).emit();
+                let detail = format!("HTTP 429, retry after {retry_after} s");
+                let failure = Failure {
+                    outcome: Outcome::Busy,
+                    kind: "busy_429",
+                    upstream_status: Some(429),
+                    retry_after: Some(retry_after),
+                    detail: &detail,
+                    reason: None,
+                    whitelist: None,
+                };
+                let failed = Status::Ended(CallStatus::Failed);
+                calls::mark_not_placed(db, id, &failed, &failure, now_ms(), &app.targets()).await?;
+                Err(ApiError::upstream_busy(retry_after))
+            }
+            NotPlaced::Unavailable { kind, detail } => {
+                // The detail goes to the store only: it can quote what Exotel sent.
+                log(Outcome::Unavailable).text("kind", kind).emit();
+                // The request may have reached Exotel and placed the call: the outcome is
+                // `unknown`, which a status callback bearing this call's token can still settle.
+                let failure = Failure {
+                    outcome: Outcome::Unavailable,
+                    kind,
+                    upstream_status: None,
+                    retry_after: None,
+                    detail: &detail,
+                    reason: None,
+                    whitelist: None,
+                };
+                let unknown = Status::Unknown;
+                calls::mark_not_placed(db, id, &unknown, &failure, now_ms(), &app.targets())
+                    .await?;
+                Err(ApiError::upstream_unavailable())
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::retry;
 use crate::status::{Outcome, Status};
 use crate::store::calls::{self as store, StoredCall};
 use crate::time::now_ms;
-use crate::upstream::answer::{classify, ConnectOutcome};
+use crate::upstream::answer::classify;
 use exotel_connect::{CallDetails, CallStatus};
 
 /// How long after placing a completed call its duration is still worth asking for.
@@ -93,7 +93,7 @@ pub async fn refresh(
             .emit();
     };
     match classify(sent) {
-        ConnectOutcome::Placed(details) if details.sid == *sid => {
+        Ok(details) if details.sid == *sid => {
             let observation = Observation::from_call(source, &details);
             let plan = retry::plan(app, observation.status.as_str())?;
             let targets = app.targets();
@@ -111,8 +111,8 @@ pub async fn refresh(
                 return Ok(Refreshed::Changed);
             }
         }
-        ConnectOutcome::Placed(_) => failed("other_call"),
-        _ => failed("unavailable"),
+        Ok(_) => failed("other_call"),
+        Err(_) => failed("unavailable"),
     }
     Ok(Refreshed::Asked)
 }

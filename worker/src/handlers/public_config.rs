@@ -91,6 +91,9 @@ impl ToJson for PublicConfig<'_> {
 
 /// Answers the public part of the configuration. Never a secret, never a setting's value
 /// beyond these.
+// A function of its own, not inlined into the router: compiled when first asked for
+// (crate::apart says why that matters).
+#[inline(never)]
 pub fn show(app: &App) -> Result<Response, ApiError> {
     let config = &app.config;
     Ok(json(

@@ -25,6 +25,9 @@ impl ToJson for Slots {
 }
 
 /// The next bookable slots; `503 not_configured` naming the setting when the hours are wrong.
+// A function of its own, not inlined into the router: compiled when first asked for
+// (crate::apart says why that matters).
+#[inline(never)]
 pub fn list(app: &App) -> Result<Response, ApiError> {
     let hours = app
         .config

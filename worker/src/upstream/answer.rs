@@ -25,11 +25,9 @@ pub enum TransportError {
     Network(String),
 }
 
-/// How a connect request went.
+/// Why a connect request placed no call (as far as is known).
 #[derive(Debug)]
-pub enum ConnectOutcome {
-    /// Exotel accepted it (boxed: a Call is large next to the other variants).
-    Placed(Box<Call>),
+pub enum NotPlaced {
     /// Exotel refused it (4xx other than 429).
     Rejected {
         /// Exotel's HTTP status.
@@ -57,34 +55,38 @@ pub enum ConnectOutcome {
 /// When Exotel says 429 without saying how long to wait.
 const DEFAULT_RETRY_AFTER: u32 = 60;
 
-/// Reads a connect (or Call Details) answer.
-pub fn classify(result: Result<RawResponse, TransportError>) -> ConnectOutcome {
+/// Reads a connect (or Call Details) answer: the call Exotel placed, or why there is none.
+pub fn classify(result: Result<RawResponse, TransportError>) -> Result<Box<Call>, NotPlaced> {
     let raw = match result {
         Ok(raw) => raw,
         Err(TransportError::Timeout) => {
-            return ConnectOutcome::Unavailable {
+            return Err(NotPlaced::Unavailable {
                 kind: "timeout",
                 detail: "no answer within the timeout".to_owned(),
-            }
+            })
         }
         Err(TransportError::Network(e)) => {
-            return ConnectOutcome::Unavailable {
+            return Err(NotPlaced::Unavailable {
                 kind: "network",
                 detail: format!("network error: {e}"),
-            }
+            })
         }
     };
     if raw.status == 429 {
-        return ConnectOutcome::Busy {
+        return Err(NotPlaced::Busy {
             retry_after: raw
                 .retry_after
                 .unwrap_or(DEFAULT_RETRY_AFTER)
                 .clamp(1, 3600),
-        };
+        });
     }
-    match parse_response(raw.status, raw.content_type.as_deref(), &raw.body) {
-        Ok(call) => ConnectOutcome::Placed(Box::new(call)),
-        Err(ResponseError::Exotel(e)) if e.is_client_error() => ConnectOutcome::Rejected {
+    let error = match parse_response(raw.status, raw.content_type.as_deref(), &raw.body) {
+        // Boxed: a Call is large next to the reasons it was not placed.
+        Ok(call) => return Ok(Box::new(call)),
+        Err(error) => error,
+    };
+    Err(match error {
+        ResponseError::Exotel(e) if e.is_client_error() => NotPlaced::Rejected {
             http_status: e.http_status,
             reason: reason::of(e.http_status, &e.message),
             detail: format!("HTTP {}: {}", e.http_status, e.message),
@@ -92,12 +94,12 @@ pub fn classify(result: Result<RawResponse, TransportError>) -> ConnectOutcome {
         // A 4xx without Exotel's RestException (a bare `Unauthorized` from a proxy or an edge
         // in front of the API) is still a refusal: nothing was placed, so the call is `failed`,
         // not `unknown`, and the visitor is not told to try again as if Exotel were down.
-        Err(e) if (400..500).contains(&raw.status) => ConnectOutcome::Rejected {
+        e if (400..500).contains(&raw.status) => NotPlaced::Rejected {
             http_status: raw.status,
             reason: reason::of(raw.status, ""),
             detail: format!("HTTP {}: {e}", raw.status),
         },
-        Err(e) => ConnectOutcome::Unavailable {
+        e => NotPlaced::Unavailable {
             kind: if raw.status >= 500 {
                 "upstream_5xx"
             } else {
@@ -105,7 +107,7 @@ pub fn classify(result: Result<RawResponse, TransportError>) -> ConnectOutcome {
             },
             detail: format!("HTTP {}: {e}", raw.status),
         },
-    }
+    })
 }
 
 #[cfg(test)]
@@ -128,7 +130,7 @@ mod tests {
             "application/json",
             r#"{"Call":{"Sid":"80bfbec2d78bbbf10fb851f4fa165211","Status":"queued"}}"#,
         );
-        assert!(matches!(classify(placed), ConnectOutcome::Placed(_)));
+        assert!(matches!(classify(placed), Ok(_)));
         let ndnc = raw(
             403,
             "application/xml",
@@ -136,11 +138,11 @@ mod tests {
         );
         assert!(matches!(
             classify(ndnc),
-            ConnectOutcome::Rejected {
+            Err(NotPlaced::Rejected {
                 http_status: 403,
                 reason: Some(Reason::Dnd),
                 ..
-            }
+            })
         ));
         let down = raw(
             500,
@@ -149,57 +151,57 @@ mod tests {
         );
         assert!(matches!(
             classify(down),
-            ConnectOutcome::Unavailable {
+            Err(NotPlaced::Unavailable {
                 kind: "upstream_5xx",
                 ..
-            }
+            })
         ));
         let garbage = raw(200, "text/html", "<html>hello</html>");
         assert!(matches!(
             classify(garbage),
-            ConnectOutcome::Unavailable {
+            Err(NotPlaced::Unavailable {
                 kind: "garbage",
                 ..
-            }
+            })
         ));
         let proxy = raw(502, "text/html", "<html>Bad gateway</html>");
         assert!(matches!(
             classify(proxy),
-            ConnectOutcome::Unavailable {
+            Err(NotPlaced::Unavailable {
                 kind: "upstream_5xx",
                 ..
-            }
+            })
         ));
         let bare = raw(401, "text/plain", "Unauthorized");
         assert!(matches!(
             classify(bare),
-            ConnectOutcome::Rejected {
+            Err(NotPlaced::Rejected {
                 http_status: 401,
                 reason: Some(Reason::Credentials),
                 ..
-            }
+            })
         ));
         // A bare 403 cannot say why: no reason, so the page does not guess DND.
         assert!(matches!(
             classify(raw(403, "text/html", "<html>Forbidden</html>")),
-            ConnectOutcome::Rejected {
+            Err(NotPlaced::Rejected {
                 http_status: 403,
                 reason: None,
                 ..
-            }
+            })
         ));
         let mut limited = raw(429, "text/plain", "slow down").unwrap();
         limited.retry_after = Some(7);
         assert!(matches!(
             classify(Ok(limited)),
-            ConnectOutcome::Busy { retry_after: 7 }
+            Err(NotPlaced::Busy { retry_after: 7 })
         ));
         assert!(matches!(
             classify(Err(TransportError::Timeout)),
-            ConnectOutcome::Unavailable {
+            Err(NotPlaced::Unavailable {
                 kind: "timeout",
                 ..
-            }
+            })
         ));
     }
 }
