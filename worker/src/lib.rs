@@ -66,8 +66,7 @@ use guard::Cors;
 
 // The two exports workers-rs's JS shim calls, written out rather than by `#[event]`: its glue
 // turns a failure into `Box<dyn Error>` and prints it, which compiles in the text of every
-// error `worker::Error` can carry (serde_json's, the router's, std::io's), and it converts the
-// response with a path for streamed bodies, which this Worker never sends.
+// error `worker::Error` can carry (serde_json's, the router's, std::io's).
 
 /// The Worker's entry point: every HTTP request.
 #[wasm_bindgen(
@@ -94,8 +93,8 @@ pub async fn fetch(req: web_sys::Request, env: Env, ctx: ContextSys) -> Result<J
     }
 }
 
-/// The response as the runtime takes it. Every response of this Worker has its body in hand
-/// (or none).
+/// The response as the runtime takes it: the API's bodies are in hand, a static file's is the
+/// stream the assets binding answered with.
 fn into_web_sys(response: Response) -> worker::Result<web_sys::Response> {
     let init = web_sys::ResponseInit::new();
     init.set_status(response.status_code());
