@@ -130,7 +130,7 @@ mod tests {
             "application/json",
             r#"{"Call":{"Sid":"80bfbec2d78bbbf10fb851f4fa165211","Status":"queued"}}"#,
         );
-        assert!(matches!(classify(placed), Ok(_)));
+        assert!(classify(placed).is_ok());
         let ndnc = raw(
             403,
             "application/xml",
