@@ -10,9 +10,12 @@
 //   POST /exotel/status/{token}  the callback URLs the mock received, with a urlencoded
 //                                `completed` callback (the first applies, repeats are no-ops)
 //
-// Each (endpoint, Worker) pair gets a short warm-up run, then the measured run; the two Workers
-// take turns, endpoint by endpoint. Prints a Markdown table, writes target/bench/load.json
-// (or --json FILE). Asserts no figure.
+// Each (endpoint, Worker) pair gets a short warm-up run, then its measured time in two halves,
+// in the order ours, baseline, baseline, ours: on a machine whose speed drifts during the run
+// (the baseline's own rate moved by a third between runs of one-piece measurements) each
+// Worker gets as much of the early time as of the late. A pair's figures join its halves:
+// requests and time added, percentiles the mean of the two. Prints a Markdown table, writes
+// target/bench/load.json (or --json FILE). Asserts no figure.
 //
 // Figures are for one small machine running wrk, the mock, wrangler's proxy and workerd
 // together: a floor for what Cloudflare's network does, and a fair comparison between the two
@@ -89,6 +92,7 @@ function wrk(url, script, seconds) {
       const errors = r.connect + r.read + r.write + r.timeout;
       resolveRun({
         requests: r.requests,
+        seconds: r.duration_us / 1e6,
         rps: r.requests / (r.duration_us / 1e6),
         p50_ms: r.p50_us / 1000,
         p90_ms: r.p90_us / 1000,
@@ -190,18 +194,42 @@ const endpoints = [
   },
 ];
 
+/** One Worker's figures from its halves: counts and time added, percentiles averaged. */
+function joined(halves) {
+  const sum = (key) => halves.reduce((total, h) => total + h[key], 0);
+  const mean = (key) => sum(key) / halves.length;
+  const requests = sum('requests');
+  const seconds = sum('seconds');
+  return {
+    requests,
+    seconds,
+    rps: requests / seconds,
+    p50_ms: mean('p50_ms'),
+    p90_ms: mean('p90_ms'),
+    p99_ms: mean('p99_ms'),
+    mean_ms: halves.reduce((total, h) => total + h.mean_ms * h.requests, 0) / requests,
+    non2xx: sum('non2xx'),
+    socketErrors: sum('socketErrors'),
+  };
+}
+
 const results = [];
 try {
   let round = 0;
   for (const endpoint of endpoints) {
-    for (const w of workers) {
+    const halves = new Map(workers.map((w) => [w.key, []]));
+    for (const w of [workers[0], workers[1], workers[1], workers[0]]) {
       round += 1;
       const requests = endpoint.requests(w, round);
       if (requests.length === 0) throw new Error(`${w.name}: no calls were placed, nothing to ${endpoint.what}`);
       await check(w.worker.url, requests[requests.length - 1], w.name);
-      const script = luaScript(`${endpoint.key}-${w.key}`, requests);
-      if (WARM_UP_SECONDS > 0) await wrk(w.worker.url, script, WARM_UP_SECONDS);
-      const figures = await wrk(w.worker.url, script, SECONDS);
+      const script = luaScript(`${endpoint.key}-${w.key}-${round}`, requests);
+      const first = halves.get(w.key).length === 0;
+      if (first && WARM_UP_SECONDS > 0) await wrk(w.worker.url, script, WARM_UP_SECONDS);
+      halves.get(w.key).push(await wrk(w.worker.url, script, Math.max(1, Math.round(SECONDS / 2))));
+    }
+    for (const w of workers) {
+      const figures = joined(halves.get(w.key));
       // Answers that are refusals or errors measure a different path from the peer's: no figure.
       if (figures.non2xx + figures.socketErrors > 0) {
         throw new Error(

@@ -532,8 +532,9 @@ ${tripsTable}
   alternate between the two sides; the figure is the median.
 - **Worker under load**: benches/load.mjs. Both Workers under \`wrangler dev\` (workerd, local D1)
   in live mode against the mock Exotel (tests/support/mock-exotel.mjs), all on 127.0.0.1;
-  ${wrkVersion.split(' [')[0]}, ${load.threads} threads, ${load.connections} connections, ${load.seconds} s per measurement after a short warm-up,
-  the two Workers taking turns per endpoint. \`POST /api/calls\` sends a distinct number each
+  ${wrkVersion.split(' [')[0]}, ${load.threads} threads, ${load.connections} connections, ${load.seconds} s per Worker and endpoint after a short warm-up,
+  measured in two halves in the order ours, baseline, baseline, ours (so drift in the machine's
+  speed falls on both alike; the halves' percentiles are averaged). \`POST /api/calls\` sends a distinct number each
   time with the rate limits raised for the run; \`GET /api/calls/{id}\` reads calls just placed,
   with Call Details refreshes off (\`STATUS_REFRESH_MS\` at its maximum), as the baseline does;
   the callback endpoint gets the callback URLs the mock received, with a urlencoded
