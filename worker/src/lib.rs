@@ -75,11 +75,10 @@ use guard::Cors;
     js_sys = ::worker::js_sys
 )]
 pub async fn fetch(req: web_sys::Request, env: Env, ctx: ContextSys) -> Result<JsValue, JsValue> {
-    let response = match serve(req.into(), env, Context::new(ctx)).await {
-        Ok(response) => into_web_sys(response),
-        Err(e) => Err(e),
-    };
-    match response {
+    match serve(req.into(), env, Context::new(ctx))
+        .await
+        .and_then(into_web_sys)
+    {
         Ok(response) => Ok(response.into()),
         Err(e) => {
             error::log_internal(&e);
@@ -204,7 +203,7 @@ async fn route(req: Request, app: &App) -> Result<Response, ApiError> {
         },
         // The operator's endpoints are routed apart: a visitor's first request does not
         // compile their arms.
-        ["api", "admin", ..] => handled(route_operator(req, app)).await,
+        ["api", "admin", rest @ ..] => handled(route_operator(req, rest, method, app)).await,
         ["exotel", "status", token] => match method {
             Method::Post => handled(handlers::callback::receive(req, token, app)).await,
             _ => Err(ApiError::method_not_allowed("POST")),
@@ -214,33 +213,35 @@ async fn route(req: Request, app: &App) -> Result<Response, ApiError> {
     }
 }
 
-/// Wires `/api/admin/*`, the operator's endpoints.
-async fn route_operator(req: Request, app: &App) -> Result<Response, ApiError> {
-    let path = req.path();
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let method = req.method();
-    match segments.as_slice() {
-        ["api", "admin", "calls"] => match method {
+/// Wires `/api/admin/*`, the operator's endpoints; `rest` is the path after `/api/admin/`.
+async fn route_operator(
+    req: Request,
+    rest: &[&str],
+    method: Method,
+    app: &App,
+) -> Result<Response, ApiError> {
+    match rest {
+        ["calls"] => match method {
             Method::Get => handled(handlers::admin::list(req, app)).await,
             _ => Err(ApiError::method_not_allowed("GET")),
         },
-        ["api", "admin", "calls.csv"] => match method {
+        ["calls.csv"] => match method {
             Method::Get => handled(handlers::admin::export(req, app)).await,
             _ => Err(ApiError::method_not_allowed("GET")),
         },
-        ["api", "admin", "stats"] => match method {
+        ["stats"] => match method {
             Method::Get => handled(handlers::admin::stats(req, app)).await,
             _ => Err(ApiError::method_not_allowed("GET")),
         },
-        ["api", "admin", "calls", id, "reveal"] => match method {
+        ["calls", id, "reveal"] => match method {
             Method::Post => handled(handlers::admin::reveal(req, id, app)).await,
             _ => Err(ApiError::method_not_allowed("POST")),
         },
-        ["api", "admin", "calls", id, "call-back"] => match method {
+        ["calls", id, "call-back"] => match method {
             Method::Post => handled(handlers::admin::call_back(req, id, app)).await,
             _ => Err(ApiError::method_not_allowed("POST")),
         },
-        ["api", "admin", "session"] => match method {
+        ["session"] => match method {
             Method::Get => handled(handlers::admin_session::show(req, app)).await,
             Method::Post => handled(handlers::admin_session::create(req, app)).await,
             Method::Delete => handled(handlers::admin_session::delete(req, app)).await,
