@@ -2,7 +2,7 @@
 // the wasm exports `wasm*` are in scope; they are not exported). Everything here is about JS
 // values: which type a value is, reading an options object safely, bytes from a body, the
 // `Error` to throw, and `fetch`. Every rule about options, phone numbers and Exotel's bodies is
-// the Rust core's, in the wasm, which answers each call with `{"ok": ...}` or `{"error": ...}`.
+// the Rust core's, in the wasm, which answers each call with the result as JSON or, after a space, an error's fields.
 // `wasmRequest(kind, options)` builds every request and `wasmParse(kind, status, body,
 // contentType)` reads every body, `kind` naming which (npm/src/lib.rs: 0 connectRequest,
 // 1 connectTwoNumbersRequest, 2 callDetailsRequest, 3 customerWhitelistRequest,
@@ -28,10 +28,11 @@ function exotelReady() {
         });
     }
 }
+// The wasm answers with the result as JSON, or with an error's fields as JSON after a space.
 function exotelAnswer(json) {
-    const answer = JSON.parse(json);
-    if (answer.error) throw exotelError(answer.error);
-    return answer.ok;
+    const value = JSON.parse(json);
+    if (json.charCodeAt(0) === 32) throw exotelError(value);
+    return value;
 }
 // How a value's type reads in a message: "a string", "an array", "null"...
 function exotelTypeName(value) {
@@ -76,7 +77,9 @@ function exotelPlain(value, key) {
 }
 // The caller's options object as the JSON text the wasm reads. `undefined` and `null` values
 // are left out (not given); a getter or Proxy that throws is an invalid_option, not a crash.
-// The plain copy has no prototype, so a key `__proto__` is an own member like any other, and
+// The copy is a plain object (one without a prototype is a slow dictionary to V8, a third of
+// this function's time); a key that Object.prototype also has (`__proto__`, `toString`) is
+// defined on it rather than assigned, so no inherited setter or frozen property is met, and
 // one JSON.stringify writes it all.
 function exotelOptions(options) {
     const kind = exotelTypeName(options);
@@ -87,7 +90,7 @@ function exotelOptions(options) {
     } catch (e) {
         throw invalidOption("options", `expected readable options, but got ${exotelDescribe(e)}`);
     }
-    const plain = Object.create(null);
+    const plain = {};
     for (const key of keys) {
         let value;
         try {
@@ -95,7 +98,11 @@ function exotelOptions(options) {
         } catch (e) {
             throw invalidOption(key, `expected a readable value, but reading it threw ${exotelDescribe(e)}`);
         }
-        if (value !== undefined && value !== null) plain[exotelWellFormed(key)] = exotelPlain(value, key);
+        if (value === undefined || value === null) continue;
+        const name = exotelWellFormed(key);
+        value = exotelPlain(value, key);
+        if (name in plain) Object.defineProperty(plain, name, { value, enumerable: true, writable: true, configurable: true });
+        else plain[name] = value;
     }
     return JSON.stringify(plain);
 }

@@ -3,7 +3,7 @@
 //! The package's functions are a few lines of JS (npm/api.js, appended to wasm-bindgen's glue by
 //! scripts/build-pkg.sh) around the exports here. The boundary is text: api.js writes the
 //! caller's options as JSON and hands bodies over as bytes; each export answers with one JSON
-//! text, `{"ok": <result>}` or `{"error": <ExotelConnectError fields>}`, which api.js gives
+//! text, the result or (after a space) the `ExotelConnectError`'s fields, which api.js gives
 //! to the host's `JSON.parse`. So every rule (which options exist, what a valid number is, how
 //! Exotel's bodies read) is the Rust core's, while the wasm needs no JS bindings beyond
 //! wasm-bindgen's string and byte passing: reading JS objects field by field from Rust cost
@@ -65,17 +65,20 @@ const TYPES: &str = include_str!("types.d.ts");
 #[wasm_bindgen(typescript_custom_section)]
 const FUNCTIONS: &str = include_str!("api.d.ts");
 
-/// The one JSON text every export answers with.
+/// The one JSON text every export answers with: the result as JSON, or an error's fields as
+/// JSON after one space. JSON.parse reads both (leading whitespace is allowed), and npm/api.js
+/// tells them apart by that first byte. Wrapping the result in `{"ok": ...}` instead moved the
+/// whole text along to write the wrapper in front of it: an eighth of a status callback's
+/// parse.
 fn answer(result: Result<String, Failure>) -> String {
-    let (key, mut json) = match result {
-        Ok(json) => ("{\"ok\":", json),
-        Err(failure) => ("{\"error\":", failure.to_json()),
-    };
-    // In place: a result object is written with room to spare (`JsonObject::new`), so the
-    // wrapper usually needs no second string.
-    json.insert_str(0, key);
-    json.push('}');
-    json
+    match result {
+        Ok(json) => json,
+        Err(failure) => {
+            let mut json = failure.to_json();
+            json.insert(0, ' ');
+            json
+        }
+    }
 }
 
 /// Which request [`request`] builds, as npm/api.js names it by number: each of the package's

@@ -10,13 +10,20 @@ use crate::prelude::*;
 use crate::{build, read};
 use exotel_connect::wire::{read_json, Value};
 
-/// An export's answer, read back: `Ok(result)` or `Err(error fields)`.
+/// An export's answer, read back: `Ok(result)` or, when it starts with a space,
+/// `Err(error fields)`.
 fn answer(json: &str) -> Result<Value<'static>, Value<'static>> {
-    let value = read_json(json).expect("every answer is JSON");
-    match (value.get("ok"), value.get("error")) {
-        (Some(ok), None) => Ok(owned(ok)),
-        (None, Some(error)) => Err(owned(error)),
-        _ => panic!("neither ok nor error: {json}"),
+    let value = owned(&read_json(json).expect("every answer is JSON"));
+    match json.as_bytes().first() {
+        Some(b' ') => {
+            assert!(
+                value.get("code").is_some(),
+                "an error without a code: {json}"
+            );
+            Err(value)
+        }
+        Some(b'{' | b'"') => Ok(value),
+        _ => panic!("neither a result nor an error: {json}"),
     }
 }
 

@@ -140,6 +140,9 @@ const INVALID = [
   // An own `__proto__` (JSON.parse makes one) is an option like any other, not a prototype.
   ['connectRequest', { ...flow, ...JSON.parse('{"__proto__": "x"}') }, 'invalid_option', '__proto__',
     'invalid __proto__: unknown option (expected one of accountSid, apiKey, apiToken, region, baseUrl, format, from, callerId, defaultCountry, callType, timeLimit, timeOut, statusCallback, customField, appId, flowUrl, fetch, signal)'],
+  // So is a key Object.prototype also has.
+  ['connectRequest', { ...flow, toString: 'x' }, 'invalid_option', 'toString',
+    'invalid toString: unknown option (expected one of accountSid, apiKey, apiToken, region, baseUrl, format, from, callerId, defaultCountry, callType, timeLimit, timeOut, statusCallback, customField, appId, flowUrl, fetch, signal)'],
   ['connectRequest', null, 'invalid_option', 'options', 'invalid options: expected an options object, but got null'],
   ['connectRequest', undefined, 'invalid_option', 'options', 'invalid options: expected an options object, but got undefined'],
   ['connectRequest', 'acme', 'invalid_option', 'options', 'invalid options: expected an options object, but got a string'],
