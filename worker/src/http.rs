@@ -1,7 +1,9 @@
 //! HTTP helpers every handler shares: JSON responses, bounded request bodies, and origins.
 
 use futures_util::StreamExt;
-use worker::{Request, Response};
+use worker::Response;
+
+use crate::request::Request;
 
 use crate::guard::api_headers;
 use crate::json::ToJson;

@@ -39,6 +39,7 @@ mod operator;
 mod placement;
 mod reconcile;
 mod refresh;
+mod request;
 mod retention;
 mod retry;
 mod status;
@@ -57,12 +58,13 @@ use std::pin::Pin;
 
 use worker::wasm_bindgen::{prelude::wasm_bindgen, JsValue};
 use worker::worker_sys::{web_sys, Context as ContextSys, ScheduleContext as ScheduleContextSys};
-use worker::{Context, Env, Method, Request, Response, ResponseBody, ScheduledEvent};
+use worker::{Context, Env, Method, Response, ResponseBody, ScheduledEvent};
 
 use apart::apart;
 use app::App;
 use error::ApiError;
 use guard::Cors;
+use request::Request;
 
 // The two exports workers-rs's JS shim calls, written out rather than by `#[event]`: its glue
 // turns a failure into `Box<dyn Error>` and prints it, which compiles in the text of every
@@ -75,7 +77,7 @@ use guard::Cors;
     js_sys = ::worker::js_sys
 )]
 pub async fn fetch(req: web_sys::Request, env: Env, ctx: ContextSys) -> Result<JsValue, JsValue> {
-    match serve(req.into(), env, Context::new(ctx))
+    match serve(Request::new(req), env, Context::new(ctx))
         .await
         .and_then(into_web_sys)
     {
@@ -165,8 +167,7 @@ fn respond(result: Result<Response, ApiError>) -> worker::Result<Response> {
 /// in on and `PUBLIC_BASE_URL`'s.
 fn cors(req: &Request, app: &App) -> worker::Result<Cors> {
     let origin = req.headers().get("Origin")?;
-    let url = req.inner().url();
-    let own = http::origin(&url);
+    let own = http::origin(req.url());
     let public = app.config.public_base_url.as_deref().map(http::origin);
     let mut owns = vec![own.as_str()];
     owns.extend(public.as_deref());

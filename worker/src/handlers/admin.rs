@@ -10,7 +10,9 @@
 //! - `POST /api/admin/calls/{id}/call-back`: a new attempt of a missed or failed call, placed
 //!   through the same path and guards as a call the cron places.
 
-use worker::{Request, Response};
+use worker::Response;
+
+use crate::request::Request;
 
 use crate::app::App;
 use crate::config::Limit;
@@ -172,7 +174,7 @@ impl ToJson for Listing<'_> {
 
 /// The query string, sliced rather than parsed: the `url` crate costs ~100 KB of wasm.
 fn query(req: &Request) -> String {
-    let url = req.inner().url();
+    let url = req.url();
     url.split_once('?')
         .map_or("", |(_, q)| q.split('#').next().unwrap_or(""))
         .to_owned()
@@ -530,7 +532,7 @@ pub async fn call_back(req: Request, id: &str, app: &App) -> Result<Response, Ap
         return Err(ApiError::phone_masked());
     }
     let new_id = CallId::generate()?;
-    let origin = http::origin(&req.inner().url());
+    let origin = http::origin(req.url());
     let base = app.config.public_base_url.clone().unwrap_or(origin);
     let now = now_ms();
     let stored = store::insert_call_back(

@@ -8,7 +8,9 @@
 //! - `DELETE` revokes the session server-side (its cookie is refused from then on, wherever it
 //!   was copied) and clears the cookie.
 
-use worker::{Request, Response};
+use worker::Response;
+
+use crate::request::Request;
 
 use crate::app::App;
 use crate::crypto::{base64url, random_bytes};

@@ -8,7 +8,9 @@
 //! through the same statements as every other status, which makes repeats and late arrivals
 //! harmless; the answer is a quick 200, after one round trip to the database.
 
-use worker::{Request, Response};
+use worker::Response;
+
+use crate::request::Request;
 
 use crate::app::App;
 use crate::error::ApiError;

@@ -1,7 +1,9 @@
 //! `POST /api/calls` (place or schedule a call), `GET /api/calls/{id}` (where it stands) and
 //! `DELETE /api/calls/{id}` (cancel a call still waiting for its time).
 
-use worker::{Request, Response};
+use worker::Response;
+
+use crate::request::Request;
 
 use crate::app::App;
 use crate::error::ApiError;
@@ -40,7 +42,7 @@ pub async fn create(mut req: Request, app: &App) -> Result<Response, ApiError> {
         client: http::client_address(&req)?,
         idempotency_key: headers.get("Idempotency-Key")?,
         content_type: headers.get("Content-Type")?,
-        origin: http::origin(&req.inner().url()),
+        origin: http::origin(req.url()),
         body: http::read_body(&mut req, app.config.guards.max_body_bytes)
             .await
             .map_err(ApiError::from),

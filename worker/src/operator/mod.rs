@@ -17,7 +17,9 @@ pub mod access;
 pub mod cookie;
 pub mod view;
 
-use worker::{Method, Request};
+use worker::Method;
+
+use crate::request::Request;
 
 use crate::app::App;
 use crate::config::AdminToken;
@@ -249,7 +251,7 @@ pub fn same_site(req: &Request, app: &App) -> Result<bool, ApiError> {
     let Some(origin) = req.headers().get("Origin")? else {
         return Ok(false);
     };
-    let own = http::origin(&req.inner().url());
+    let own = http::origin(req.url());
     let public = app.config.public_base_url.as_deref().map(http::origin);
     Ok(
         origin.eq_ignore_ascii_case(&own)
@@ -259,5 +261,5 @@ pub fn same_site(req: &Request, app: &App) -> Result<bool, ApiError> {
 
 /// Whether the request came to this machine (`Secure` cookies cannot be set over its http).
 pub fn local_request(req: &Request) -> bool {
-    cookie::is_local(http::host(&req.inner().url()))
+    cookie::is_local(http::host(req.url()))
 }
