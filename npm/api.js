@@ -2,7 +2,8 @@
 // the wasm exports `wasm*` are in scope; they are not exported). Everything here is about JS
 // values: which type a value is, reading an options object safely, bytes from a body, the
 // `Error` to throw, and `fetch`. Every rule about options, phone numbers and Exotel's bodies is
-// the Rust core's, in the wasm, which answers each call with the result as JSON or, after a space, an error's fields.
+// the Rust core's, in the wasm, which answers each call with the result as JSON or, after a
+// space, an error's fields.
 // `wasmRequest(kind, options)` builds every request and `wasmParse(kind, status, body,
 // contentType)` reads every body, `kind` naming which (npm/src/lib.rs: 0 connectRequest,
 // 1 connectTwoNumbersRequest, 2 callDetailsRequest, 3 customerWhitelistRequest,
