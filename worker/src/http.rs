@@ -95,29 +95,42 @@ async fn read_chunks(req: &mut Request, max: usize) -> Result<Vec<u8>, BodyError
     Ok(body)
 }
 
-/// `scheme://host[:port]` of a URL the runtime serialized (so it is well-formed). Sliced rather
-/// than parsed: the `url` crate would add ~100 KB of wasm for this one use.
-pub fn origin(url: &str) -> String {
-    // Both indexes come from `find` on ASCII patterns, so they are char boundaries.
-    let authority_start = url.find("://").map_or(0, |i| i + 3);
-    let end = url[authority_start..]
+/// Where the authority (`host[:port]`) of a URL the runtime serialized (so it is well-formed)
+/// starts and ends. URLs are sliced rather than parsed: the `url` crate would add ~100 KB of
+/// wasm. Both indexes come from `find` on ASCII patterns, so they are char boundaries.
+fn authority(url: &str) -> (usize, usize) {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let end = url[start..]
         .find(['/', '?', '#'])
-        .map_or(url.len(), |i| authority_start + i);
-    url[..end].to_owned()
+        .map_or(url.len(), |i| start + i);
+    (start, end)
+}
+
+/// `scheme://host[:port]` of a URL the runtime serialized.
+pub fn origin(url: &str) -> String {
+    url[..authority(url).1].to_owned()
 }
 
 /// The host of an origin or URL, without scheme, port or path: what Turnstile reports as the
 /// page's `hostname`.
 pub fn host(url: &str) -> &str {
-    let authority_start = url.find("://").map_or(0, |i| i + 3);
-    let rest = &url[authority_start..];
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..end];
+    let (start, end) = authority(url);
+    let authority = &url[start..end];
     match authority.rsplit_once(':') {
         // An IPv6 literal keeps its colons: `[::1]:8787`.
         Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
         _ => authority,
     }
+}
+
+/// The path of a URL the runtime serialized, without query or fragment (which the serializer
+/// percent-encodes within the path), or `/` when it has none.
+pub fn path(url: &str) -> &str {
+    let rest = &url[authority(url).1..];
+    if !rest.starts_with('/') {
+        return "/";
+    }
+    &rest[..rest.find(['?', '#']).unwrap_or(rest.len())]
 }
 
 /// The client's address as the platform gives it (`CF-Connecting-IP`).
@@ -128,6 +141,22 @@ pub fn client_address(req: &Request) -> worker::Result<Option<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_end_before_the_query_and_fragment() {
+        for (url, expected) in [
+            ("https://example.com/api/calls", "/api/calls"),
+            ("https://example.com/api/calls/abc?x=1", "/api/calls/abc"),
+            ("https://example.com/a%3Fb#frag", "/a%3Fb"),
+            ("https://example.com", "/"),
+            ("https://example.com?x=/y", "/"),
+            ("https://example.com#/y", "/"),
+            ("http://127.0.0.1:8787/", "/"),
+            ("/relative/path?q", "/relative/path"),
+        ] {
+            assert_eq!(path(url), expected, "{url}");
+        }
+    }
 
     #[test]
     fn origin_keeps_scheme_host_and_port() {

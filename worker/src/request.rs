@@ -41,7 +41,7 @@ impl Request {
 
     /// The URL's path, without query or fragment.
     pub fn path(&self) -> String {
-        path_of(&self.url).to_owned()
+        crate::http::path(&self.url).to_owned()
     }
 
     /// The headers.
@@ -76,39 +76,5 @@ impl Request {
         }
         self.body_used = true;
         Ok(&self.inner)
-    }
-}
-
-/// The path of a URL the runtime serialized: from the first `/` after the host to the first `?`
-/// or `#` (which the serializer percent-encodes within the path), or `/` when there is none.
-fn path_of(url: &str) -> &str {
-    let after_scheme = &url[url.find("://").map_or(0, |i| i + 3)..];
-    match after_scheme.find(['/', '?', '#']) {
-        Some(start) if after_scheme[start..].starts_with('/') => {
-            let path = &after_scheme[start..];
-            &path[..path.find(['?', '#']).unwrap_or(path.len())]
-        }
-        _ => "/",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::path_of;
-
-    #[test]
-    fn paths_end_before_the_query_and_fragment() {
-        for (url, path) in [
-            ("https://example.com/api/calls", "/api/calls"),
-            ("https://example.com/api/calls/abc?x=1", "/api/calls/abc"),
-            ("https://example.com/a%3Fb#frag", "/a%3Fb"),
-            ("https://example.com", "/"),
-            ("https://example.com?x=/y", "/"),
-            ("https://example.com#/y", "/"),
-            ("http://127.0.0.1:8787/", "/"),
-            ("/relative/path?q", "/relative/path"),
-        ] {
-            assert_eq!(path_of(url), path, "{url}");
-        }
     }
 }
