@@ -6,6 +6,8 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
+import { workers } from '../support/transcript.mjs';
+
 export const SCREENSHOTS = fileURLToPath(new URL('../../test-artifacts/screenshots/', import.meta.url));
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -66,10 +68,14 @@ export async function openPage(browser, { width = 1280, height = 800, colorSchem
   const requests = [];
   const posts = [];
   const problems = [];
+  const unfinished = new Map();
   page.on('request', (r) => {
     requests.push(r.url());
+    unfinished.set(r, { since: Date.now(), logFrom: logsOf(r.url()).length });
     if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/calls') posts.push(r);
   });
+  page.on('requestfinished', (r) => unfinished.delete(r));
+  page.on('requestfailed', (r) => unfinished.delete(r));
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
   });
@@ -84,10 +90,40 @@ export async function openPage(browser, { width = 1280, height = 800, colorSchem
     }).observe(document, { subtree: true, childList: true, characterData: true });
   });
   const announcements = () => page.evaluate(() => window.__announcements);
-  return { context, page, requests, posts, problems, announcements, close: () => context.close() };
+  const close = () => {
+    reportStalled(unfinished);
+    return context.close();
+  };
+  return { context, page, requests, posts, problems, announcements, close };
 }
 
-/** A plain HTTP server on 127.0.0.1 serving `html()` at every path: a host page of another origin. */
+/** A request the browser has waited on this long when its page closes is reported. */
+const STALLED_MS = 5_000;
+
+/** What the Worker serving `url` has logged so far ('' for another origin). */
+const logsOf = (url) => workers.get(new URL(url).origin)?.logs() ?? '';
+
+/**
+ * Prints the requests a closing page was still waiting on, and what wrangler itself logged
+ * since the first of them began (its request lines and notices, not the Worker's JSON records):
+ * whether the runtime answered tells a stall in the runtime from one in the page. Only methods,
+ * paths and timings are printed, never a body or a query.
+ */
+function reportStalled(unfinished) {
+  const now = Date.now();
+  const stalled = [...unfinished].filter(([, { since }]) => now - since >= STALLED_MS);
+  if (stalled.length === 0) return;
+  const lines = stalled.map(([request, { since }]) => {
+    const url = new URL(request.url());
+    return `  ${request.method()} ${url.origin}${url.pathname} (${request.resourceType()}), waited ${now - since} ms`;
+  });
+  const [first, { logFrom }] = stalled[0];
+  const logged = logsOf(first.url()).slice(logFrom).split('\n')
+    .filter((l) => l.trim() && !l.trimStart().startsWith('{')).slice(0, 40);
+  console.error(`requests still unfinished as the page closed:\n${lines.join('\n')}\n`
+    + `wrangler's log since the first began:\n${logged.map((l) => `  ${l}`).join('\n') || '  (nothing)'}`);
+}
+
 export async function startHost(html) {
   const server = http.createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
