@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 
 import { insertCalls, newId, parseCsv } from '../support/admin.mjs';
-import { focusIndicator, launchBrowser, loadStartWorker, openPage, storageDump, waitForAnnouncement } from './harness.mjs';
+import { focusIndicator, launchBrowser, loadStartWorker, openPage, storageDump, test, waitForAnnouncement } from './harness.mjs';
 
 const ADMIN_TOKEN = `admin-${randomBytes(16).toString('hex')}`;
 const at = (iso) => Date.parse(iso);

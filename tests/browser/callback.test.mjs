@@ -5,10 +5,10 @@
 //
 //   node --test tests/browser/
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import {
   contrastProblems, fillForm, focusIndicator, launchBrowser, loadStartWorker, offHostRequests,
-  openPage, screenshot, startHost, statusText, storageDump, submit, waitForAnnouncement, waitForTitle,
+  openPage, screenshot, startHost, statusText, storageDump, submit, test, waitForAnnouncement, waitForTitle,
   VIEW_TEST_LIMITS,
 } from './harness.mjs';
 

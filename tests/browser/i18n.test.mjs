@@ -6,7 +6,7 @@
 // mode; its Do-Not-Disturb answer is stubbed in the browser.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 
 import {
   announcement, duration, errorView, formState, formView, retryText, slotGroups, statusView, whenText,
@@ -17,7 +17,7 @@ import hindi from '../../www/i18n/hi.js';
 import { asciiDigits, countryOptions, describePrefixes, explain, formatToDial } from '../../www/phone.js';
 import {
   contrastProblems, focusIndicator, launchBrowser, loadStartWorker, openPage, screenshot, startHost,
-  waitForAnnouncement, waitForTitle,
+  test, waitForAnnouncement, waitForTitle,
   VIEW_TEST_LIMITS,
 } from './harness.mjs';
 

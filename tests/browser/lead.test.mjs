@@ -7,11 +7,12 @@
 //   node --test tests/browser/lead.test.mjs
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { LIMITS, clean, pageContext } from '../../www/api.js';
 import { startMockExotel } from '../support/mock-exotel.mjs';
 import {
-  fillForm, launchBrowser, loadStartWorker, openPage, screenshot, startHost, submit, waitForAnnouncement, waitForTitle,
+  fillForm, launchBrowser, loadStartWorker, openPage, screenshot, startHost, submit, test, waitForAnnouncement,
+  waitForTitle,
 } from './harness.mjs';
 
 const CONSENT = 'I agree to receive a phone call on this number.'; // the page's own wording

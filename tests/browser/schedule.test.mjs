@@ -3,10 +3,10 @@
 // (sandbox). One Worker is closed (holidays today and tomorrow, open 09:00-17:00 UTC after),
 // another always open with a second try a minute after a busy line.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 
 import {
-  fillForm, launchBrowser, loadStartWorker, openPage, statusText, waitForAnnouncement, waitForTitle,
+  fillForm, launchBrowser, loadStartWorker, openPage, statusText, test, waitForAnnouncement, waitForTitle,
 } from './harness.mjs';
 
 const DAY = 86_400_000;
