@@ -117,9 +117,9 @@ let runtimeStalls = 0;
  * the same URL answers a new connection from here. Only methods, paths and timings are printed,
  * never a body or a query.
  *
- * Now and then (a few times in a hundred runs of the suites, and only after the Worker suites
- * ran on the same machine) Chromium waits for good on a static file: wrangler never logs the
- * request, while the same URL on a new connection answers at once. Static files are served by
+ * Now and then (in about a third of the runs that follow the Worker suites on the same machine,
+ * never seen without them) Chromium waits for good on a static file: wrangler never logs the
+ * request, while the same URL on a new connection answers at once (RELIABILITY.md). Static files are served by
  * the local runtime's asset server without the Worker (wrangler.toml's run_worker_first), so
  * such a stall is counted for `test` to retry; any other is only reported.
  */
@@ -171,12 +171,13 @@ export function test(name, options, fn) {
       return await fn(t);
     } catch (e) {
       if (runtimeStalls === before) throw e;
-      t.diagnostic(`run again: a static file stalled in the local runtime (reported above); the first run failed with ${e.message.split('\n')[0]}`);
+      t.diagnostic(`run again: a static file stalled in the local runtime (reported above); the first run failed with ${String(e?.message ?? e).split('\n')[0]}`);
       return fn(t);
     }
   });
 }
 
+/** A plain HTTP server on 127.0.0.1 serving `html()` at every path: a host page of another origin. */
 export async function startHost(html) {
   const server = http.createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
