@@ -133,6 +133,13 @@ pub fn path(url: &str) -> &str {
     &rest[..rest.find(['?', '#']).unwrap_or(rest.len())]
 }
 
+/// The query string of a URL the runtime serialized, without `?` or fragment; empty when it has
+/// none.
+pub fn query(url: &str) -> &str {
+    url.split_once('?')
+        .map_or("", |(_, q)| q.split('#').next().unwrap_or(""))
+}
+
 /// The client's address as the platform gives it (`CF-Connecting-IP`).
 pub fn client_address(req: &Request) -> worker::Result<Option<String>> {
     req.headers().get("CF-Connecting-IP")
@@ -155,6 +162,24 @@ mod tests {
             ("/relative/path?q", "/relative/path"),
         ] {
             assert_eq!(path(url), expected, "{url}");
+        }
+    }
+
+    #[test]
+    fn queries_start_after_the_question_mark_and_end_before_the_fragment() {
+        for (url, expected) in [
+            (
+                "https://example.com/api/admin/calls?status=busy&q=9876",
+                "status=busy&q=9876",
+            ),
+            (
+                "https://example.com/api/admin/calls?status=busy#top",
+                "status=busy",
+            ),
+            ("https://example.com/api/admin/calls", ""),
+            ("https://example.com/api/admin/calls?", ""),
+        ] {
+            assert_eq!(query(url), expected, "{url}");
         }
     }
 

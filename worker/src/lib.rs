@@ -181,7 +181,8 @@ fn cors(req: &Request, app: &App) -> worker::Result<Cors> {
 /// Wires paths and methods to handlers. `/api` and `/exotel` are the Worker's (404 and 405 as
 /// JSON); every other path is a static file.
 async fn route(req: Request, app: &App) -> Result<Response, ApiError> {
-    let path = req.path();
+    // Owned: the handlers below take the request itself.
+    let path = req.path().to_owned();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let method = req.method();
     match segments.as_slice() {

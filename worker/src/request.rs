@@ -1,4 +1,4 @@
-//! The request as the handlers read it: the runtime's `Request`, with its method, URL, path and
+//! The request as the handlers read it: the runtime's `Request`, with its method, URL and
 //! headers read once.
 //!
 //! workers-rs's own `Request` also reads `request.cf` when it is made, and workerd builds that
@@ -40,8 +40,8 @@ impl Request {
     }
 
     /// The URL's path, without query or fragment.
-    pub fn path(&self) -> String {
-        crate::http::path(&self.url).to_owned()
+    pub fn path(&self) -> &str {
+        crate::http::path(&self.url)
     }
 
     /// The headers.

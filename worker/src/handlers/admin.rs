@@ -172,16 +172,8 @@ impl ToJson for Listing<'_> {
     }
 }
 
-/// The query string, sliced rather than parsed: the `url` crate costs ~100 KB of wasm.
-fn query(req: &Request) -> String {
-    let url = req.url();
-    url.split_once('?')
-        .map_or("", |(_, q)| q.split('#').next().unwrap_or(""))
-        .to_owned()
-}
-
 fn filters(req: &Request) -> Result<Filters, ApiError> {
-    view::parse_filters(&query(req)).map_err(ApiError::invalid_request)
+    view::parse_filters(http::query(req.url())).map_err(ApiError::invalid_request)
 }
 
 /// The local date of an instant, in the business's zone (UTC without one).
