@@ -133,12 +133,13 @@ async function reportStalled(unfinished) {
   });
   const isStaticFile = ([request]) => request.method() === 'GET'
     && logsOf(request.url()) !== undefined && !WORKER_PATH.test(new URL(request.url()).pathname);
-  const [first, { logFrom }] = stalled.find(isStaticFile) ?? stalled[0];
+  const chosen = stalled.find(isStaticFile) ?? stalled[0];
+  const [first, { logFrom }] = chosen;
   const logged = (logsOf(first.url()) ?? '').slice(logFrom).split('\n')
     .filter((l) => l.trim() && !l.trimStart().startsWith('{')).slice(0, 40);
   const fresh = await probe(first.url());
   const served = fresh.status === 200 && !logged.some((l) => l.includes(` ${new URL(first.url()).pathname} `));
-  if (isStaticFile([first]) && served) runtimeStalls++;
+  if (isStaticFile(chosen) && served) runtimeStalls++;
   console.error(`requests still unfinished as the page closed:\n${lines.join('\n')}\n`
     + `wrangler's log since the first began:\n${logged.map((l) => `  ${l}`).join('\n') || '  (nothing)'}\n`
     + `the first on a new connection from the test: ${fresh.text}`);
