@@ -193,9 +193,14 @@ pub fn pairs(body: &str) -> Vec<(String, String)> {
 // body of another format need not compile this reader.
 #[inline(never)]
 pub(super) fn read_urlencoded(text: &str) -> Result<Value<'_>, ParseError> {
-    let text = super::trim(text);
-    let mut pairs = Vec::new();
-    for piece in split_str(text, "&") {
+    let mut rest = super::trim(text);
+    let mut root = Vec::new();
+    let mut any = false;
+    // Piece by piece, each decoded and put in place at once: no list of the pieces or of the
+    // decoded pairs is built first.
+    while !rest.is_empty() {
+        let (piece, after) = split_once_str(rest, "&").unwrap_or((rest, ""));
+        rest = after;
         if piece.is_empty() {
             continue;
         }
@@ -207,12 +212,13 @@ pub(super) fn read_urlencoded(text: &str) -> Result<Value<'_>, ParseError> {
                 " without `=`",
             ])));
         };
-        pairs.push((decoded(name), decoded(value)));
+        any = true;
+        insert_pair(&mut root, decoded(name), decoded(value))?;
     }
-    if pairs.is_empty() {
+    if !any {
         return Err(ParseError::Form("got no fields".to_owned()));
     }
-    nest_pairs(pairs)
+    Ok(Value::Object(root))
 }
 
 /// Builds an object from flat form pairs, nesting bracketed names.
@@ -221,25 +227,37 @@ pub(super) fn nest_pairs<'a>(
 ) -> Result<Value<'a>, ParseError> {
     let mut root = Vec::new();
     for (name, value) in pairs {
-        // The path's names as byte ranges of `name`, so each can borrow from the body when
-        // `name` does.
-        let mut path: Vec<(usize, usize)> = Vec::new();
-        let head = find_str(&name, "[").unwrap_or(name.len());
-        path.push((0, head));
-        let mut at = head;
-        while name[at..].starts_with('[') {
-            let Some(end) = find_str(&name[at + 1..], "]") else {
-                break;
-            };
-            path.push((at + 1, at + 1 + end));
-            at += end + 2;
-        }
-        if path.len() > MAX_DEPTH {
-            continue;
-        }
-        insert_path(&mut root, &name, &path, value)?;
+        insert_pair(&mut root, name, value)?;
     }
     Ok(Value::Object(root))
+}
+
+/// Puts one decoded pair into `root`, nesting a bracketed name.
+fn insert_pair<'a>(
+    root: &mut Vec<(Cow<'a, str>, Value<'a>)>,
+    name: Cow<'a, str>,
+    value: Cow<'a, str>,
+) -> Result<(), ParseError> {
+    // The path's names as byte ranges of `name`, so each can borrow from the body when
+    // `name` does.
+    let head = find_str(&name, "[").unwrap_or(name.len());
+    if head == name.len() {
+        // A plain name, as nearly all are: no path to build.
+        return insert_path(root, &name, &[(0, head)], value);
+    }
+    let mut path: Vec<(usize, usize)> = vec![(0, head)];
+    let mut at = head;
+    while name[at..].starts_with('[') {
+        let Some(end) = find_str(&name[at + 1..], "]") else {
+            break;
+        };
+        path.push((at + 1, at + 1 + end));
+        at += end + 2;
+    }
+    if path.len() > MAX_DEPTH {
+        return Ok(());
+    }
+    insert_path(root, &name, &path, value)
 }
 
 /// The part `start..end` of a field's full name, borrowed when the full name is.

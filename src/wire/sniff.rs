@@ -5,7 +5,7 @@
 use crate::prelude::*;
 
 use super::{unquote, BodyFormat, ParseError};
-use crate::small_std::{find_str, split_once_str, split_str, trim, trim_end};
+use crate::small_std::{find_str, split_once_str, trim, trim_end};
 
 /// The format a content type names, with the multipart boundary if there is one. `Ok(None)`
 /// means "no content type: sniff".
@@ -15,10 +15,12 @@ pub(super) fn format_of(
     let Some(content_type) = content_type.map(trim).filter(|ct| !ct.is_empty()) else {
         return Ok(None);
     };
-    let mut parts = split_str(content_type, ";").into_iter();
-    let media = trim(parts.next().unwrap_or_default());
+    let (media, mut params) = split_once_str(content_type, ";").unwrap_or((content_type, ""));
+    let media = trim(media);
     let mut boundary = None;
-    for param in parts {
+    while !params.is_empty() {
+        let (param, rest) = split_once_str(params, ";").unwrap_or((params, ""));
+        params = rest;
         if let Some((name, value)) = split_once_str(param, "=") {
             if boundary.is_none() && trim(name).eq_ignore_ascii_case("boundary") {
                 boundary = Some(unquote(trim(value)).to_owned());
