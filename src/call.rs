@@ -435,24 +435,38 @@ fn exotel_error(http_status: u16, exception: &Value) -> ExotelError {
 
 /// A text field: strings and numbers as their text; null, empty and absent as `None`.
 pub(crate) fn optional_text(value: Option<&Value>) -> Option<String> {
+    optional_str(value).map(str::to_owned)
+}
+
+/// [`optional_text`], borrowed: for a field read into something else (a status, a number), no
+/// copy is made only to be dropped.
+pub(crate) fn optional_str<'v>(value: Option<&'v Value>) -> Option<&'v str> {
     match value? {
         Value::Text(text) | Value::Number(text) => {
             let trimmed = trim(text);
-            (!trimmed.is_empty()).then(|| trimmed.to_owned())
+            (!trimmed.is_empty()).then_some(trimmed)
         }
-        Value::Bool(b) => Some(if *b { "true" } else { "false" }.to_owned()),
+        Value::Bool(b) => Some(if *b { "true" } else { "false" }),
         Value::Null | Value::Object(_) | Value::Array(_) => None,
     }
 }
 
 pub(crate) fn required_text(value: &Value, field: &'static str) -> Result<String, ParseError> {
+    required_str(value, field).map(str::to_owned)
+}
+
+/// [`required_text`], borrowed.
+pub(crate) fn required_str<'v>(
+    value: &'v Value,
+    field: &'static str,
+) -> Result<&'v str, ParseError> {
     match value.get(field) {
         Some(Value::Object(_)) | Some(Value::Array(_)) => Err(ParseError::InvalidField {
             field,
             expected: "text",
             got: "a nested object or list".to_owned(),
         }),
-        other => optional_text(other).ok_or(ParseError::MissingField(field)),
+        other => optional_str(other).ok_or(ParseError::MissingField(field)),
     }
 }
 
@@ -461,23 +475,23 @@ pub(crate) fn optional_seconds(
     value: &Value,
     field: &'static str,
 ) -> Result<Option<u64>, ParseError> {
-    let Some(text) = optional_text(value.get(field)) else {
+    let Some(text) = optional_str(value.get(field)) else {
         return Ok(None);
     };
     // Some systems write whole numbers as `17.0`.
-    let whole = text.strip_suffix(".0").unwrap_or(&text);
+    let whole = text.strip_suffix(".0").unwrap_or(text);
     match parse_unsigned(whole, 10) {
         Some(seconds) => Ok(Some(seconds)),
         None => Err(ParseError::InvalidField {
             field,
             expected: "a whole number of seconds",
-            got: excerpt(&text),
+            got: excerpt(text),
         }),
     }
 }
 
 pub(crate) fn optional_status(value: &Value, field: &'static str) -> Option<CallStatus> {
-    optional_text(value.get(field)).map(|s| CallStatus::parse(&s))
+    optional_str(value.get(field)).map(CallStatus::parse)
 }
 
 pub(crate) fn legs(value: Option<&Value>) -> Result<Vec<Leg>, ParseError> {
@@ -507,12 +521,12 @@ impl Call {
             });
         }
         let text = |field: &str| optional_text(call.get(field));
-        let price = match text("Price") {
+        let price = match optional_str(call.get("Price")) {
             None => None,
-            Some(raw) => Some(Price::parse(&raw).ok_or_else(|| ParseError::InvalidField {
+            Some(raw) => Some(Price::parse(raw).ok_or_else(|| ParseError::InvalidField {
                 field: "Price",
                 expected: "a decimal amount",
-                got: excerpt(&raw),
+                got: excerpt(raw),
             })?),
         };
         let details = match call.get("Details") {
@@ -533,12 +547,12 @@ impl Call {
             to: text("To"),
             from: text("From"),
             phone_number_sid: text("PhoneNumberSid"),
-            status: CallStatus::parse(&required_text(call, "Status")?),
+            status: CallStatus::parse(required_str(call, "Status")?),
             start_time: text("StartTime"),
             end_time: text("EndTime"),
             duration: optional_seconds(call, "Duration")?,
             price,
-            direction: text("Direction").map(|d| Direction::parse(&d)),
+            direction: optional_str(call.get("Direction")).map(Direction::parse),
             answered_by: text("AnsweredBy"),
             forwarded_from: text("ForwardedFrom"),
             caller_name: text("CallerName"),

@@ -4,7 +4,8 @@
 use crate::prelude::*;
 
 use crate::call::{
-    legs, optional_seconds, optional_text, required_text, CallStatus, Direction, Leg,
+    legs, optional_seconds, optional_str, optional_text, required_str, required_text, CallStatus,
+    Direction, Leg,
 };
 use crate::wire::{read_body, BodyFormat, ParseError};
 
@@ -89,7 +90,7 @@ pub fn parse_status_callback(
     };
     Ok(StatusCallback {
         call_sid: required_text(fields, "CallSid")?,
-        status: CallStatus::parse(&required_text(fields, "Status")?),
+        status: CallStatus::parse(required_str(fields, "Status")?),
         recording_url: text("RecordingUrl"),
         date_updated: text("DateUpdated"),
         event_type: text("EventType"),
@@ -100,7 +101,7 @@ pub fn parse_status_callback(
         start_time: text("StartTime"),
         end_time: text("EndTime"),
         conversation_duration: optional_seconds(fields, "ConversationDuration")?,
-        direction: text("Direction").map(|d| Direction::parse(&d)),
+        direction: optional_str(fields.get("Direction")).map(Direction::parse),
         custom_field: text("CustomField"),
         legs,
     })
