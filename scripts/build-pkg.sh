@@ -61,11 +61,13 @@ fi
 # The pinned nightly (scripts/install-tools.sh) rebuilds core and alloc for the package with
 # the release profile's opt-level "z" (-Zbuild-std; the prebuilt ones are optimised for speed)
 # and makes every panic a bare trap (-Cpanic=immediate-abort; the wasm is no_std and written
-# never to panic): about 4 KB off the gzipped wasm every page downloads. The same code is
-# tested on stable too (wasm-bindgen-test in scripts/test-js.sh, the Rust tests).
+# never to panic): about 4 KB off the gzipped wasm every page downloads. `--cfg
+# optimize_hot_paths` builds the core's few byte-by-byte loops for speed instead (src/lib.rs
+# says which and why). The same code is tested on stable too (wasm-bindgen-test in
+# scripts/test-js.sh, the Rust tests).
 nightly=$(sed -n 's/^PKG_NIGHTLY=//p' scripts/install-tools.sh)
 log "cargo +$nightly build -p exotel-connect-npm --release --target $WASM_TARGET -Zbuild-std=core,alloc"
-RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort --cfg optimize_hot_paths" \
   cargo "+$nightly" build -p exotel-connect-npm --release --target "$WASM_TARGET" --lib -Zbuild-std=core,alloc
 wasm="$CARGO_TARGET_DIR/$WASM_TARGET/release/exotel_connect_npm.wasm"
 scripts/check-no-fmt.sh "$wasm"

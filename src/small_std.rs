@@ -265,14 +265,44 @@ pub(crate) fn is_non_ascii_digit(c: char) -> bool {
 /// [`split_once_str`] and [`split_str`] on `"="` or `"&"`), instead of `str::find(char)` and
 /// `split(char)`: their char searcher and `memchr` are about 1 KB of the npm package's wasm.
 /// A plain loop over the bytes, comparing the rest of the needle only where its first byte is.
+#[cfg_attr(optimize_hot_paths, optimize(speed))]
 pub(crate) fn find_str(text: &str, needle: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let Some((&first, rest)) = needle.as_bytes().split_first() else {
         return Some(0);
     };
     let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
-        if byte == first && bytes.get(at + 1..at + 1 + rest.len()) == Some(rest) {
+    while let Some(found) = bytes.get(at..).and_then(|tail| find_byte(tail, first)) {
+        at += found;
+        if bytes.get(at + 1..at + 1 + rest.len()) == Some(rest) {
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
+}
+
+/// Where `byte` first occurs in `bytes`: eight bytes at a time while none of them is it (a
+/// word with a zero byte where `byte` was, found with the usual bit trick), then byte by byte.
+/// Form bodies are searched for `&` and `=` this way, and values for their end.
+#[cfg_attr(optimize_hot_paths, optimize(speed))]
+fn find_byte(bytes: &[u8], byte: u8) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGHS: u64 = ONES << 7;
+    let pattern = ONES * u64::from(byte);
+    let mut at = 0;
+    while let Some(word) = bytes
+        .get(at..at + 8)
+        .and_then(|chunk| <[u8; 8]>::try_from(chunk).ok())
+    {
+        let diff = u64::from_le_bytes(word) ^ pattern;
+        if diff.wrapping_sub(ONES) & !diff & HIGHS != 0 {
+            break;
+        }
+        at += 8;
+    }
+    while let Some(&b) = bytes.get(at) {
+        if b == byte {
             return Some(at);
         }
         at += 1;
@@ -438,6 +468,23 @@ mod tests {
             assert_eq!(trim(text), text.trim(), "{text:?}");
             assert_eq!(trim_start(text), text.trim_start(), "{text:?}");
             assert_eq!(trim_end(text), text.trim_end(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_byte_is_found_wherever_it_falls_in_the_words_read() {
+        // Every place in texts of up to three words, among ASCII and multi-byte characters
+        // (bytes with the high bit set, which the word-at-a-time test must not mistake).
+        for filler in ["a", "é", "\u{ff}"] {
+            for length in 0..26 {
+                let plain = filler.repeat(length);
+                assert_eq!(find_str(&plain, "="), None, "{plain:?}");
+                for at in 0..=length {
+                    let text = format!("{}={}", filler.repeat(at), filler.repeat(length - at));
+                    assert_eq!(find_str(&text, "="), text.find('='), "{text:?}");
+                    assert_eq!(find_str(&text, "=a"), text.find("=a"), "{text:?}");
+                }
+            }
         }
     }
 

@@ -106,6 +106,7 @@ pub fn decode(component: &str) -> String {
 }
 
 /// [`decode`], borrowing `component` when it has nothing to decode (most names and values).
+#[cfg_attr(optimize_hot_paths, optimize(speed))]
 pub(crate) fn decoded(component: &str) -> Cow<'_, str> {
     let bytes = component.as_bytes();
     let hex = |at: usize| match bytes.get(at) {
@@ -273,6 +274,7 @@ fn segment<'a>(name: &Cow<'a, str>, (start, end): (usize, usize)) -> Cow<'a, str
 /// under a name that already holds text, is dropped.
 // `name` is the `Cow` itself, not `&str`: a key borrows from the body only when the name does.
 #[allow(clippy::ptr_arg)]
+#[cfg_attr(optimize_hot_paths, optimize(speed))]
 fn insert_path<'a>(
     fields: &mut Vec<(Cow<'a, str>, Value<'a>)>,
     name: &Cow<'a, str>,

@@ -344,6 +344,7 @@ pub fn write_string(text: &str) -> String {
 
 /// Appends `text` to `out` as a JSON string literal. The npm package writes its answers for the
 /// host's `JSON.parse` with it.
+#[cfg_attr(optimize_hot_paths, optimize(speed))]
 pub fn push_string(out: &mut String, text: &str) {
     out.reserve(text.len() + 2);
     out.push('"');

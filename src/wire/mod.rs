@@ -122,6 +122,7 @@ pub(crate) fn field_mut<'f, 'a>(
 
 impl<'a> Value<'a> {
     /// The child called `name`, if this is an object that has it.
+    #[cfg_attr(optimize_hot_paths, optimize(speed))]
     pub fn get(&self, name: &str) -> Option<&Value<'a>> {
         match self {
             Value::Object(fields) => {

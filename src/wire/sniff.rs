@@ -34,14 +34,20 @@ pub(super) fn format_of(
             && media.as_bytes()[media.len() - suffix.len()..]
                 .eq_ignore_ascii_case(suffix.as_bytes())
     };
-    let format = if is("application/json") || is("text/json") || ends_with("+json") {
+    // The exact names first, the commonest (Exotel's answers, then its callbacks) leading; the
+    // `+json` and `+xml` suffixes cannot match any of them.
+    let format = if is("application/json") || is("text/json") {
         BodyFormat::Json
-    } else if is("application/xml") || is("text/xml") || ends_with("+xml") {
-        BodyFormat::Xml
     } else if is("application/x-www-form-urlencoded") {
         BodyFormat::UrlEncoded
+    } else if is("application/xml") || is("text/xml") {
+        BodyFormat::Xml
     } else if is("multipart/form-data") {
         BodyFormat::Multipart
+    } else if ends_with("+json") {
+        BodyFormat::Json
+    } else if ends_with("+xml") {
+        BodyFormat::Xml
     } else if is("text/plain") || is("application/octet-stream") || is("text/html") {
         // Servers mislabel bodies (text/plain, text/html on a JSON error): look at the bytes.
         return Ok(None);
