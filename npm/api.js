@@ -4,8 +4,8 @@
 // `Error` to throw, and `fetch`. Every rule about options, phone numbers and Exotel's bodies is
 // the Rust core's, in the wasm, which answers each call with the result as JSON or, after a
 // space, an error's fields.
-// `wasmRequest(kind, options)` builds every request and `wasmParse(kind, status, body,
-// contentType)` reads every body, `kind` naming which (npm/src/lib.rs: 0 connectRequest,
+// `wasmRequest(kind, options)` builds every request and `wasmParse(kind, status, input,
+// typeLength)` reads every body, `kind` naming which (npm/src/lib.rs: 0 connectRequest,
 // 1 connectTwoNumbersRequest, 2 callDetailsRequest, 3 customerWhitelistRequest,
 // 4 whitelistDetailsRequest; 0 parseCall, 1 parseResponse, 2 parseStatusCallback,
 // 3 parseWhitelist).
@@ -107,20 +107,10 @@ function exotelOptions(options) {
     }
     return JSON.stringify(plain);
 }
-// Text as UTF-8 bytes. Up to 16K characters, encodeInto a buffer kept for the purpose (the
-// bytes are copied into wasm memory at once, before the next call can reuse it): about a tenth
-// of the cost of `encode`, which makes a new buffer each time. Longer text is encoded afresh,
-// so no large buffer is kept.
-const exotelEncoder = new TextEncoder();
-let exotelScratch = new Uint8Array(1024);
-function exotelUtf8(text) {
-    if (text.length > 16384) return exotelEncoder.encode(text);
-    if (text.length * 3 > exotelScratch.length) exotelScratch = new Uint8Array(text.length * 3);
-    return exotelScratch.subarray(0, exotelEncoder.encodeInto(text, exotelScratch).written);
-}
-// A body as bytes: text as UTF-8, a Uint8Array (or Node Buffer, or any view) or ArrayBuffer as is.
-function exotelBytes(body) {
-    if (typeof body === "string") return exotelUtf8(body);
+// A body as the wasm takes it: text, or its bytes (a Uint8Array, Node Buffer, any other view
+// or an ArrayBuffer, viewed as they are).
+function exotelBody(body) {
+    if (typeof body === "string") return body;
     if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
     if (body instanceof ArrayBuffer) return new Uint8Array(body);
     throw invalidOption("body", `expected a string, Uint8Array or ArrayBuffer, but got ${exotelTypeName(body)}`);
@@ -128,6 +118,33 @@ function exotelBytes(body) {
 function exotelContentType(contentType) {
     if (contentType === undefined || contentType === null || typeof contentType === "string") return contentType ?? undefined;
     throw invalidOption("contentType", `expected a string, but got ${exotelTypeName(contentType)}`);
+}
+// The wasm reads a content type and a body from one buffer: the content type's UTF-8, its
+// length passed beside it (0xffffffff for none), then the body's bytes (npm/src/lib.rs says
+// why). Up to 48 KB the buffer is one kept for the purpose, written with encodeInto (the bytes
+// are copied into wasm memory at once, before the next call can reuse it): about a tenth of
+// the cost of `encode`, which makes a new buffer each time. Beyond that it is made afresh, and
+// text of over 16K characters is encoded on its own, so no large buffer is kept.
+const exotelEncoder = new TextEncoder();
+let exotelScratch = new Uint8Array(1024);
+function exotelRoom(length) {
+    if (length > 49152) return new Uint8Array(length);
+    if (length > exotelScratch.length) exotelScratch = new Uint8Array(length);
+    return exotelScratch;
+}
+function exotelRead(kind, status, body, contentType) {
+    const type = contentType ?? "";
+    const bytes = typeof body === "string" && body.length > 16384 ? exotelEncoder.encode(body) : body;
+    const text = typeof bytes === "string";
+    const room = exotelRoom(type.length * 3 + (text ? bytes.length * 3 : bytes.length));
+    const typeLength = exotelEncoder.encodeInto(type, room).written;
+    let end = typeLength;
+    if (text) end += exotelEncoder.encodeInto(bytes, room.subarray(typeLength)).written;
+    else {
+        room.set(bytes, typeLength);
+        end += bytes.length;
+    }
+    return wasmParse(kind, status, room.subarray(0, end), contentType === undefined ? 0xffffffff : typeLength);
 }
 
 // The request builders and parsers: one wasm export each (see the top of this file).
@@ -137,7 +154,8 @@ function exotelRequest(kind, options) {
 }
 function exotelParse(kind, status, body, contentType) {
     exotelReady();
-    return exotelAnswer(wasmParse(kind, status, exotelBytes(body), exotelContentType(contentType)));
+    const input = exotelBody(body);
+    return exotelAnswer(exotelRead(kind, status, input, exotelContentType(contentType)));
 }
 // A caller's HTTP status, checked (fetch's own statuses are read in exotelSend).
 function exotelStatus(status) {
@@ -237,7 +255,7 @@ async function exotelSend(build, options) {
         const e = "arrayBuffer() gave no bytes";
         throw exotelNetworkError(`could not read Exotel's answer from ${url}: ${e}`, e);
     }
-    return exotelAnswer(wasmParse(1, status, exotelBytes(body), typeof contentType === "string" ? contentType : undefined));
+    return exotelAnswer(exotelRead(1, status, exotelBody(body), typeof contentType === "string" ? contentType : undefined));
 }
 function connect(options) {
     return exotelSend(connectRequest, options);

@@ -61,6 +61,20 @@ fn error_of(json: &str) -> (String, Option<String>, String) {
     )
 }
 
+/// `wasmParse` as npm/api.js calls it: the content type's UTF-8 (its length beside it, or
+/// `u32::MAX` for none), then the body, in one buffer.
+fn parse_body(kind: u32, status: u16, body: &[u8], content_type: Option<String>) -> String {
+    match content_type {
+        None => super::parse(kind, status, body, u32::MAX),
+        Some(content_type) => {
+            let length = u32::try_from(content_type.len()).expect("a short content type");
+            let mut input = content_type.into_bytes();
+            input.extend_from_slice(body);
+            super::parse(kind, status, &input, length)
+        }
+    }
+}
+
 const FLOW: &str = r#""accountSid":"acme","apiKey":"k","apiToken":"t","region":"mumbai","from":"098765 43210","callerId":"080 4711 2400","appId":"926""#;
 
 fn flow_with(extra: &str) -> String {
@@ -219,12 +233,12 @@ fn phone_errors_are_invalid_phone_with_the_option_named() {
 fn bodies_cross_as_bytes() {
     let body =
         r#"{"Call": {"Sid": "abc", "Status": "completed", "Price": 1.500, "Duration": "17"}}"#;
-    let call = answer(&super::parse(read::CALL, 0, body.as_bytes(), None)).expect("a call");
+    let call = answer(&parse_body(read::CALL, 0, body.as_bytes(), None)).expect("a call");
     assert_eq!(text(&call, "price"), Some("1.500"));
     assert_eq!(call.get("duration"), Some(&Value::Number("17".into())));
     assert_eq!(call.get("parentCallSid"), Some(&Value::Null));
     assert_eq!(call.get("details"), None);
-    let (code, _, message) = error_of(&super::parse(read::CALL, 0, b"{\"Call\": \"\xff\"}", None));
+    let (code, _, message) = error_of(&parse_body(read::CALL, 0, b"{\"Call\": \"\xff\"}", None));
     assert_eq!(code, "malformed_response");
     assert_eq!(
         message,
@@ -235,20 +249,19 @@ fn bodies_cross_as_bytes() {
 #[wasm_bindgen_test]
 fn responses_become_the_right_errors() {
     let exotel = r#"{"RestException": {"Status": 403, "Message": "NDNC", "Code": 20003}}"#;
-    let error =
-        answer(&super::parse(read::RESPONSE, 403, exotel.as_bytes(), None)).expect_err("403");
+    let error = answer(&parse_body(read::RESPONSE, 403, exotel.as_bytes(), None)).expect_err("403");
     assert_eq!(text(&error, "code"), Some("exotel_error"));
     assert_eq!(error.get("status"), Some(&Value::Number("403".into())));
     assert_eq!(text(&error, "exotelMessage"), Some("NDNC"));
     assert_eq!(text(&error, "exotelCode"), Some("20003"));
-    let (code, _, _) = error_of(&super::parse(
+    let (code, _, _) = error_of(&parse_body(
         read::RESPONSE,
         200,
         b"{",
         Some("application/json".into()),
     ));
     assert_eq!(code, "malformed_response");
-    let (_, _, message) = error_of(&super::parse(read::STATUS_CALLBACK, 0, b"CallSid=a", None));
+    let (_, _, message) = error_of(&parse_body(read::STATUS_CALLBACK, 0, b"CallSid=a", None));
     assert_eq!(
         message,
         "malformed status callback: expected a `Status` field, but got none"
@@ -258,7 +271,7 @@ fn responses_become_the_right_errors() {
 #[wasm_bindgen_test]
 fn parse_call_reports_what_exotel_said_with_the_status_its_body_names() {
     let xml = b"<TwilioResponse><RestException><Status>429</Status><Message>Too many requests</Message></RestException></TwilioResponse>";
-    let error = answer(&super::parse(read::CALL, 0, xml, None)).expect_err("a RestException");
+    let error = answer(&parse_body(read::CALL, 0, xml, None)).expect_err("a RestException");
     assert_eq!(text(&error, "code"), Some("exotel_error"));
     assert_eq!(error.get("status"), Some(&Value::Number("429".into())));
     assert_eq!(text(&error, "exotelMessage"), Some("Too many requests"));
@@ -268,14 +281,14 @@ fn parse_call_reports_what_exotel_said_with_the_status_its_body_names() {
         Some("Exotel answered 429: Too many requests")
     );
     // Malformed bodies have no response, so no status.
-    let error = answer(&super::parse(read::CALL, 0, b"{}", None)).expect_err("no envelope");
+    let error = answer(&parse_body(read::CALL, 0, b"{}", None)).expect_err("no envelope");
     assert_eq!(text(&error, "code"), Some("malformed_response"));
     assert_eq!(error.get("status"), None);
 }
 
 #[wasm_bindgen_test]
 fn status_callbacks_leave_out_what_was_not_sent() {
-    let callback = answer(&super::parse(
+    let callback = answer(&parse_body(
         read::STATUS_CALLBACK,
         0,
         b"CallSid=abc&Status=busy&RecordingUrl=&DateUpdated=2026-11-26+10%3A00%3A00",
@@ -343,15 +356,15 @@ fn whitelist_requests_name_the_numbers_option() {
 fn whitelist_details_cross_as_json() {
     let body =
         br#"{"Result": {"Status": "Whitelist", "Type": "API", "Expiry": "3600", "Extra": {}}}"#;
-    let details = answer(&super::parse(read::WHITELIST, 200, body, None)).expect("details");
+    let details = answer(&parse_body(read::WHITELIST, 200, body, None)).expect("details");
     assert_eq!(text(&details, "status"), Some("Whitelist"));
     assert_eq!(text(&details, "type"), Some("API"));
     assert_eq!(details.get("expiry"), Some(&Value::Number("3600".into())));
     let never = br#"{"Result": {"Status": "Neutral", "Type": "", "Expiry": -1}}"#;
-    let details = answer(&super::parse(read::WHITELIST, 200, never, None)).expect("details");
+    let details = answer(&parse_body(read::WHITELIST, 200, never, None)).expect("details");
     assert_eq!(details.get("type"), Some(&Value::Null));
     assert_eq!(text(&details, "expiry"), Some("never"));
-    let error = answer(&super::parse(
+    let error = answer(&parse_body(
         read::WHITELIST,
         403,
         br#"{"RestException": {"Status": 403, "Message": "Not enabled"}}"#,
@@ -360,7 +373,7 @@ fn whitelist_details_cross_as_json() {
     .expect_err("a RestException");
     assert_eq!(text(&error, "code"), Some("exotel_error"));
     assert_eq!(text(&error, "exotelMessage"), Some("Not enabled"));
-    let (code, _, message) = error_of(&super::parse(
+    let (code, _, message) = error_of(&parse_body(
         read::WHITELIST,
         200,
         br#"{"Result": {"Status": "Greylist"}}"#,
@@ -375,11 +388,27 @@ fn whitelist_details_cross_as_json() {
 
 #[wasm_bindgen_test]
 fn unknown_kinds_are_refused_not_guessed() {
-    for json in [super::request(99, "{}"), super::parse(99, 200, b"{}", None)] {
+    for json in [super::request(99, "{}"), parse_body(99, 200, b"{}", None)] {
         let (code, field, _) = error_of(&json);
         assert_eq!(
             (code.as_str(), field.as_deref()),
             ("invalid_option", Some("kind"))
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_content_type_the_input_cannot_hold_is_refused_by_name() {
+    let callback = b"application/x-www-form-urlencodedCallSid=a&Status=busy";
+    // The content type's length, as npm/api.js passes it, splits the buffer where it ends.
+    let read = answer(&super::parse(read::STATUS_CALLBACK, 0, callback, 33)).expect("a callback");
+    assert_eq!(text(&read, "status"), Some("busy"));
+    // Longer than the buffer, or not UTF-8: only a caller of the raw export can send these.
+    for (input, length) in [(&b"text/plain"[..], 11), (&b"\xff{}"[..], 1)] {
+        let (code, field, _) = error_of(&super::parse(read::CALL, 0, input, length));
+        assert_eq!(
+            (code.as_str(), field.as_deref()),
+            ("invalid_option", Some("contentType"))
         );
     }
 }

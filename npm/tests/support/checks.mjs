@@ -415,6 +415,36 @@ export function checks(data) {
     equal(m.normalizePhone('9876543210'), '+919876543210', 'after the storm');
   });
 
+  add('a content type and its body reach the reader whole, however the body is held', (m) => {
+    // The content type and the body cross into wasm in one buffer: its UTF-8 first, then the
+    // body's bytes, from a string, a view into a larger buffer, or text too long to keep a
+    // buffer for.
+    const form = 'CallSid=c1&Status=busy&RecordingUrl=&DateUpdated=2026-11-26+10%3A00%3A00&To=%E0%A4%B9';
+    const formType = 'application/x-www-form-urlencoded; charset="utf-8"; note="é 😀"';
+    const held = new Uint8Array(form.length + 7);
+    const encoded = new TextEncoder().encode(form);
+    held.set(encoded, 3);
+    for (const [body, how] of [
+      [form, 'a string'],
+      [encoded, 'bytes'],
+      [held.subarray(3, 3 + encoded.length), 'a view at an offset'],
+      [encoded.buffer, 'an ArrayBuffer'],
+    ]) {
+      const callback = m.parseStatusCallback(body, formType);
+      equal([callback.callSid, callback.status, callback.to], ['c1', 'busy', 'ह'], how);
+    }
+    const filler = 'ह'.repeat(20000);
+    const json = JSON.stringify({ Call: { Sid: 'abc', Status: 'completed', CallerName: filler } });
+    for (const [body, how] of [
+      [json, 'text of over 16K characters'],
+      [new TextEncoder().encode(json), 'over 48 KB of bytes'],
+    ]) {
+      equal(m.parseCall(body, 'application/json').callerName, filler, how);
+      // The body read as the type named, not sniffed: JSON named as XML is refused as XML.
+      throws(m, () => m.parseCall(body, 'application/xml'), 'malformed_response', `${how}, named XML`);
+    }
+  });
+
   add('a 1 MB body is parsed, not refused or crashed on', (m) => {
     const big = JSON.stringify({ Call: { Sid: 'abc', Status: 'completed', Filler: 'x'.repeat(1 << 20) } });
     equal(m.parseCall(big).sid, 'abc', 'sid');
