@@ -135,11 +135,11 @@ function exotelRoom(length) {
 function exotelRead(kind, status, body, contentType) {
     const type = contentType ?? "";
     const bytes = typeof body === "string" && body.length > 16384 ? exotelEncoder.encode(body) : body;
-    const text = typeof bytes === "string";
-    const room = exotelRoom(type.length * 3 + (text ? bytes.length * 3 : bytes.length));
+    const asText = typeof bytes === "string";
+    const room = exotelRoom(type.length * 3 + (asText ? bytes.length * 3 : bytes.length));
     const typeLength = exotelEncoder.encodeInto(type, room).written;
     let end = typeLength;
-    if (text) end += exotelEncoder.encodeInto(bytes, room.subarray(typeLength)).written;
+    if (asText) end += exotelEncoder.encodeInto(bytes, room.subarray(typeLength)).written;
     else {
         room.set(bytes, typeLength);
         end += bytes.length;

@@ -57,7 +57,7 @@
 // optimize_hot_paths` (scripts/build-pkg.sh): the few small functions every body runs through
 // byte by byte (the searches, the form decoder, the JSON string writer, field lookup) are
 // marked `optimize(speed)` under it, about 0.2 KB of the package's gzipped wasm for a status
-// callback read about a sixth faster. Every other build ignores the marks.
+// callback read about a tenth faster. Every other build ignores the marks.
 #![cfg_attr(optimize_hot_paths, feature(optimize_attribute))]
 
 extern crate alloc;

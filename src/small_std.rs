@@ -264,7 +264,7 @@ pub(crate) fn is_non_ascii_digit(c: char) -> bool {
 /// The crate looks for single ASCII characters with it too (`find_str(text, "<")`, and
 /// [`split_once_str`] and [`split_str`] on `"="` or `"&"`), instead of `str::find(char)` and
 /// `split(char)`: their char searcher and `memchr` are about 1 KB of the npm package's wasm.
-/// A plain loop over the bytes, comparing the rest of the needle only where its first byte is.
+/// The needle's first byte is looked for with [`find_byte`], and the rest compared only there.
 #[cfg_attr(optimize_hot_paths, optimize(speed))]
 pub(crate) fn find_str(text: &str, needle: &str) -> Option<usize> {
     let bytes = text.as_bytes();
