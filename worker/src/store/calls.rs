@@ -71,9 +71,18 @@ impl FromRow for StoredCall {
     }
 }
 
-const CALL_COLUMNS: &str =
-    "id, mode, exotel_sid, status, outcome, duration, created_at, updated_at,
-    refreshed_at, attempt, scheduled_for, placed_at, phone, callback_base, lead_name";
+/// The columns a [`StoredCall`] is read from, spliced into each query's text at compile time
+/// (`concat!`), so a poll's statement is a constant rather than formatted on every request.
+macro_rules! select_calls {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, mode, exotel_sid, status, outcome, duration, created_at, updated_at,
+             refreshed_at, attempt, scheduled_for, placed_at, phone, callback_base, lead_name
+             FROM calls ",
+            $rest
+        )
+    };
+}
 
 /// What a new call row holds.
 pub struct NewCall<'a> {
@@ -152,8 +161,8 @@ pub(super) fn claim_due_if_counted(
 
 /// The latest attempt of the visitor's request `request_id`.
 pub async fn find_request(db: &D1Database, request_id: &str) -> worker::Result<Option<StoredCall>> {
-    db.prepare(format!(
-        "SELECT {CALL_COLUMNS} FROM calls WHERE request_id = ?1 ORDER BY attempt DESC LIMIT 1"
+    db.prepare(select_calls!(
+        "WHERE request_id = ?1 ORDER BY attempt DESC LIMIT 1"
     ))
     .bind(&[text(request_id)])?
     .first_row::<StoredCall>()
@@ -166,9 +175,8 @@ pub async fn due_calls(
     now_ms: u64,
     limit: u32,
 ) -> worker::Result<Vec<StoredCall>> {
-    db.prepare(format!(
-        "SELECT {CALL_COLUMNS} FROM calls
-         WHERE status = 'scheduled' AND outcome = 'scheduled' AND scheduled_for <= ?1
+    db.prepare(select_calls!(
+        "WHERE status = 'scheduled' AND outcome = 'scheduled' AND scheduled_for <= ?1
          ORDER BY scheduled_for LIMIT ?2"
     ))
     .bind(&[number(now_ms), number(u64::from(limit))])?
@@ -438,7 +446,7 @@ pub async fn mark_not_placed(
 
 /// The call with this id.
 pub async fn find_call(db: &D1Database, id: &CallId) -> worker::Result<Option<StoredCall>> {
-    db.prepare(format!("SELECT {CALL_COLUMNS} FROM calls WHERE id = ?1"))
+    db.prepare(select_calls!("WHERE id = ?1"))
         .bind(&[text(id.as_str())])?
         .first_row::<StoredCall>()
         .await
@@ -740,9 +748,8 @@ pub async fn open_calls(
     placed_before_ms: u64,
     limit: u32,
 ) -> worker::Result<Vec<StoredCall>> {
-    db.prepare(format!(
-        "SELECT {CALL_COLUMNS} FROM calls
-         WHERE status_rank >= ?1 AND status_rank < ?2 AND placed_at <= ?3
+    db.prepare(select_calls!(
+        "WHERE status_rank >= ?1 AND status_rank < ?2 AND placed_at <= ?3
          ORDER BY COALESCE(refreshed_at, 0), placed_at LIMIT ?4"
     ))
     .bind(&[
