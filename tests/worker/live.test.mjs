@@ -323,6 +323,18 @@ describe('routing', () => {
 });
 
 describe('restart', () => {
+  test('each start of the wasm logs worker_started, before the first request it serves', async () => {
+    const starts = () => worker.records().filter((r) => r.event === 'worker_started').length;
+    assert.equal(worker.records()[0]?.event, 'worker_started', 'the first line the Worker wrote');
+    const before = starts();
+    await worker.restart();
+    const res = await client.get('/api/config');
+    assert.equal(res.status, 200);
+    // The new start's line may reach the test a moment after the response does.
+    await worker.waitForRecord(() => starts() > before);
+    assert.equal(starts(), before + 1, 'one line for the new start');
+  });
+
   test('accepted state survives a restart, and callbacks still verify', async () => {
     const done = await placeCall();
     await exotel.sendCallback(done.sid, { Status: 'completed' });

@@ -65,6 +65,9 @@ macro_rules! events {
 }
 
 events! {
+    /// The Worker's wasm was instantiated: an isolate started (a cold start), or the wasm was
+    /// started again after a crash.
+    WorkerStarted => "worker_started",
     /// Exotel accepted a call (`status`: what the page is told; `mode`, `attempt`, `ms`).
     CallPlaced => "call_placed",
     /// A call is stored to be placed later (`mode`).
