@@ -284,7 +284,8 @@ pub(crate) fn find_str(text: &str, needle: &str) -> Option<usize> {
 
 /// Where `byte` first occurs in `bytes`: eight bytes at a time while none of them is it (a
 /// word with a zero byte where `byte` was, found with the usual bit trick), then byte by byte.
-/// Form bodies are searched for `&` and `=` this way, and values for their end.
+/// [`find_str`] finds its needle's first byte with it: `&` and `=` in form bodies, `<` and `>`
+/// in XML, a multipart boundary's first byte.
 #[cfg_attr(optimize_hot_paths, optimize(speed))]
 fn find_byte(bytes: &[u8], byte: u8) -> Option<usize> {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
