@@ -6,6 +6,8 @@
 # npm; it is handed local binaries instead (wasm-bindgen from `cargo install`, esbuild and
 # binaryen's wasm-opt from node_modules). wasm-opt runs here rather than inside worker-build,
 # because worker-build keeps the names section (--debuginfo), which is dead weight in production.
+# Its esbuild is scripts/worker-esbuild.sh, which bundles the Worker's own entry module
+# (worker/js/entry.js) instead of the shim worker-build writes.
 #
 # Does nothing, in milliseconds, when build/ is what the current sources make
 # (scripts/build-stamp.sh): wrangler runs it before every `wrangler dev` and `wrangler deploy`.
@@ -25,7 +27,8 @@ stamp_lock worker
 # Everything the build reads: the Worker's and the core's crates, the lock file, the npm tools'
 # versions (esbuild, binaryen), this script and the pinned Rust tools, and whether wasm-opt runs.
 inputs=$({
-  digest_files worker/Cargo.toml worker/src src Cargo.toml Cargo.lock package-lock.json scripts/build-worker.sh
+  digest_files worker/Cargo.toml worker/src worker/js src Cargo.toml Cargo.lock package-lock.json \
+    scripts/build-worker.sh scripts/worker-esbuild.sh
   pinned_tools
   echo "WORKER_BUILD_FAST=${WORKER_BUILD_FAST:-}"
 } | sha256sum | cut -d' ' -f1)
@@ -43,7 +46,7 @@ need() { # path-or-command, what installs it
 
 export PATH="$HOME/.cargo/bin:$PATH"
 export WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-$(command -v wasm-bindgen || true)}"
-export ESBUILD_BIN="${ESBUILD_BIN:-$root/node_modules/esbuild/bin/esbuild}"
+export ESBUILD_BIN="$root/scripts/worker-esbuild.sh"
 wasm_opt="${WASM_OPT_BIN:-$root/node_modules/.bin/wasm-opt}"
 # worker-build looks for WASM_OPT_BIN only when it runs wasm-opt; --no-opt below means never, but
 # set it anyway so no code path can reach for a download.
@@ -51,7 +54,7 @@ export WASM_OPT_BIN="$wasm_opt"
 
 need worker-build worker
 need "${WASM_BINDGEN_BIN:-wasm-bindgen}" worker
-need "$ESBUILD_BIN" node
+need "$root/node_modules/esbuild/bin/esbuild" node
 
 # The pinned nightly (scripts/install-tools.sh) rebuilds std for the Worker with the release
 # profile's opt-level "z" (-Zbuild-std; the prebuilt one is optimised for speed) and makes every

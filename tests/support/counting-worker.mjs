@@ -11,9 +11,7 @@
 //
 // Nothing in the Worker knows about it: the tests count what production would do.
 
-import { WorkerEntrypoint } from 'cloudflare:workers';
-
-import Worker from '../../build/index.js';
+import worker from '../../build/index.js';
 
 const ROUND_TRIPS = new Set(['first', 'all', 'run', 'raw']);
 
@@ -87,23 +85,23 @@ async function explainAll(db) {
   return plans;
 }
 
-export default class CountingWorker extends WorkerEntrypoint {
-  async fetch(request) {
+export default {
+  async fetch(request, realEnv, ctx) {
     if (new URL(request.url).pathname === '/__explain') {
-      return Response.json(await explainAll(this.env.DB));
+      return Response.json(await explainAll(realEnv.DB));
     }
     const counter = { n: 0 };
-    const env = { ...this.env, DB: counted(this.env.DB, counter) };
-    const response = await new Worker(this.ctx, env).fetch(request);
+    const env = { ...realEnv, DB: counted(realEnv.DB, counter) };
+    const response = await worker.fetch(request, env, ctx);
     const counts = counter.n;
     const out = new Response(response.body, response);
     out.headers.set('x-d1-round-trips', String(counts));
     return out;
-  }
+  },
 
   /** The cron, uncounted (no visitor waits for it), its statements kept for `/__explain`. */
-  async scheduled(controller) {
-    const env = { ...this.env, DB: counted(this.env.DB, { n: 0 }) };
-    return new Worker(this.ctx, env).scheduled(controller);
-  }
-}
+  async scheduled(controller, realEnv, ctx) {
+    const env = { ...realEnv, DB: counted(realEnv.DB, { n: 0 }) };
+    return worker.scheduled(controller, env, ctx);
+  },
+};
