@@ -23,6 +23,9 @@ const WRANGLER_OWN = [
   /^env\.\S+ /,
   /^⎔ /,
   /^Scheduled Workers are not automatically triggered during local development\.$/,
+  // Printed once per wrangler version where telemetry was switched on for the machine
+  // (`wrangler telemetry enable`), whatever WRANGLER_SEND_METRICS says.
+  /^Cloudflare collects anonymous telemetry about your usage of Wrangler\. /,
   // wrangler.toml's [build] step (scripts/build-deploy.sh), run before the Worker starts and
   // again when wrangler's file watcher comes up.
   /^\[custom build\]/,
