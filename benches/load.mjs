@@ -19,7 +19,9 @@
 //
 // Figures are for one small machine running wrk, the mock, wrangler's proxy and workerd
 // together: a floor for what Cloudflare's network does, and a fair comparison between the two
-// Workers, not a prediction of either in production.
+// Workers, not a prediction of either in production. Beside the rate, each pair's workerd CPU
+// time per request (from /proc): the Worker's own cost, with D1's and Miniflare's, without
+// the proxy's and wrk's.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -208,6 +210,9 @@ function joined(halves) {
     p90_ms: mean('p90_ms'),
     p99_ms: mean('p99_ms'),
     mean_ms: halves.reduce((total, h) => total + h.mean_ms * h.requests, 0) / requests,
+    // The Worker's own cost, which wrk's rate mixes with wrangler's proxy and wrk itself on the
+    // same two cores: workerd's CPU time over the measured halves, per request answered.
+    workerd_cpu_us: (sum('workerdCpuMs') * 1000) / requests,
     non2xx: sum('non2xx'),
     socketErrors: sum('socketErrors'),
   };
@@ -226,7 +231,9 @@ try {
       const script = luaScript(`${endpoint.key}-${w.key}-${round}`, requests);
       const first = halves.get(w.key).length === 0;
       if (first && WARM_UP_SECONDS > 0) await wrk(w.worker.url, script, WARM_UP_SECONDS);
-      halves.get(w.key).push(await wrk(w.worker.url, script, Math.max(1, Math.round(SECONDS / 2))));
+      const cpuBefore = w.worker.cpuMs();
+      const half = await wrk(w.worker.url, script, Math.max(1, Math.round(SECONDS / 2)));
+      halves.get(w.key).push({ ...half, workerdCpuMs: w.worker.cpuMs() - cpuBefore });
     }
     for (const w of workers) {
       const figures = joined(halves.get(w.key));
@@ -253,9 +260,9 @@ writeFileSync(
 );
 
 const ms = (v) => `${v.toFixed(1)} ms`;
-console.log(`| load (wrk, ${CONNECTIONS} connections, ${SECONDS} s) | Worker | req/s | p50 | p99 | requests | non-2xx | socket errors |`);
-console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+console.log(`| load (wrk, ${CONNECTIONS} connections, ${SECONDS} s) | Worker | req/s | p50 | p99 | workerd CPU/request | requests | non-2xx | socket errors |`);
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
   const name = workers.find((w) => w.key === r.worker).name;
-  console.log(`| ${r.what} | ${name} | ${r.rps.toFixed(0)} | ${ms(r.p50_ms)} | ${ms(r.p99_ms)} | ${r.requests} | ${r.non2xx} | ${r.socketErrors} |`);
+  console.log(`| ${r.what} | ${name} | ${r.rps.toFixed(0)} | ${ms(r.p50_ms)} | ${ms(r.p99_ms)} | ${Math.round(r.workerd_cpu_us)} µs | ${r.requests} | ${r.non2xx} | ${r.socketErrors} |`);
 }

@@ -213,6 +213,18 @@ for (const endpoint of [...new Set(load.results.map((r) => r.endpoint))]) {
     better: 'higher',
     id: `load_${endpoint}`,
   });
+  if (ours.workerd_cpu_us !== undefined) {
+    row({
+      section,
+      what: `${ours.what}: workerd CPU per request`,
+      ours: ours.workerd_cpu_us,
+      peer: base.workerd_cpu_us,
+      peerName: 'JS baseline Worker',
+      show: (n) => `${Math.round(n)} µs`,
+      better: 'lower',
+      id: `load_${endpoint}`,
+    });
+  }
   for (const [key, label] of [
     ['p50_ms', 'p50'],
     ['p99_ms', 'p99'],
@@ -403,9 +415,9 @@ const WHY = {
   native_connect_request:
     'The hand-built request skips the checks the builder makes (E.164 rules for several countries, URL and time-limit validation, errors that name the field).',
   load_create:
-    `Placing a call, the Rust Worker does more than the baseline: three HMACs (client and number buckets for the rate limits, the callback token) against one, and ${ROUND_TRIPS.create.d1} D1 round trips (${ROUND_TRIPS.create.why}) against one batch, of five statements against two. A CPU profile of 300 calls placed one after another (Miniflare, the inspector attached) puts the rest in workers-rs\'s glue rather than in our code: every awaited promise wakes the Rust future through \`queueMicrotask\`, the shim wraps each object it hands over in a \`Proxy\`, and the request\'s method, URL and headers cross the boundary (not its \`cf\` object, which workerd rebuilds from JSON on every read). HMAC keys are imported once per isolate (as the baseline does), bodies are read with one \`arrayBuffer()\`, and the limits\' state is read only for a refusal.`,
+    `Placing a call, the Rust Worker does more than the baseline: three HMACs (client and number buckets for the rate limits, the callback token) against one, and ${ROUND_TRIPS.create.d1} D1 round trips (${ROUND_TRIPS.create.why}) against one batch, of five statements against two. A CPU profile of 300 calls placed one after another (Miniflare, the inspector attached) puts the rest in workers-rs\'s glue rather than in our code: every awaited promise wakes the Rust future through \`queueMicrotask\`, and the request\'s method, URL and headers cross the boundary (not its \`cf\` object, which workerd rebuilds from JSON on every read). HMAC keys are imported once per isolate (as the baseline does), bodies are read with one \`arrayBuffer()\`, and the limits\' state is read only for a refusal.`,
   load_show:
-    `Both read the call in ${ROUND_TRIPS.poll.d1} D1 round trip (no Call Details refresh is due in this run), so the gap is in the Worker's own work around that read (routing, CORS, building the answer, crossing the wasm/JS boundary), not in D1. Not reading the request\'s \`cf\` object took about a tenth off the Worker\'s CPU per poll in a profile, yet the rate did not move in an A/B run of the two builds (445 requests/s without reading it, 458 with: within the noise): with wrk, wrangler\'s proxy, the mock and workerd sharing two cores, the Worker\'s own CPU is not what sets the rate here.`,
+    `Both read the call in ${ROUND_TRIPS.poll.d1} D1 round trip (no Call Details refresh is due in this run), so the gap is in the Worker's own work around that read (routing, CORS, building the answer, crossing the wasm/JS boundary), not in D1. The workerd CPU per request beside the rate is that work, measured in the same run without the proxy\'s and wrk\'s share of the two cores: per poll the Rust Worker passes 33 strings from wasm to JS (15 of them D1 column names, the SQL, 12 header names and values), wakes its future through two microtasks and builds the response header by header; reading D1 rows as arrays (\`raw()\`) would save the column names only, as D1\'s own side costs the same either way (measured). The two ratios track each other: with wrk, wrangler\'s proxy, the mock and workerd sharing two cores, what each Worker costs in workerd sets its rate.`,
   load_callback:
     `Both verify an HMAC token and write a deduplicated event; the baseline reads the call and then writes (2 round trips), the Rust Worker checks and writes in ${ROUND_TRIPS.callback.d1} batch. The Rust Worker also parses the body with the core (any of three encodings) and applies the event log\'s ordering rules. A second try is planned only for an outcome that earns one; it used to be planned for every callback, looking a year of opening hours up in \`Intl\` (about 20 ms of CPU each, 0.39× the baseline\'s rate).`,
   startup_compile:
@@ -543,6 +555,9 @@ ${tripsTable}
   check, the connect request, the row and the event in D1, the HMAC callback token; it has no
   rate limits, idempotency, CORS or Call Details. Every request goes through wrangler's local
   proxy, on the same two cores as wrk and the mock, so these are a floor, not a forecast.
+  "workerd CPU per request" is the CPU time (user and system, from /proc) of each Worker's
+  workerd processes over its measured halves, divided by the requests answered: the Worker, its
+  D1 and Miniflare's own services, without the proxy, wrk or the mock.
 - **Start-up**: benches/startup.mjs. \`WebAssembly.compile\` + instantiate of the Worker's wasm
   in Node (V8, as in workerd), against compiling and evaluating the baseline's JS module; then a
   fresh Miniflare (workerd) per run: time to ready, and the first and second

@@ -171,6 +171,24 @@ async function waitUntilReady(url, child, logs) {
 /** Whether a child process has ended, by an exit code or by a signal. */
 const hasExited = (child) => child.exitCode !== null || child.signalCode !== null;
 
+/** CPU time (ms) of the processes named workerd in process group `group` (Linux /proc). */
+function workerdCpuMs(group) {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone since the listing
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    // After the name: state, ppid, pgrp, ..., utime and stime (fields 14 and 15 of stat(5)).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (name === 'workerd' && Number(fields[2]) === group) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
 /** wrangler's output for an error message: the end first (where its reason is), then the whole. */
 function lastLines(logs) {
   const text = logs.join('');
@@ -341,6 +359,12 @@ export async function startWorker({
     url,
     port: listenPort,
     persistDir: state,
+    /**
+     * CPU time, in ms (user and system, from /proc), of the workerd processes this instance
+     * runs so far: the Worker, its D1 and Miniflare's own services, not wrangler's proxy. For
+     * benchmarks (Linux only); a restart starts a new count.
+     */
+    cpuMs: () => workerdCpuMs(child.pid),
     /**
      * Records a response to a request not sent with fetch (node:http), for the privacy scan:
      * { method, path, status, headers, text, sent (the request's body) }.
