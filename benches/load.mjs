@@ -10,8 +10,12 @@
 //   POST /exotel/status/{token}  the callback URLs the mock received, with a urlencoded
 //                                `completed` callback (the first applies, repeats are no-ops)
 //
+// POST /api/calls also runs a third Worker: the baseline with BASELINE_ADMISSION=on, the Rust
+// Worker's admission written in JS (benches/baseline-worker/index.js), pricing that one guard.
+//
 // Each (endpoint, Worker) pair gets a short warm-up run, then its measured time in two halves,
-// in the order ours, baseline, baseline, ours: on a machine whose speed drifts during the run
+// in the order ours, baseline, baseline, ours (ours, baseline, admitting, admitting, baseline,
+// ours for three): on a machine whose speed drifts during the run
 // (the baseline's own rate moved by a third between runs of one-piece measurements) each
 // Worker gets as much of the early time as of the late. A pair's figures join its halves:
 // requests and time added, percentiles the mean of the two. Prints a Markdown table, writes
@@ -144,14 +148,19 @@ const vars = {
   // GET reads the store, as the baseline's does; no Call Details refresh during the run.
   STATUS_REFRESH_MS: '3600000',
 };
-const [ours, baseline] = await Promise.all([
+const BASELINE = join(ROOT, 'benches/baseline-worker/index.js');
+const [ours, baseline, admitting] = await Promise.all([
   startWorker({ vars }),
-  startWorker({ vars, main: join(ROOT, 'benches/baseline-worker/index.js') }),
+  startWorker({ vars, main: BASELINE }),
+  startWorker({ vars: { ...vars, BASELINE_ADMISSION: 'on' }, main: BASELINE }),
 ]);
 const workers = [
   { key: 'ours', name: 'Rust Worker', worker: ours },
   { key: 'baseline', name: 'JS baseline Worker', worker: baseline },
 ];
+// Placing a call only: the baseline with the Rust Worker's admission (rate-limit buckets and the
+// call stored before Exotel is asked) written in JS, to price that guard apart from the rest.
+const admittingBaseline = { key: 'admitting', name: 'JS baseline Worker with admission', worker: admitting };
 
 /** The calls each Worker placed (from what the mock received): [{ id, token, sid }]. */
 function placedBy(worker) {
@@ -170,6 +179,7 @@ const endpoints = [
     key: 'create',
     what: 'POST /api/calls',
     requests: (w, round) => createRequests(20_000, round),
+    alsoAdmitting: true,
   },
   {
     key: 'show',
@@ -222,8 +232,10 @@ const results = [];
 try {
   let round = 0;
   for (const endpoint of endpoints) {
-    const halves = new Map(workers.map((w) => [w.key, []]));
-    for (const w of [workers[0], workers[1], workers[1], workers[0]]) {
+    const measured = endpoint.alsoAdmitting ? [...workers, admittingBaseline] : workers;
+    const halves = new Map(measured.map((w) => [w.key, []]));
+    // First halves in one order, second halves in the reverse: drift falls on each alike.
+    for (const w of [...measured, ...[...measured].reverse()]) {
       round += 1;
       const requests = endpoint.requests(w, round);
       if (requests.length === 0) throw new Error(`${w.name}: no calls were placed, nothing to ${endpoint.what}`);
@@ -235,7 +247,7 @@ try {
       const half = await wrk(w.worker.url, script, Math.max(1, Math.round(SECONDS / 2)));
       halves.get(w.key).push({ ...half, workerdCpuMs: w.worker.cpuMs() - cpuBefore });
     }
-    for (const w of workers) {
+    for (const w of measured) {
       const figures = joined(halves.get(w.key));
       // Answers that are refusals or errors measure a different path from the peer's: no figure.
       if (figures.non2xx + figures.socketErrors > 0) {
@@ -247,7 +259,7 @@ try {
     }
   }
 } finally {
-  await Promise.all([ours.stop(), baseline.stop(), mock.stop()]);
+  await Promise.all([ours.stop(), baseline.stop(), admitting.stop(), mock.stop()]);
   rmSync(scratch, { recursive: true, force: true });
 }
 
@@ -263,6 +275,6 @@ const ms = (v) => `${v.toFixed(1)} ms`;
 console.log(`| load (wrk, ${CONNECTIONS} connections, ${SECONDS} s) | Worker | req/s | p50 | p99 | workerd CPU/request | requests | non-2xx | socket errors |`);
 console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
-  const name = workers.find((w) => w.key === r.worker).name;
+  const name = [...workers, admittingBaseline].find((w) => w.key === r.worker).name;
   console.log(`| ${r.what} | ${name} | ${r.rps.toFixed(0)} | ${ms(r.p50_ms)} | ${ms(r.p99_ms)} | ${Math.round(r.workerd_cpu_us)} µs | ${r.requests} | ${r.non2xx} | ${r.socketErrors} |`);
 }

@@ -240,6 +240,53 @@ for (const endpoint of [...new Set(load.results.map((r) => r.endpoint))]) {
       id: `load_${endpoint}`,
     });
   }
+  // The baseline with the Rust Worker's admission written in JS (BASELINE_ADMISSION): what
+  // that one guard costs a JS Worker, and the Rust Worker beside a peer that has it too.
+  const admitting = load.results.find((r) => r.endpoint === endpoint && r.worker === 'admitting');
+  if (admitting) {
+    const cpu = (n) => `${Math.round(n)} µs`;
+    const rate = (n) => `${n.toFixed(1)}/s`;
+    row({
+      section,
+      what: `${ours.what}: requests/s, the JS baseline with the admission guard written in JS (not ours)`,
+      ours: admitting.rps,
+      peer: base.rps,
+      peerName: 'JS baseline Worker',
+      show: rate,
+      better: 'higher',
+      id: 'load_admission',
+    });
+    row({
+      section,
+      what: `${ours.what}: requests/s, beside a JS baseline that admits as we do`,
+      ours: ours.rps,
+      peer: admitting.rps,
+      peerName: 'JS baseline Worker with admission',
+      show: rate,
+      better: 'higher',
+      id: `load_${endpoint}`,
+    });
+    row({
+      section,
+      what: `${ours.what}: workerd CPU per request, beside a JS baseline that admits as we do`,
+      ours: ours.workerd_cpu_us,
+      peer: admitting.workerd_cpu_us,
+      peerName: 'JS baseline Worker with admission',
+      show: cpu,
+      better: 'lower',
+      id: `load_${endpoint}`,
+    });
+  }
+}
+
+/** What the admitting baseline's rate says about the 0.8× goal for placing a call. */
+function admissionVerdict() {
+  const of = (worker) => load.results.find((r) => r.endpoint === 'create' && r.worker === worker);
+  if (!of('admitting')) return '';
+  const ratio = of('admitting').rps / of('baseline').rps;
+  return ratio < 0.8
+    ? `That one guard, written in JS, puts the baseline at ${ratio.toFixed(2)}× its own rate, below the 0.8× asked of the Rust Worker: the goal for placing a call is not met with the guards kept, and no guard is dropped for it.`
+    : `That one guard, written in JS, puts the baseline at ${ratio.toFixed(2)}× its own rate.`;
 }
 
 // ---- start-up -------------------------------------------------------------------------------
@@ -416,6 +463,8 @@ const WHY = {
     'The hand-built request skips the checks the builder makes (E.164 rules for several countries, URL and time-limit validation, errors that name the field).',
   load_create:
     `Placing a call, the Rust Worker does more than the baseline: three HMACs (client and number buckets for the rate limits, the callback token) against one, and ${ROUND_TRIPS.create.d1} D1 round trips (${ROUND_TRIPS.create.why}) against one batch, of five statements against two. A CPU profile of 300 calls placed one after another (Miniflare, the inspector attached) puts the rest in workers-rs\'s glue rather than in our code: every awaited promise wakes the Rust future through \`queueMicrotask\`, and the request\'s method, URL and headers cross the boundary (not its \`cf\` object, which workerd rebuilds from JSON on every read). HMAC keys are imported once per isolate (as the baseline does), bodies are read with one \`arrayBuffer()\`, and the limits\' state is read only for a refusal.`,
+  load_admission:
+    `This row is the JS baseline against itself: with BASELINE_ADMISSION=on it does, before asking Exotel, what the Rust Worker\'s admission does (the client and the number as keyed hashes, one D1 batch that counts both rate-limit buckets, records the request in each and stores the call), and nothing else the Rust Worker adds (Idempotency-Key, call budgets, CORS, body limits, the event log\'s rules). ${admissionVerdict()}`,
   load_show:
     `Both read the call in ${ROUND_TRIPS.poll.d1} D1 round trip (no Call Details refresh is due in this run), so the gap is in the Worker's own work around that read (routing, CORS, building the answer, crossing the wasm/JS boundary), not in D1. The workerd CPU per request beside the rate is that work, measured in the same run without the proxy\'s and wrk\'s share of the two cores: per poll the Rust Worker passes 33 strings from wasm to JS (15 of them D1 column names, the SQL, 12 header names and values), wakes its future through two microtasks and builds the response header by header; reading D1 rows as arrays (\`raw()\`) would save the column names only, as D1\'s own side costs the same either way (measured). The two ratios track each other: with wrk, wrangler\'s proxy, the mock and workerd sharing two cores, what each Worker costs in workerd sets its rate.`,
   load_callback:

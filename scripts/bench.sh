@@ -38,7 +38,7 @@ cargo bench --quiet --bench core -- ${CRITERION_ARGS:---warm-up-time 1 --measure
 step "core speed, Node: the npm package beside the JS way (benches/node-core.mjs)"
 node benches/node-core.mjs --json "$out/node-core.json" >"$out/node-core.log"
 
-step "the Worker under load beside the JS baseline (benches/load.mjs, about 2 min)"
+step "the Worker under load beside the JS baseline (benches/load.mjs, about 2.5 min)"
 node benches/load.mjs --json "$out/load.json" >"$out/load.log"
 
 step "start-up (benches/startup.mjs)"

@@ -14,6 +14,12 @@
 // JSON and XML answers and Exotel's error bodies read in detail, Call Details refreshes, and the
 // event log's ordering rules. BENCHMARKS.md says what that costs.
 //
+// With the var BASELINE_ADMISSION=on, POST /api/calls also admits the call before calling
+// Exotel, the shape of the Rust Worker's admission written plainly: the client's address and
+// the number as keyed hashes (rate-limit buckets), then one batch that counts both buckets'
+// last hour, records this request in each and stores the call as `placing`; a 429 over the
+// limits. Exotel's answer then updates that row. It prices that one guard in JS.
+//
 // Vars: EXOTEL_BASE_URL, EXOTEL_ACCOUNT_SID, EXOTEL_API_KEY, EXOTEL_API_TOKEN,
 // EXOTEL_CALLER_ID, EXOTEL_APP_ID, CALLBACK_SECRET (as for the Rust Worker).
 
@@ -62,6 +68,11 @@ async function createCall(request, env) {
   if (!phone) return error(400, 'invalid_phone', 'expected an Indian phone number');
 
   const id = base64url(crypto.getRandomValues(new Uint8Array(16)));
+  const admitted = env.BASELINE_ADMISSION === 'on';
+  if (admitted) {
+    const refusal = await admit(request, env, id, phone);
+    if (refusal) return refusal;
+  }
   const origin = new URL(request.url).origin;
   const form = new URLSearchParams({
     From: phone,
@@ -88,16 +99,46 @@ async function createCall(request, env) {
   const { Sid: sid, Status: status = 'queued' } = answer.Call;
   const now = Date.now();
   await env.DB.batch([
-    env.DB.prepare(
-      `INSERT INTO calls (id, mode, phone, exotel_sid, status, status_rank, outcome, created_at, updated_at)
-       VALUES (?1, 'live', ?2, ?3, ?4, ?5, 'placed', ?6, ?6)`,
-    ).bind(id, phone, sid, status, RANK[status] ?? 0, now),
+    admitted
+      ? env.DB.prepare(
+          `UPDATE calls SET exotel_sid = ?2, status = ?3, status_rank = ?4, outcome = 'placed', updated_at = ?5
+           WHERE id = ?1`,
+        ).bind(id, sid, status, RANK[status] ?? 0, now)
+      : env.DB.prepare(
+          `INSERT INTO calls (id, mode, phone, exotel_sid, status, status_rank, outcome, created_at, updated_at)
+           VALUES (?1, 'live', ?2, ?3, ?4, ?5, 'placed', ?6, ?6)`,
+        ).bind(id, phone, sid, status, RANK[status] ?? 0, now),
     env.DB.prepare(
       `INSERT INTO call_events (call_id, source, status, dedupe_key, applied, received_at)
        VALUES (?1, 'connect', ?2, ?3, 1, ?4)`,
     ).bind(id, status, `connect:${status}`, now),
   ]);
   return json(201, { id, status });
+}
+
+const LIMIT_PER_HOUR = 1_000_000; // as load.mjs raises the Rust Worker's for the run
+
+/** BASELINE_ADMISSION: counts and records both buckets and stores the call as `placing`, in one batch. */
+async function admit(request, env, id, phone) {
+  const client = await sign(env, `client:${request.headers.get('CF-Connecting-IP') ?? ''}`);
+  const number = await sign(env, `number:${phone}`);
+  const now = Date.now();
+  const [counted] = await env.DB.batch([
+    env.DB.prepare(
+      `SELECT (SELECT count(*) FROM rate_events WHERE bucket = ?1 AND at > ?3) AS client,
+              (SELECT count(*) FROM rate_events WHERE bucket = ?2 AND at > ?3) AS number`,
+    ).bind(client, number, now - 3_600_000),
+    env.DB.prepare('INSERT INTO rate_events (bucket, at) VALUES (?1, ?3), (?2, ?3)').bind(client, number, now),
+    env.DB.prepare(
+      `INSERT INTO calls (id, mode, phone, status, status_rank, outcome, created_at, updated_at)
+       VALUES (?1, 'live', ?2, 'queued', 0, 'placing', ?3, ?3)`,
+    ).bind(id, phone, now),
+  ]);
+  const { client: byClient, number: byNumber } = counted.results[0];
+  if (byClient >= LIMIT_PER_HOUR || byNumber >= LIMIT_PER_HOUR) {
+    return error(429, 'rate_limited', 'too many calls; try again later');
+  }
+  return null;
 }
 
 async function showCall(id, env) {
