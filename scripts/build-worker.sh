@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Cloudflare Worker (the crate in worker/) into build/ at the top of the repository,
-# where wrangler.toml's `main` points: build/index.js (the JS shim) and build/index_bg.wasm.
+# where wrangler.toml's `main` points: build/index.js (the entry module and the wasm-bindgen
+# glue) and build/index_bg.wasm.
 #
 # Offline: worker-build would download wasm-bindgen and wasm-opt from GitHub and esbuild from
 # npm; it is handed local binaries instead (wasm-bindgen from `cargo install`, esbuild and

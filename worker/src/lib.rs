@@ -77,9 +77,9 @@ pub fn start() {
     App::read_config_at_start();
 }
 
-// The two exports workers-rs's JS shim calls, written out rather than by `#[event]`: its glue
-// turns a failure into `Box<dyn Error>` and prints it, which compiles in the text of every
-// error `worker::Error` can carry (serde_json's, the router's, std::io's).
+// The two exports worker/js/entry.js calls, written out rather than by workers-rs's `#[event]`:
+// its glue turns a failure into `Box<dyn Error>` and prints it, which compiles in the text of
+// every error `worker::Error` can carry (serde_json's, the router's, std::io's).
 
 /// The Worker's entry point: every HTTP request.
 #[wasm_bindgen(
