@@ -2,8 +2,8 @@
 // the wasm exports `wasm*` are in scope; they are not exported). Everything here is about JS
 // values: which type a value is, reading an options object safely, bytes from a body, the
 // `Error` to throw, and `fetch`. Every rule about options, phone numbers and Exotel's bodies is
-// the Rust core's, in the wasm, which answers each call with the result as JSON or, after a
-// space, an error's fields.
+// the Rust core's, in the wasm, which answers each call with the result or an error's fields
+// as one text (a tape, read by exotelAnswer below).
 // `wasmRequest(kind, options)` builds every request and `wasmParse(kind, status, input,
 // typeLength)` reads every body, `kind` naming which (npm/src/lib.rs: 0 connectRequest,
 // 1 connectTwoNumbersRequest, 2 callDetailsRequest, 3 customerWhitelistRequest,
@@ -29,11 +29,48 @@ function exotelReady() {
         });
     }
 }
-// The wasm answers with the result as JSON, or with an error's fields as JSON after a space.
-function exotelAnswer(json) {
-    const value = JSON.parse(json);
-    if (json.charCodeAt(0) === 32) throw exotelError(value);
-    return value;
+// The wasm answers with a tape (npm/src/results.rs): the result, or after a "!" an error's
+// fields, as ops of one character each. "0" names the next field by the key table (`wasmKeys`,
+// read once), "1" by the string that follows; "2" is a string, "3" null, "4" a number, "5" an
+// object and "6" an array (each up to its "7"). "0", "1", "2" and "4" carry an operand in base
+// 32 (digits "`" to DEL, the last "@" to "_"): the key's number, a string's length (and the
+// string follows), the number itself.
+let exotelKeys;
+function exotelAnswer(tape) {
+    exotelKeys ??= wasmKeys().split(",");
+    const error = tape.charCodeAt(0) === 33;
+    const open = [];
+    let at = error ? 1 : 0, into, key, root;
+    const place = (value) => {
+        if (into === undefined) root = value;
+        else if (Array.isArray(into)) into.push(value);
+        else into[key] = value;
+    };
+    while (at < tape.length) {
+        const op = tape.charCodeAt(at++);
+        let operand = 0;
+        if (op <= 52 && op !== 51) {
+            let digit;
+            while ((digit = tape.charCodeAt(at++)) >= 96) operand = operand * 32 + (digit - 96);
+            operand = operand * 32 + (digit - 64);
+        }
+        switch (op) {
+            case 48: key = exotelKeys[operand]; break;
+            case 49: key = tape.slice(at, (at += operand)); break;
+            case 50: place(tape.slice(at, (at += operand))); break;
+            case 51: place(null); break;
+            case 52: place(operand); break;
+            case 55: into = open.pop(); break;
+            default: {
+                const container = op === 53 ? {} : [];
+                place(container);
+                open.push(into);
+                into = container;
+            }
+        }
+    }
+    if (error) throw exotelError(root);
+    return root;
 }
 // How a value's type reads in a message: "a string", "an array", "null"...
 function exotelTypeName(value) {

@@ -55,9 +55,9 @@
 #![cfg_attr(not(test), no_std)]
 // The npm package's wasm is built for size (opt-level "z") on nightly with `--cfg
 // optimize_hot_paths` (scripts/build-pkg.sh): the few small functions every body runs through
-// byte by byte (the searches, the form decoder, the JSON string writer, field lookup) are
-// marked `optimize(speed)` under it, about 0.2 KB of the package's gzipped wasm for a status
-// callback read about a tenth faster. Every other build ignores the marks.
+// byte by byte (the searches, the form decoder, field lookup) are marked `optimize(speed)`
+// under it, about 0.2 KB of the package's gzipped wasm for a status callback read about a
+// tenth faster. Every other build ignores the marks.
 #![cfg_attr(optimize_hot_paths, feature(optimize_attribute))]
 
 extern crate alloc;

@@ -1,12 +1,12 @@
 //! The one error type JS callers see, `ExotelConnectError`: a stable `code` and, depending on
-//! the code, the option at fault or what Exotel answered. It crosses to JS as JSON (see
+//! the code, the option at fault or what Exotel answered. It crosses to JS as a tape (see
 //! [`super::answer`]); npm/api.js makes the `Error` object.
 
 use crate::prelude::*;
 use exotel_connect::small_std::concat;
 use exotel_connect::{ExotelError, ParseError, PhoneError, ResponseError};
 
-use super::results::JsonObject;
+use super::results::{Key, Tape};
 
 /// The stable `code` of a thrown error (`ErrorCode` in the TypeScript declarations).
 /// `network_error` is made in npm/api.js only: sending is the one thing the wasm never does.
@@ -99,18 +99,18 @@ impl Failure {
         }
     }
 
-    /// The error as the JSON object npm/api.js turns into an `ExotelConnectError`: `message`,
+    /// The error as the object npm/api.js turns into an `ExotelConnectError`: `message`,
     /// `code`, then whichever of `field`, `status`, `exotelMessage`, `exotelCode` it has.
-    pub(crate) fn to_json(&self) -> String {
-        let mut object = JsonObject::new();
-        object.text("message", Some(&self.message));
-        object.text("code", Some(self.code.as_str()));
-        object.optional("field", self.field.as_deref());
-        if let Some(status) = self.status {
-            object.number("status", Some(u64::from(status)));
-        }
-        object.optional("exotelMessage", self.exotel_message.as_deref());
-        object.optional("exotelCode", self.exotel_code.as_deref());
-        object.finish()
+    pub(crate) fn to_tape(&self) -> Tape {
+        Tape::object(|tape| {
+            tape.text(Key::Message, Some(&self.message));
+            tape.text(Key::Code, Some(self.code.as_str()));
+            tape.optional(Key::Field, self.field.as_deref());
+            if let Some(status) = self.status {
+                tape.number(Key::Status, Some(u64::from(status)));
+            }
+            tape.optional(Key::ExotelMessage, self.exotel_message.as_deref());
+            tape.optional(Key::ExotelCode, self.exotel_code.as_deref());
+        })
     }
 }

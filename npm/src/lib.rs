@@ -1,10 +1,10 @@
 //! The wasm half of the npm package `exotel-connect`.
 //!
 //! The package's functions are a few lines of JS (npm/api.js, appended to wasm-bindgen's glue by
-//! scripts/build-pkg.sh) around the exports here. The boundary is text: api.js writes the
-//! caller's options as JSON and hands bodies over as bytes; each export answers with one JSON
-//! text, the result or (after a space) the `ExotelConnectError`'s fields, which api.js gives
-//! to the host's `JSON.parse`. So every rule (which options exist, what a valid number is, how
+//! scripts/build-pkg.sh) around the exports here. The boundary is bytes: api.js writes the
+//! caller's options as JSON and hands bodies over as bytes; each export answers with one
+//! text, the result or the `ExotelConnectError`'s fields as a tape (results.rs) that api.js
+//! builds the object from. So every rule (which options exist, what a valid number is, how
 //! Exotel's bodies read) is the Rust core's, while the wasm needs no JS bindings beyond
 //! wasm-bindgen's string and byte passing: reading JS objects field by field from Rust cost
 //! the package about a quarter of its size (docs/js.md, "Size").
@@ -23,7 +23,6 @@ extern crate alloc;
 use wasm_bindgen::prelude::*;
 
 use crate::prelude::*;
-use exotel_connect::wire::json::write_string as json_string;
 use exotel_connect::{
     parse_call, parse_response, parse_status_callback, parse_whitelist, Country, PhoneNumber,
 };
@@ -65,20 +64,20 @@ const TYPES: &str = include_str!("types.d.ts");
 #[wasm_bindgen(typescript_custom_section)]
 const FUNCTIONS: &str = include_str!("api.d.ts");
 
-/// The one JSON text every export answers with: the result as JSON, or an error's fields as
-/// JSON after one space. JSON.parse reads both (leading whitespace is allowed), and npm/api.js
-/// tells them apart by that first byte. Wrapping the result in `{"ok": ...}` instead moved the
-/// whole text along to write the wrapper in front of it: an eighth of a status callback's
-/// parse.
-fn answer(result: Result<String, Failure>) -> String {
+/// The one text every export answers with: the result's tape, or the error's fields as a tape
+/// after [`results::ERROR`].
+fn answer(result: Result<results::Tape, Failure>) -> String {
     match result {
-        Ok(json) => json,
-        Err(failure) => {
-            let mut json = failure.to_json();
-            json.insert(0, ' ');
-            json
-        }
+        Ok(tape) => tape.finish(),
+        Err(failure) => failure.to_tape().finish_error(),
     }
+}
+
+/// The names of the result objects' fields, in the order the tapes number them, separated by
+/// commas: npm/api.js asks once and keeps them.
+#[wasm_bindgen(js_name = wasmKeys, skip_typescript)]
+pub fn keys() -> String {
+    results::KEY_NAMES.into()
 }
 
 /// Which request [`request`] builds, as npm/api.js names it by number: each of the package's
@@ -125,7 +124,7 @@ pub fn request(kind: u32, options: &str) -> String {
         build::WHITELIST_DETAILS => requests::whitelist_details(options),
         _ => Err(unknown_kind()),
     };
-    answer(request.map(|request| results::request_json(&request)))
+    answer(request.map(|request| results::request(&request)))
 }
 
 /// The body parsers (`parseCall(body, contentType)` and the others, by [`read`] number).
@@ -162,14 +161,14 @@ pub fn parse(kind: u32, status: u16, input: &[u8], type_length: u32) -> String {
             } else {
                 (parse_response(status, content_type, body), Some(status))
             };
-            call.map(|call| results::call_json(&call))
+            call.map(|call| results::call(&call))
                 .map_err(|e| Failure::response(status, &e))
         }
         read::STATUS_CALLBACK => parse_status_callback(body, content_type)
-            .map(|callback| results::callback_json(&callback))
+            .map(|callback| results::callback(&callback))
             .map_err(|e| Failure::malformed("status callback", &e)),
         read::WHITELIST => parse_whitelist(status, content_type, body)
-            .map(|details| results::whitelist_json(&details))
+            .map(|details| results::whitelist(&details))
             .map_err(|e| Failure::response(Some(status), &e)),
         _ => Err(unknown_kind()),
     })
@@ -184,7 +183,7 @@ fn unknown_kind() -> Failure {
     )
 }
 
-/// `normalizePhone(input, defaultCountry)`: the E.164 form, as a JSON string. npm/api.js has
+/// `normalizePhone(input, defaultCountry)`: the E.164 form, as a tape of one string. npm/api.js has
 /// checked that both are strings (or the country left out: India).
 #[wasm_bindgen(js_name = wasmNormalizePhone, skip_typescript)]
 pub fn normalize_phone(input: &str, default_country: Option<String>) -> String {
@@ -196,7 +195,11 @@ pub fn normalize_phone(input: &str, default_country: Option<String>) -> String {
     };
     answer(country.and_then(|country| {
         PhoneNumber::parse(input, country)
-            .map(|number| json_string(number.as_str()))
+            .map(|number| {
+                let mut tape = results::Tape::new();
+                tape.value(Some(number.as_str()));
+                tape
+            })
             .map_err(|e| Failure::phone(&e))
     }))
 }

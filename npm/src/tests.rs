@@ -1,46 +1,111 @@
 //! The wasm half of the JS boundary, under wasm-bindgen-test in Node and in headless Chromium
 //! (scripts/test-js.sh runs both): each export called as npm/api.js calls it, with options as
 //! JSON text (including the `{"type": ...}` stand-ins for values JSON cannot hold) and bodies as
-//! bytes, answering one JSON text. The JS half (reading hostile objects, making the `Error`) is
+//! bytes, answering one tape (results.rs). The JS half (reading hostile objects, making the `Error`) is
 //! tested through the installed package in npm/tests/.
 
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::prelude::*;
-use crate::{build, read};
-use exotel_connect::wire::{read_json, Value};
+use crate::{build, read, results};
+use exotel_connect::wire::Value;
 
-/// An export's answer, read back: `Ok(result)` or, when it starts with a space,
-/// `Err(error fields)`.
-fn answer(json: &str) -> Result<Value<'static>, Value<'static>> {
-    let value = owned(&read_json(json).expect("every answer is JSON"));
-    match json.as_bytes().first() {
-        Some(b' ') => {
-            assert!(
-                value.get("code").is_some(),
-                "an error without a code: {json}"
-            );
-            Err(value)
-        }
-        Some(b'{' | b'"') => Ok(value),
-        _ => panic!("neither a result nor an error: {json}"),
+/// An export's answer, read back as npm/api.js reads it: `Ok(result)` or, after the error
+/// mark, `Err(error fields)`.
+fn answer(tape: &str) -> Result<Value<'static>, Value<'static>> {
+    let (is_error, ops) = match tape.strip_prefix(results::ERROR) {
+        Some(ops) => (true, ops),
+        None => (false, tape),
+    };
+    let mut reader = TapeReader {
+        units: ops.encode_utf16().collect(),
+        at: 0,
+    };
+    let first = reader.next();
+    let value = reader.value(first);
+    assert_eq!(
+        reader.at,
+        reader.units.len(),
+        "the tape holds one value: {tape}"
+    );
+    if is_error {
+        assert!(
+            value.get("code").is_some(),
+            "an error without a code: {tape}"
+        );
+        Err(value)
+    } else {
+        Ok(value)
     }
 }
 
-/// A tree that no longer borrows from the answer's text.
-fn owned(value: &Value<'_>) -> Value<'static> {
-    match value {
-        Value::Null => Value::Null,
-        Value::Bool(b) => Value::Bool(*b),
-        Value::Text(text) => Value::Text(text.to_string().into()),
-        Value::Number(text) => Value::Number(text.to_string().into()),
-        Value::Array(items) => Value::Array(items.iter().map(owned).collect()),
-        Value::Object(fields) => Value::Object(
-            fields
-                .iter()
-                .map(|(name, value)| (name.to_string().into(), owned(value)))
-                .collect(),
-        ),
+/// A tape read as npm/api.js reads it: in UTF-16 code units, as JS indexes strings.
+struct TapeReader {
+    units: Vec<u16>,
+    at: usize,
+}
+
+impl TapeReader {
+    fn next(&mut self) -> u16 {
+        let unit = self.units[self.at];
+        self.at += 1;
+        unit
+    }
+
+    fn operand(&mut self) -> u64 {
+        let mut number = 0;
+        loop {
+            let digit = u64::from(self.next());
+            if digit < 0x60 {
+                return number * 32 + digit - 0x40;
+            }
+            number = number * 32 + digit - 0x60;
+        }
+    }
+
+    fn string(&mut self) -> String {
+        let length = self.operand() as usize;
+        let units = &self.units[self.at..self.at + length];
+        self.at += length;
+        String::from_utf16(units).expect("a string's length ends on a whole character")
+    }
+
+    fn value(&mut self, op: u16) -> Value<'static> {
+        match u8::try_from(op).expect("an op is ASCII") {
+            b'2' => Value::Text(self.string().into()),
+            b'3' => Value::Null,
+            b'4' => Value::Number(self.operand().to_string().into()),
+            b'5' => {
+                let mut fields = Vec::new();
+                loop {
+                    let name = match u8::try_from(self.next()).expect("an op is ASCII") {
+                        b'0' => {
+                            let key = self.operand() as usize;
+                            results::KEY_NAMES
+                                .split(',')
+                                .nth(key)
+                                .expect("a known key")
+                                .to_owned()
+                        }
+                        b'1' => self.string(),
+                        b'7' => return Value::Object(fields),
+                        other => panic!("a field starts with {:?}", char::from(other)),
+                    };
+                    let op = self.next();
+                    fields.push((name.into(), self.value(op)));
+                }
+            }
+            b'6' => {
+                let mut items = Vec::new();
+                loop {
+                    match self.next() {
+                        op if op == u16::from(b'7') => return Value::Array(items),
+                        op => items.push(self.value(op)),
+                    }
+                }
+            }
+            other => panic!("a value starts with {:?}", char::from(other)),
+        }
     }
 }
 
@@ -247,6 +312,30 @@ fn bodies_cross_as_bytes() {
 }
 
 #[wasm_bindgen_test]
+fn every_character_and_number_crosses_as_it_was_sent() {
+    // Lengths are counted as JS counts them: two units for a character outside the Basic
+    // Multilingual Plane, one for a byte-order mark, which no decoder may drop.
+    let name = "\u{feff}😀 \"Ā\\\u{1}\u{7f}é";
+    let body = format!(
+        r#"{{"Call": {{"Sid": "😀", "Status": "completed", "CallerName": {}, "Duration": 9007199254740991, "Uri": ""}}}}"#,
+        exotel_connect::wire::json::write_string(name)
+    );
+    let call = answer(&parse_body(read::CALL, 0, body.as_bytes(), None)).expect("a call");
+    assert_eq!(text(&call, "sid"), Some("😀"));
+    assert_eq!(text(&call, "callerName"), Some(name));
+    assert_eq!(
+        call.get("duration"),
+        Some(&Value::Number("9007199254740991".into()))
+    );
+    assert_eq!(call.get("uri"), Some(&Value::Null));
+    let request = answer(&super::request(build::CONNECT, &flow_with(""))).expect("valid options");
+    let Some(Value::Object(headers)) = request.get("headers") else {
+        panic!("headers are an object");
+    };
+    assert_eq!(headers.len(), 3);
+}
+
+#[wasm_bindgen_test]
 fn responses_become_the_right_errors() {
     let exotel = r#"{"RestException": {"Status": 403, "Message": "NDNC", "Code": 20003}}"#;
     let error = answer(&parse_body(read::RESPONSE, 403, exotel.as_bytes(), None)).expect_err("403");
@@ -353,7 +442,7 @@ fn whitelist_requests_name_the_numbers_option() {
 }
 
 #[wasm_bindgen_test]
-fn whitelist_details_cross_as_json() {
+fn whitelist_details_cross_with_their_expiry() {
     let body =
         br#"{"Result": {"Status": "Whitelist", "Type": "API", "Expiry": "3600", "Extra": {}}}"#;
     let details = answer(&parse_body(read::WHITELIST, 200, body, None)).expect("details");

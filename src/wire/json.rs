@@ -342,16 +342,14 @@ pub fn write_string(text: &str) -> String {
     out
 }
 
-/// Appends `text` to `out` as a JSON string literal. The npm package writes its answers for the
-/// host's `JSON.parse` with it.
-#[cfg_attr(optimize_hot_paths, optimize(speed))]
+/// Appends `text` to `out` as a JSON string literal. The Worker writes its JSON answers with it.
 pub fn push_string(out: &mut String, text: &str) {
     out.reserve(text.len() + 2);
     out.push('"');
     let mut rest = text;
     // Copy plain runs whole: only `"`, `\` and control characters need escaping, all ASCII, so
     // every run ends on a character boundary. (A plain loop: `position` with a closure is a
-    // call per byte in the npm package's wasm.)
+    // call per byte in wasm built for size.)
     loop {
         let mut at = 0;
         while let Some(&b) = rest.as_bytes().get(at) {

@@ -2,8 +2,8 @@
 //! so the typed parsers in `call` and `callback` are written once for every encoding, and the
 //! few writers the crate's outputs need (form bodies, JSON strings, base64).
 //!
-//! This module is public on purpose: the npm package reads its options with [`read_json`] and
-//! writes its answers with [`json::push_string`]; the Worker reads and writes forms with
+//! This module is public on purpose: the npm package reads its options with [`read_json`]; the
+//! Worker writes its JSON answers with [`json::push_string`], reads and writes forms with
 //! [`form`] and signs tokens with [`base64`]. It is kept small rather than complete: it reads
 //! what Exotel and this project's own clients send, and no more.
 //!
