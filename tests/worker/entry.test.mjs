@@ -1,9 +1,11 @@
 // The Worker's entry module (worker/js/entry.js) on its own, around a stand-in for the
 // wasm-bindgen glue it imports: it hands each request and cron run to the wasm with the
 // runtime's arguments, and after a wasm trap the next call starts a fresh instance first.
-// The built bundle (build/index.js) is checked for the same shape: a plain default export.
+// The built bundle (build/index.js) is checked for the same shape: a plain default export, and
+// the glue's microtasks queued by worker/js/microtask.js.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -84,6 +86,40 @@ test('a trap reported later (an async handler) also gets the next call a fresh i
   assert.deepEqual(glue.calls, ['fetch:f', 'reset', 'fetch:g']);
 });
 
+test('a trap reported as an unhandled rejection (a microtask that trapped) does the same', async () => {
+  const onRejection = listeners.find((l) => l.type === 'unhandledrejection');
+  assert.ok(onRejection, 'the entry listens for unhandled rejections');
+  glue.calls.length = 0;
+  onRejection.listener({ reason: new TypeError('not a trap') });
+  await entry.fetch('h', 'env', 'ctx');
+  onRejection.listener({ reason: new WebAssembly.RuntimeError('unreachable') });
+  await entry.fetch('i', 'env', 'ctx');
+  assert.deepEqual(glue.calls, ['fetch:h', 'reset', 'fetch:i']);
+});
+
+test('microtask.js runs callbacks after the current job, in order, and a throw rejects', async () => {
+  const url = pathToFileURL(join(ROOT, 'worker/js/microtask.js')).href;
+  const { queueMicrotask: enqueue } = await import(url);
+  const order = [];
+  enqueue(() => order.push('a'));
+  enqueue(() => order.push('b'));
+  order.push('sync');
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(order, ['sync', 'a', 'b']);
+  // A throwing callback, in a process of its own: it must surface as an unhandled rejection
+  // (what entry.js watches), not be swallowed and not throw where it was queued.
+  const script = `
+    import { queueMicrotask as enqueue } from ${JSON.stringify(url)};
+    process.on('unhandledRejection', (reason) => console.log('rejected:', reason.constructor.name));
+    enqueue(() => { throw new WebAssembly.RuntimeError('unreachable'); });
+    enqueue(() => console.log('next ran'));
+    console.log('queued');
+  `;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(run.stdout.trim().split('\n'), ['queued', 'next ran', 'rejected: RuntimeError']);
+});
+
 test('the built Worker bundles this entry: a default export with fetch and scheduled, no entrypoint class', () => {
   const bundle = readFileSync(join(ROOT, 'build/index.js'), 'utf8');
   assert.match(bundle, /export\s*\{[^}]*\bas default\b[^}]*\}\s*;?\s*$/, 'one export statement, with a default');
@@ -91,4 +127,6 @@ test('the built Worker bundles this entry: a default export with fetch and sched
   assert.doesNotMatch(bundle, /new Proxy\(/, 'no Proxy around the handlers');
   assert.match(bundle, /fetch:\(/);
   assert.match(bundle, /scheduled:\(/);
+  assert.doesNotMatch(bundle, /(^|[^.\w$])queueMicrotask\(/, "the runtime's queueMicrotask is not called");
+  assert.match(bundle, /Promise\.resolve\(\)\.then\(/, "microtask.js's is");
 });

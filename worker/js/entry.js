@@ -30,8 +30,10 @@ function noteTrap(error) {
   }
 }
 
-// A trap in the async part of a handler surfaces here, not in the call below.
+// A trap in the async part of a handler surfaces here, not in the call below: as an uncaught
+// error, or as the rejection of the promise reaction that ran it (./microtask.js).
 addEventListener('error', (event) => noteTrap(event.error));
+addEventListener('unhandledrejection', (event) => noteTrap(event.reason));
 
 function call(handler, event, env, ctx) {
   recoverFromTrap();
