@@ -404,6 +404,8 @@ describe('call back now', () => {
     assert.ok(call.events[0].detail.requestedBy.startsWith('session:'));
     assert.equal(exotel.connects().length, connects + 1);
     assert.equal(exotel.connects().at(-1).form.From, CALLS.B.phone);
+    // The lead's name goes to Exotel with the new attempt, as with the first.
+    assert.equal(exotel.connects().at(-1).form.CustomField, `call=${call.id}&name=Ravi+Kumar`);
     const after = (await client.get('/api/admin/calls?limit=1', { headers: withCookie(session) })).body.budgets.perHour.used;
     assert.equal(after, before + 1);
     // Only from the latest attempt: the first one's button is gone, and a second click is refused.

@@ -27,6 +27,7 @@ use crate::operator;
 use crate::operator::view::{self, csv_record, Category, Filters, MAX_EXPORT_ROWS, UTF8_BOM};
 use crate::placement::place_due;
 use crate::store::admin::{self as store, AdminCall, AdminEvent, Selection};
+use crate::store::calls::find_call;
 use crate::store::limits::{self, BUDGET_BUCKET};
 use crate::time::{now_ms, rfc3339};
 
@@ -547,7 +548,7 @@ pub async fn call_back(req: Request, id: &str, app: &App) -> Result<Response, Ap
         .text("new_call", &new_id)
         .text("operator", operator.label())
         .emit();
-    let due = store::stored_call(&db, new_id.as_str())
+    let due = find_call(&db, &new_id)
         .await?
         .ok_or_else(|| ApiError::not_found("no such call"))?;
     place_due(app, &db, &due, now as i64).await?;

@@ -5,7 +5,6 @@
 use worker::wasm_bindgen::JsValue;
 use worker::D1Database;
 
-use super::calls::StoredCall;
 use super::d1::{self, Count, FromRow, Row, Run};
 use super::{number, text};
 use crate::json::Object;
@@ -360,18 +359,6 @@ pub async fn insert_call_back(
         Some(result) => Ok(result.changed()),
         None => Ok(false),
     }
-}
-
-/// A call as the placement path reads it.
-pub async fn stored_call(db: &D1Database, id: &str) -> worker::Result<Option<StoredCall>> {
-    db.prepare(
-        "SELECT id, mode, exotel_sid, status, outcome, duration, created_at, updated_at,
-                refreshed_at, attempt, scheduled_for, placed_at, phone, callback_base
-         FROM calls WHERE id = ?1",
-    )
-    .bind(&[text(id)])?
-    .first_row::<StoredCall>()
-    .await
 }
 
 /// Stores a new dashboard session, and drops the ones that ended over a day ago.
