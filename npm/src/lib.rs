@@ -1,9 +1,9 @@
 //! The wasm half of the npm package `exotel-connect`.
 //!
 //! The package's functions are a few lines of JS (npm/api.js, appended to wasm-bindgen's glue by
-//! scripts/build-pkg.sh) around the exports here. The boundary is bytes: api.js writes the
-//! caller's options as JSON and hands bodies over as bytes; each export answers with one
-//! text, the result or the `ExotelConnectError`'s fields as a tape (results.rs) that api.js
+//! scripts/build-pkg.sh) around the exports here. The boundary is text and bytes: api.js
+//! writes the caller's options as JSON and hands bodies over as bytes; each export answers with
+//! one text, the result or the `ExotelConnectError`'s fields as a tape (results.rs) that api.js
 //! builds the object from. So every rule (which options exist, what a valid number is, how
 //! Exotel's bodies read) is the Rust core's, while the wasm needs no JS bindings beyond
 //! wasm-bindgen's string and byte passing: reading JS objects field by field from Rust cost
@@ -183,8 +183,8 @@ fn unknown_kind() -> Failure {
     )
 }
 
-/// `normalizePhone(input, defaultCountry)`: the E.164 form, as a tape of one string. npm/api.js has
-/// checked that both are strings (or the country left out: India).
+/// `normalizePhone(input, defaultCountry)`: the E.164 form, as a tape of one string.
+/// npm/api.js has checked that both are strings (or the country left out: India).
 #[wasm_bindgen(js_name = wasmNormalizePhone, skip_typescript)]
 pub fn normalize_phone(input: &str, default_country: Option<String>) -> String {
     let country = match default_country {

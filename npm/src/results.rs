@@ -68,7 +68,7 @@ keys! {
 /// What comes next on a [`Tape`]: each op is one ASCII character, before its operands.
 #[derive(Clone, Copy)]
 #[repr(u8)]
-pub(crate) enum Op {
+enum Op {
     /// The next value is the field named by [`Key`] number (the operand).
     Key = b'0',
     /// The next value is the field named by the string after it (the operand is its length):

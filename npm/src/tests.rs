@@ -1,8 +1,8 @@
 //! The wasm half of the JS boundary, under wasm-bindgen-test in Node and in headless Chromium
 //! (scripts/test-js.sh runs both): each export called as npm/api.js calls it, with options as
 //! JSON text (including the `{"type": ...}` stand-ins for values JSON cannot hold) and bodies as
-//! bytes, answering one tape (results.rs). The JS half (reading hostile objects, making the `Error`) is
-//! tested through the installed package in npm/tests/.
+//! bytes, answering one tape (results.rs). The JS half (reading hostile objects, making the
+//! `Error`) is tested through the installed package in npm/tests/.
 
 use wasm_bindgen_test::wasm_bindgen_test;
 
