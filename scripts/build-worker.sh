@@ -29,7 +29,7 @@ stamp_lock worker
 # versions (esbuild, binaryen), this script and the pinned Rust tools, and whether wasm-opt runs.
 inputs=$({
   digest_files worker/Cargo.toml worker/src worker/js src Cargo.toml Cargo.lock package-lock.json \
-    scripts/build-worker.sh scripts/worker-esbuild.sh
+    scripts/build-worker.sh scripts/worker-esbuild.sh scripts/worker-unexport.mjs
   pinned_tools
   echo "WORKER_BUILD_FAST=${WORKER_BUILD_FAST:-}"
 } | sha256sum | cut -d' ' -f1)
@@ -77,6 +77,9 @@ log "cargo +$nightly build (release, worker/, -Zbuild-std) + wasm-bindgen + esbu
 rm -rf build && mv worker/build build
 
 wasm=build/index_bg.wasm
+# The dependencies' wasm-bindgen classes, which this Worker never hands to JS, are exported all
+# the same; without their exports wasm-opt drops their code (the script says why it is safe).
+node scripts/worker-unexport.mjs "$wasm" build/index.js >&2
 if [ -z "${WORKER_BUILD_FAST:-}" ]; then
   need "$wasm_opt" node
   log "wasm-opt -Oz"

@@ -2,7 +2,8 @@
 // wasm-bindgen glue it imports: it hands each request and cron run to the wasm with the
 // runtime's arguments, and after a wasm trap the next call starts a fresh instance first.
 // The built bundle (build/index.js) is checked for the same shape: a plain default export, and
-// the glue's microtasks queued by worker/js/microtask.js.
+// the glue's microtasks queued by worker/js/microtask.js; and the built wasm for the exports
+// scripts/worker-unexport.mjs takes out.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -126,3 +127,15 @@ test('the built Worker bundles this entry: a default export with fetch and sched
   assert.doesNotMatch(bundle, /(^|[^.\w$])queueMicrotask\(/, "the runtime's queueMicrotask is not called");
   assert.match(bundle, /Promise\.resolve\(\)\.then\(/, "microtask.js's is");
 });
+
+test("the built wasm exports none of the dependencies' wasm-bindgen classes, and the glue wraps none", () => {
+  // Export names are stored as they are spelt; wasm-bindgen names a class's exports after it.
+  const wasm = readFileSync(join(ROOT, 'build/index_bg.wasm')).toString('latin1');
+  assert.match(wasm, /__wbindgen_malloc/, 'the export names are readable in the bytes');
+  assert.doesNotMatch(wasm, /__wbg_[a-z0-9]+_free/, "no class's free");
+  assert.doesNotMatch(wasm, /intounderlying(bytesource|sink|source)_/, "no stream source's or sink's methods");
+  assert.doesNotMatch(wasm, /__wbg_[gs]et_r2range_/, "no R2Range's fields");
+  const bundle = readFileSync(join(ROOT, 'build/index.js'), 'utf8');
+  assert.doesNotMatch(bundle, /\.__wrap\(/, 'no Rust value is handed to JS as a class');
+});
+
