@@ -17,6 +17,15 @@
 //! - [`ids`], [`crypto`]: call handles and HMAC callback tokens, on WebCrypto; [`http`]: JSON
 //!   responses, bounded bodies, origins; [`json`]: JSON written and read without serde.
 
+/// The Worker's allocator: talc, in place of std's dlmalloc, is 1.9 KB less of the gzipped wasm
+/// every cold start downloads, for the same CPU per request (measured in workerd). It keeps free
+/// memory in bins by size, made for a heap that lives as long as an isolate; the npm package's
+/// lol_alloc (1 KB, one list searched first-fit) suits a call's short-lived values instead.
+/// Native builds (the unit tests) keep the system allocator.
+#[cfg(target_family = "wasm")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 mod apart;
 mod app;
 mod call_request;
