@@ -187,7 +187,9 @@ function exotelRead(kind, status, body, contentType) {
 // The request builders and parsers: one wasm export each (see the top of this file).
 function exotelRequest(kind, options) {
     exotelReady();
-    return exotelAnswer(wasmRequest(kind, exotelOptions(options)));
+    const json = exotelOptions(options);
+    const room = exotelRoom(json.length * 3);
+    return exotelAnswer(wasmRequest(kind, room.subarray(0, exotelEncoder.encodeInto(json, room).written)));
 }
 function exotelParse(kind, status, body, contentType) {
     exotelReady();

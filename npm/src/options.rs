@@ -104,12 +104,12 @@ pub(crate) struct Options<'a> {
 }
 
 impl<'a> Options<'a> {
-    /// Reads `json` and checks that its keys are all in `groups`.
-    pub(crate) fn new(json: &'a str, groups: &[&[&str]]) -> Result<Options<'a>, Failure> {
-        let object = match read_json(json) {
-            Ok(object @ Value::Object(_)) => object,
-            // npm/api.js writes an object with JSON.stringify: only a caller of the raw export
-            // gets here.
+    /// Reads `json` (UTF-8) and checks that its keys are all in `groups`.
+    pub(crate) fn new(json: &'a [u8], groups: &[&[&str]]) -> Result<Options<'a>, Failure> {
+        let object = match core::str::from_utf8(json).map(read_json) {
+            Ok(Ok(object @ Value::Object(_))) => object,
+            // npm/api.js writes an object with JSON.stringify and encodes it: only a caller of
+            // the raw export gets here.
             _ => {
                 return Err(Failure::option(
                     "options",

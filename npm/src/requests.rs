@@ -128,7 +128,7 @@ macro_rules! call_options {
 }
 
 /// `connectRequest(options)`.
-pub(crate) fn connect_to_flow(json: &str) -> Result<HttpRequest, Failure> {
+pub(crate) fn connect_to_flow(json: &[u8]) -> Result<HttpRequest, Failure> {
     let options = Options::new(json, &[ACCOUNT, CALL, FLOW, SEND])?;
     let account = account(&options)?;
     let mut builder = call_options!(ConnectToFlow::builder(), &options);
@@ -143,7 +143,7 @@ pub(crate) fn connect_to_flow(json: &str) -> Result<HttpRequest, Failure> {
 }
 
 /// `connectTwoNumbersRequest(options)`.
-pub(crate) fn connect_two_numbers(json: &str) -> Result<HttpRequest, Failure> {
+pub(crate) fn connect_two_numbers(json: &[u8]) -> Result<HttpRequest, Failure> {
     let options = Options::new(json, &[ACCOUNT, CALL, TWO_NUMBERS, SEND])?;
     let account = account(&options)?;
     let mut builder = call_options!(ConnectTwoNumbers::builder(), &options);
@@ -173,7 +173,7 @@ pub(crate) fn connect_two_numbers(json: &str) -> Result<HttpRequest, Failure> {
 }
 
 /// `callDetailsRequest(options)`.
-pub(crate) fn call_details(json: &str) -> Result<HttpRequest, Failure> {
+pub(crate) fn call_details(json: &[u8]) -> Result<HttpRequest, Failure> {
     let options = Options::new(json, &[ACCOUNT, DETAILS, SEND])?;
     let account = account(&options)?;
     let call_sid = options.string("callSid")?.unwrap_or_default();
@@ -187,7 +187,7 @@ pub(crate) fn call_details(json: &str) -> Result<HttpRequest, Failure> {
 /// `customerWhitelistRequest(options)`. The core names every problem with the numbers `Number`
 /// (its field on the wire): here they are `numbers`, an `invalid_phone` for a number that
 /// cannot be read and an `invalid_option` for how many there are.
-pub(crate) fn customer_whitelist(json: &str) -> Result<HttpRequest, Failure> {
+pub(crate) fn customer_whitelist(json: &[u8]) -> Result<HttpRequest, Failure> {
     let options = Options::new(json, &[ACCOUNT, WHITELIST])?;
     let account = account(&options)?;
     let virtual_number = options.string("virtualNumber")?.unwrap_or_default();
@@ -212,7 +212,7 @@ pub(crate) fn customer_whitelist(json: &str) -> Result<HttpRequest, Failure> {
 }
 
 /// `whitelistDetailsRequest(options)`.
-pub(crate) fn whitelist_details(json: &str) -> Result<HttpRequest, Failure> {
+pub(crate) fn whitelist_details(json: &[u8]) -> Result<HttpRequest, Failure> {
     let options = Options::new(json, &[ACCOUNT, WHITELIST_DETAILS])?;
     let account = account(&options)?;
     let number = options.string("number")?.unwrap_or_default();

@@ -146,9 +146,14 @@ fn flow_with(extra: &str) -> String {
     format!("{{{FLOW}{extra}}}")
 }
 
+/// The request export, given the options' JSON as npm/api.js gives it: UTF-8 bytes.
+fn build_request(kind: u32, json: &str) -> String {
+    super::request(kind, json.as_bytes())
+}
+
 #[wasm_bindgen_test]
 fn connect_request_gives_a_fetch_init() {
-    let request = answer(&super::request(build::CONNECT, &flow_with(""))).expect("valid options");
+    let request = answer(&build_request(build::CONNECT, &flow_with(""))).expect("valid options");
     assert_eq!(text(&request, "method"), Some("POST"));
     assert_eq!(
         text(&request, "url"),
@@ -169,7 +174,7 @@ fn connect_request_gives_a_fetch_init() {
 #[wasm_bindgen_test]
 fn call_details_request_has_a_null_body() {
     let options = r#"{"accountSid":"acme","apiKey":"k","apiToken":"t","baseUrl":"http://127.0.0.1:9/","callSid":"abc","details":true,"format":"xml"}"#;
-    let request = answer(&super::request(build::CALL_DETAILS, options)).expect("valid options");
+    let request = answer(&build_request(build::CALL_DETAILS, options)).expect("valid options");
     assert_eq!(text(&request, "method"), Some("GET"));
     assert_eq!(
         text(&request, "url"),
@@ -189,7 +194,7 @@ fn values_json_cannot_hold_are_refused_by_their_type() {
         ("true", "a boolean"),
         ("42", "a number"),
     ] {
-        let json = super::request(
+        let json = build_request(
             build::CONNECT,
             &flow_with(&format!(r#","customField":{value}"#)),
         );
@@ -214,7 +219,7 @@ fn seconds_must_be_whole_and_safe() {
         (r#"{"type":"a number","text":"NaN"}"#, "NaN"),
         (r#""600""#, "a string"),
     ] {
-        let json = super::request(
+        let json = build_request(
             build::CONNECT,
             &flow_with(&format!(r#","timeLimit":{value}"#)),
         );
@@ -223,12 +228,12 @@ fn seconds_must_be_whole_and_safe() {
             format!("invalid timeLimit: expected a whole number of seconds, but got {got}")
         );
     }
-    let json = super::request(build::CONNECT, &flow_with(r#","timeLimit":-5"#));
+    let json = build_request(build::CONNECT, &flow_with(r#","timeLimit":-5"#));
     assert_eq!(
         error_of(&json).2,
         "invalid timeLimit: expected 1 to 14400 seconds, but got -5"
     );
-    let request = answer(&super::request(
+    let request = answer(&build_request(
         build::CONNECT,
         &flow_with(r#","timeLimit":900"#),
     ));
@@ -239,7 +244,7 @@ fn seconds_must_be_whole_and_safe() {
 
 #[wasm_bindgen_test]
 fn unknown_options_are_named_in_the_order_given() {
-    let (code, field, message) = error_of(&super::request(
+    let (code, field, message) = error_of(&build_request(
         build::CONNECT,
         &flow_with(r#","zeta":1,"callerID":"x""#),
     ));
@@ -248,7 +253,7 @@ fn unknown_options_are_named_in_the_order_given() {
         ("invalid_option", Some("zeta"))
     );
     assert!(message.starts_with("invalid zeta: unknown option (expected one of accountSid,"));
-    let (_, _, message) = error_of(&super::request(
+    let (_, _, message) = error_of(&build_request(
         build::CONNECT,
         &flow_with(r#","callerID":"x""#),
     ));
@@ -256,16 +261,23 @@ fn unknown_options_are_named_in_the_order_given() {
         message,
         "invalid callerID: unknown option, did you mean `callerId`?"
     );
-    // Not JSON from npm/api.js: refused, not trapped.
+    // Not JSON from npm/api.js, or not UTF-8: refused, not trapped.
     assert_eq!(
-        error_of(&super::request(build::CONNECT, "[")).1.as_deref(),
+        error_of(&build_request(build::CONNECT, "[")).1.as_deref(),
         Some("options")
+    );
+    let mut bytes = flow_with("").into_bytes();
+    bytes.insert(2, 0xff);
+    let (code, field, _) = error_of(&super::request(build::CONNECT, &bytes));
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("invalid_option", Some("options"))
     );
 }
 
 #[wasm_bindgen_test]
 fn phone_errors_are_invalid_phone_with_the_option_named() {
-    let (code, field, message) = error_of(&super::request(
+    let (code, field, message) = error_of(&build_request(
         build::CONNECT,
         &flow_with(r#","from":"98765""#),
     ));
@@ -328,7 +340,7 @@ fn every_character_and_number_crosses_as_it_was_sent() {
         Some(&Value::Number("9007199254740991".into()))
     );
     assert_eq!(call.get("uri"), Some(&Value::Null));
-    let request = answer(&super::request(build::CONNECT, &flow_with(""))).expect("valid options");
+    let request = answer(&build_request(build::CONNECT, &flow_with(""))).expect("valid options");
     let Some(Value::Object(headers)) = request.get("headers") else {
         panic!("headers are an object");
     };
@@ -396,7 +408,7 @@ fn status_callbacks_leave_out_what_was_not_sent() {
 fn whitelist_requests_name_the_numbers_option() {
     let options = r#"{"accountSid":"acme","apiKey":"k","apiToken":"t","region":"mumbai","virtualNumber":"080 4711 2400","numbers":["098765 43210","+919876543210","9123456789"]}"#;
     let request =
-        answer(&super::request(build::CUSTOMER_WHITELIST, options)).expect("valid options");
+        answer(&build_request(build::CUSTOMER_WHITELIST, options)).expect("valid options");
     assert_eq!(text(&request, "method"), Some("POST"));
     assert_eq!(
         text(&request, "url"),
@@ -407,7 +419,7 @@ fn whitelist_requests_name_the_numbers_option() {
         Some("VirtualNumber=%2B918047112400&Number=%2B919876543210%2C%2B919123456789")
     );
     let refused = |numbers: &str| {
-        error_of(&super::request(
+        error_of(&build_request(
             build::CUSTOMER_WHITELIST,
             &format!(
                 r#"{{"accountSid":"acme","apiKey":"k","apiToken":"t","region":"mumbai","virtualNumber":"08047112400","numbers":{numbers}}}"#
@@ -430,7 +442,7 @@ fn whitelist_requests_name_the_numbers_option() {
             "invalid numbers: expected at least one number, but got none".to_owned()
         )
     );
-    let details = answer(&super::request(build::WHITELIST_DETAILS,
+    let details = answer(&build_request(build::WHITELIST_DETAILS,
         r#"{"accountSid":"acme","apiKey":"k","apiToken":"t","region":"mumbai","format":"xml","number":"98765 43210"}"#,
     ))
     .expect("valid options");
@@ -477,7 +489,7 @@ fn whitelist_details_cross_with_their_expiry() {
 
 #[wasm_bindgen_test]
 fn unknown_kinds_are_refused_not_guessed() {
-    for json in [super::request(99, "{}"), parse_body(99, 200, b"{}", None)] {
+    for json in [build_request(99, "{}"), parse_body(99, 200, b"{}", None)] {
         let (code, field, _) = error_of(&json);
         assert_eq!(
             (code.as_str(), field.as_deref()),
