@@ -38,6 +38,8 @@ lint: ## rustfmt and clippy (-D warnings) on every crate, natively and for wasm3
 	@# would unify wasm-bindgen's `std` feature into it.
 	cargo clippy -p exotel-connect-worker --target $(WASM_TARGET) -- -D warnings
 	cargo clippy -p exotel-connect-npm --target $(WASM_TARGET) -- -D warnings
+	@# The JS that only `make bench` and the builds run, and no test imports, at least parses.
+	@for f in benches/*.mjs scripts/*.mjs; do node --check "$$f" || exit 1; done
 
 test-native: ## the Rust core: unit, fixture, fuzz-replay and doc tests, and its wasm32 build
 	$(INSTALL) rust
