@@ -112,10 +112,15 @@ impl Tape {
     /// A tape of one object, written by `fields`.
     pub(crate) fn object(fields: impl FnOnce(&mut Tape)) -> Tape {
         let mut tape = Tape::new();
-        tape.op(Op::Object);
-        fields(&mut tape);
-        tape.op(Op::End);
+        tape.fields(fields);
         tape
+    }
+
+    /// An object's value: its fields, written by `fields`, up to its end.
+    fn fields(&mut self, fields: impl FnOnce(&mut Tape)) {
+        self.op(Op::Object);
+        fields(self);
+        self.op(Op::End);
     }
 
     fn op(&mut self, op: Op) {
@@ -197,9 +202,7 @@ impl Tape {
     /// An object field, its fields written by `fields`.
     pub(crate) fn nested(&mut self, key: Key, fields: impl FnOnce(&mut Tape)) {
         self.key(key);
-        self.op(Op::Object);
-        fields(self);
-        self.op(Op::End);
+        self.fields(fields);
     }
 
     /// An array field of objects, each written by `item`.
@@ -207,9 +210,7 @@ impl Tape {
         self.key(key);
         self.op(Op::Array);
         for each in items {
-            self.op(Op::Object);
-            item(self, each);
-            self.op(Op::End);
+            self.fields(|tape| item(tape, each));
         }
         self.op(Op::End);
     }
